@@ -1,0 +1,101 @@
+"""The composition root: builds every object once, wires them, owns their lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.config import Settings
+from flows.clock import Clock, SystemClock
+from flows.delivery import Dispatcher
+from flows.inbound import Inbound
+from flows.ports import Messenger
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+DELIVERY_INTERVAL = 2.0
+
+
+class Adapter(Protocol):
+    platform: str
+    messenger: Messenger
+
+    def add_routes(self, app: web.Application) -> None: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+class Service:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.database = Database(settings.database_url)
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self.inbound = Inbound(self.database, settings.program, self.clock, on_committed=self.kick)
+        self.adapters: list[Adapter] = self._build_adapters()
+        self.dispatcher = Dispatcher(
+            self.database, {a.platform: a.messenger for a in self.adapters}, self.clock)
+        self.app = web.Application(client_max_size=1024 * 1024)
+        self.app.router.add_get("/healthz", self._health)
+        for adapter in self.adapters:
+            adapter.add_routes(self.app)
+        self.app.on_startup.append(self._on_startup)
+        self.app.on_cleanup.append(self._on_cleanup)
+
+    def _build_adapters(self) -> list[Adapter]:
+        adapters: list[Adapter] = []
+        s = self.settings
+        if s.slack is not None:
+            from adapters.slack.adapter import SlackAdapter
+
+            adapters.append(SlackAdapter(s.slack, self.inbound, self.database, self.clock))
+        if s.teams is not None:
+            from adapters.teams.adapter import TeamsAdapter
+
+            adapters.append(TeamsAdapter(s.teams, self.inbound, self.database, self.clock))
+        if s.web_chat:
+            from adapters.web.adapter import WebChatAdapter
+
+            adapters.append(WebChatAdapter(s.program, self.inbound, self.database, self.clock,
+                                           deliver_now=self.deliver_now))
+        return adapters
+
+    def kick(self) -> None:
+        """Something was queued: deliver soon, without holding up the request that queued it."""
+        self._wake.set()
+
+    async def deliver_now(self) -> int:
+        return await self.dispatcher.deliver_due()
+
+    async def _delivery_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), DELIVERY_INTERVAL)
+            self._wake.clear()
+            try:
+                await self.dispatcher.deliver_due()
+            except Exception:
+                log.exception("delivery pass failed; retrying in %ss", DELIVERY_INTERVAL)
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        return web.json_response(
+            {"status": "ok", "platforms": [a.platform for a in self.adapters]})
+
+    async def _on_startup(self, _app: web.Application) -> None:
+        for adapter in self.adapters:
+            await adapter.start()
+        self._loop_task = asyncio.create_task(self._delivery_loop(), name="delivery")
+
+    async def _on_cleanup(self, _app: web.Application) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        for adapter in self.adapters:
+            await adapter.stop()
+        await self.database.dispose()

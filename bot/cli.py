@@ -1,0 +1,67 @@
+"""`turnabout` command line: run, db upgrade, slack-manifest."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.config import load_settings
+from flows.program import ConfigError
+from storage.migrate import upgrade
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="turnabout", description="Reverse mentoring in chat.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="start the bot (migrates the database first)")
+    run.add_argument("--host", help="address to listen on (HOST, default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="port to listen on (PORT, default 3978)")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    manifest = commands.add_parser("slack-manifest", help="print a Slack app manifest")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="public https URL of this service")
+    where.add_argument("--socket-mode", action="store_true", help="no public URL (SLACK_APP_TOKEN)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "slack-manifest":
+            from adapters.slack.manifest import manifest_yaml
+
+            settings = load_settings()
+            print(manifest_yaml(settings.program.name, settings.program.command,
+                                args.url, socket_mode=args.socket_mode))
+            return 0
+        settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
+        upgrade(settings.database_url)
+        if args.command == "db":
+            print("Database is up to date.")
+            return 0
+        return _run(settings)
+    except ConfigError as exc:
+        print(f"turnabout: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(settings) -> int:  # type: ignore[no-untyped-def]
+    from bot.app import Service
+
+    service = Service(settings)
+    platforms = ", ".join(a.platform for a in service.adapters) or "nothing"
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"Turnabout is serving {platforms} at {base}", flush=True)
+    if settings.web_chat:
+        print(f"Open the web chat: {base}/", flush=True)
+    web.run_app(service.app, host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Settings: the program from app.yaml, secrets and endpoints from the environment only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from adapters.slack.settings import SlackSettings
+from adapters.teams.settings import TeamsSettings
+from flows.program import ConfigError, Program, parse_program
+from storage.database import DEFAULT_URL, DatabaseUrlError, driver_urls
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "app.yaml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    program: Program
+    config_path: Path
+    database_url: str
+    host: str
+    port: int
+    slack: SlackSettings | None
+    teams: TeamsSettings | None
+    web_chat: bool
+
+
+def load_program(path: Path) -> Program:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (set TURNABOUT_CONFIG to your app.yaml)") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    return parse_program(data, source=str(path))
+
+
+def _slack(env: Mapping[str, str]) -> SlackSettings | None:
+    token, secret = env.get("SLACK_BOT_TOKEN", ""), env.get("SLACK_SIGNING_SECRET", "")
+    if not token and not secret:
+        return None
+    if not token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN: must be a bot token starting with xoxb-")
+    if not secret and not env.get("SLACK_APP_TOKEN"):
+        raise ConfigError("SLACK_SIGNING_SECRET: required to verify Slack's requests")
+    app_token = env.get("SLACK_APP_TOKEN") or None
+    if app_token and not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN: must be an app-level token starting with xapp-")
+    api_url = env.get("SLACK_API_URL") or None
+    if api_url and not api_url.startswith(("http://", "https://")):
+        raise ConfigError("SLACK_API_URL: must be an http(s) URL")
+    if api_url and not api_url.endswith("/"):
+        api_url += "/"
+    return SlackSettings(token, secret, app_token, api_url)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _teams(env: Mapping[str, str], host: str) -> TeamsSettings | None:
+    app_id = env.get("MICROSOFT_APP_ID", "")
+    if not app_id:
+        # Unauthenticated activities are acceptable only from this machine (Emulator, tests).
+        return TeamsSettings("", "") if host in LOOPBACK or host.startswith("127.") else None
+    app_type = env.get("MICROSOFT_APP_TYPE", "MultiTenant")
+    if app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
+        raise ConfigError("MICROSOFT_APP_TYPE: must be MultiTenant, SingleTenant or UserAssignedMSI")
+    tenant = env.get("MICROSOFT_APP_TENANT_ID", "")
+    if app_type == "SingleTenant" and not tenant:
+        raise ConfigError("MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant")
+    password = env.get("MICROSOFT_APP_PASSWORD", "")
+    if app_type != "UserAssignedMSI" and not password:
+        raise ConfigError("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID")
+    return TeamsSettings(app_id, password, app_type, tenant)
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, host: str | None = None, port: int | None = None
+) -> Settings:
+    env = os.environ if env is None else env
+    path = Path(env.get("TURNABOUT_CONFIG") or DEFAULT_CONFIG)
+    program = load_program(path)
+    url = env.get("DATABASE_URL") or DEFAULT_URL
+    try:
+        driver_urls(url)
+    except DatabaseUrlError as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from None
+    raw_port = str(port) if port is not None else env.get("PORT", "3978")
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise ConfigError(f"PORT: '{raw_port}' is not a port number (1-65535)")
+    host = host or env.get("HOST", "127.0.0.1")
+    slack, teams = _slack(env), _teams(env, host)
+    mode = program.web_chat.enabled
+    connected = slack is not None or (teams is not None and teams.authenticated)
+    web_chat = mode == "on" or (mode == "auto" and not connected)
+    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat)

@@ -1,0 +1,111 @@
+"""Neutral outbound types: what the bot says and the forms it asks people to fill.
+
+Adapters render these as Block Kit, Adaptive Cards or HTML. Text uses a small markdown subset:
+*bold*, _italic_, `code`, and "- " bullets; every message also carries a plain-text fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ButtonStyle = Literal["default", "primary", "danger"]
+FieldKind = Literal["text", "long_text", "single_choice", "multi_choice", "rating"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+    style: ButtonStyle = "default"
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    title: str | None = None
+
+    @property
+    def fallback(self) -> str:
+        """Plain text for notifications and for clients that cannot show rich layouts."""
+        lines = [self.title] if self.title else []
+        lines.append(plain(self.text))
+        lines.extend(f"{f.label}: {plain(f.value)}" for f in self.facts)
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Message:
+        return cls(
+            text=data["text"],
+            title=data.get("title"),
+            buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            facts=tuple(Fact(**f) for f in data.get("facts", ())),
+        )
+
+
+def plain(text: str) -> str:
+    return text.replace("*", "").replace("`", "").replace("_", " ").strip()
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    max_length: int | None = None
+    hint: str | None = None
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A survey or poll. `values` pre-fills the fields (str, or tuple for multi-choice)."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+    intro: str | None = None
+    values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    context: str = ""  # opaque value carried through the platform and back on submit
+
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a flow answers to one event, rendered by the adapter that received it.
+
+    `errors` maps field names to messages: the form stays open with them next to the fields
+    (Slack `response_action: errors`; Teams and web re-show the form with the messages).
+    """
+
+    messages: tuple[Message, ...] = ()
+    form: Form | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    close_form: bool = False
+
+    @staticmethod
+    def say(text: str, **kwargs: Any) -> Response:
+        return Response(messages=(Message(text=text, **kwargs),))

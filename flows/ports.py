@@ -1,0 +1,31 @@
+"""The Messenger port: each platform adapter implements it; delivery calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from flows.messages import Message
+
+
+class DeliveryError(Exception):
+    """A send that did not go through. `retry_after` comes from the platform when it said so;
+    `permanent` means retrying cannot help (the user is gone, the bot was removed)."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Messenger(Protocol):
+    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
+        """Send to one person privately; returns the platform's message id when it has one."""
+        ...
+
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message
+    ) -> str | None:
+        """Send one message that all of `user_ids` see (Slack group DM). Platforms that cannot
+        open group chats proactively send one 1:1 message to each person instead."""
+        ...

@@ -1,0 +1,99 @@
+"""Routes one neutral event to the flow that handles it."""
+
+from __future__ import annotations
+
+from flows import commands, membership, signup
+from flows.context import Context
+from flows.events import Action, Command, Event, FormSubmission, Profile
+from flows.messages import Response
+from storage import people
+from storage.models import Person
+
+
+async def _person(ctx: Context, event: Event) -> Person | None:
+    sender = event.sender
+    person = await people.find_person(ctx.session, sender.platform, sender.tenant_id, sender.user_id)
+    if person is not None:
+        _refresh(person, event.profile)
+    return person
+
+
+def _refresh(person: Person, profile: Profile) -> None:
+    if profile.display_name and profile.display_name != person.display_name:
+        person.display_name = profile.display_name[:200]
+    if profile.directory_id and profile.directory_id != person.directory_id:
+        person.directory_id = profile.directory_id
+    if profile.email and profile.email != person.email:
+        person.email = profile.email[:320]
+
+
+async def handle(event: Event, ctx: Context, prefix: str = "") -> Response:
+    """`prefix` is how the platform spells commands in hints: '/mentoring ' on Slack, '' elsewhere."""
+    match event:
+        case Command():
+            return await _command(event, ctx, prefix)
+        case Action():
+            return await _action(event, ctx)
+        case FormSubmission():
+            return await _form(event, ctx)
+    raise TypeError(f"unexpected event {type(event).__name__}")
+
+
+async def _command(event: Command, ctx: Context, prefix: str) -> Response:
+    if commands.too_long(event.text):
+        return Response(messages=(commands.too_long_message(),))
+    parsed = commands.parse(event.text, ctx.program.command)
+    if not parsed.known:
+        return Response(messages=(commands.unknown_message(parsed.name, prefix),))
+    person = await _person(ctx, event)
+    match parsed.name:
+        case "help":
+            return Response(messages=(commands.help_message(ctx.program, prefix),))
+        case "join" | "profile":
+            return await _open_survey(ctx, event, person)
+        case "status":
+            return await membership.status(ctx, person)
+        case "pause":
+            return await membership.pause(ctx, person, parsed.args)
+        case "resume":
+            return await membership.resume(ctx, person)
+        case "leave":
+            return membership.leave_question(person)
+    return Response.say("Admin commands are coming soon.")
+
+
+async def _open_survey(ctx: Context, event: Command | Action, person: Person | None) -> Response:
+    sender = event.sender
+    if person is None or person.data_deleted:
+        person = await people.get_or_create_person(
+            ctx.session, sender.platform, sender.tenant_id, sender.user_id, ctx.now())
+        _refresh(person, event.profile)
+    if person.status == "left":
+        person.status, person.left_at = "pending", None
+    ctx.session.add(person)
+    await ctx.session.flush()
+    values = await signup.current_values(ctx, person, event.profile)
+    return Response(form=signup.survey_form(ctx.program, values))
+
+
+async def _action(event: Action, ctx: Context) -> Response:
+    person = await _person(ctx, event)
+    match event.action_id:
+        case "membership.leave":
+            return await membership.leave(ctx, person, event.value)
+        case "membership.stay":
+            return Response.say("Glad you're staying!")
+        case "membership.resume":
+            return await membership.resume(ctx, person)
+        case "signup.open":
+            return await _open_survey(ctx, event, person)
+    return Response.say("That button has expired. Type `help` to see what you can do.")
+
+
+async def _form(event: FormSubmission, ctx: Context) -> Response:
+    person = await _person(ctx, event)
+    if event.form_id == signup.FORM_ID:
+        if person is None or person.data_deleted:
+            return Response.say("That survey has expired. Type `join` to open a fresh one.")
+        return await signup.submit(ctx, event, person)
+    return Response.say("That form has expired. Type `help` to see what you can do.")

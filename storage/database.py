@@ -1,0 +1,76 @@
+"""One database through SQLModel: SQLite by default, PostgreSQL via DATABASE_URL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+DEFAULT_URL = "sqlite:///turnabout.db"
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def driver_urls(url: str) -> tuple[str, str]:
+    """The (sync, async) SQLAlchemy URLs for a user-facing database URL."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise DatabaseUrlError(f"'{url}' is not a database URL") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return (
+            parsed.set(drivername="sqlite").render_as_string(hide_password=False),
+            parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False),
+        )
+    if backend == "postgresql":
+        both = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return both, both
+    raise DatabaseUrlError(f"'{backend}' databases are not supported; use sqlite or postgresql")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:
+        self.url = url
+        self.sync_url, self.async_url = driver_urls(url)
+        self.engine: AsyncEngine = create_async_engine(self.async_url, echo=echo)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sync_url.startswith("sqlite")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.sync_url.startswith("postgresql")
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        async with self._sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,33 @@
+"""Inbound event dedupe: the first transaction to record an event key owns its effects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ProcessedEvent
+
+
+async def claim_event(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record the event inside the caller's transaction; False when it was already handled.
+
+    The row commits with the event's effects, so a crash before commit leaves it unclaimed
+    and the platform's retry is handled normally.
+    """
+    if await session.get(ProcessedEvent, key) is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedEvent(key=key, processed_at=now))
+            await session.flush()
+    except IntegrityError:
+        return False  # a concurrent delivery of the same event won the race
+    return True
+
+
+async def forget_events_before(session: AsyncSession, cutoff: datetime) -> None:
+    await session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < cutoff))

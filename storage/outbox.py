@@ -1,0 +1,134 @@
+"""The outbox: rows first (unique key per logical message), claimed and sent second.
+
+Claiming is safe across processes: on PostgreSQL the candidate rows are locked with
+FOR UPDATE SKIP LOCKED; on both databases the claim itself is a conditional UPDATE, so two
+dispatchers can never both own a row.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import OutboxMessage
+
+MAX_ATTEMPTS = 6
+
+
+def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    platform: str,
+    tenant_id: str,
+    recipients: Sequence[str],
+    payload: dict,  # type: ignore[type-arg]
+    now: datetime,
+) -> bool:
+    """Queue one logical message; False when a message with this key was queued before."""
+    statement = (
+        _insert(session)
+        .values(
+            key=key,
+            platform=platform,
+            tenant_id=tenant_id,
+            recipients=json.dumps(list(recipients)),
+            payload=json.dumps(payload, ensure_ascii=False),
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    # A 'sending' row whose lease ran out belongs to a dispatcher that died mid-send.
+    return or_(
+        and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
+        and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.claimed_until) < now),
+    )
+
+
+async def claim(
+    session: AsyncSession, now: datetime, limit: int = 50, lease: timedelta = timedelta(minutes=2)
+) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for this caller; commit follows in the caller's session."""
+    token = uuid.uuid4().hex
+    candidates = select(OutboxMessage.id).where(_claimable(now)).order_by(col(OutboxMessage.id))
+    candidates = candidates.limit(limit)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(await session.exec(candidates))
+    if not ids:
+        return []
+    await session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), _claimable(now))
+        .values(status="sending", claimed_by=token, claimed_until=now + lease)
+    )
+    rows = await session.exec(
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token).order_by(col(OutboxMessage.id))
+    )
+    return list(rows)
+
+
+async def mark_sent(
+    session: AsyncSession, row_id: int, token: str, now: datetime, platform_message_id: str | None
+) -> None:
+    await session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.claimed_by) == token)
+        .values(status="sent", sent_at=now, platform_message_id=platform_message_id,
+                claimed_until=None, attempts=OutboxMessage.attempts + 1)
+    )
+
+
+async def mark_attempt_failed(
+    session: AsyncSession, row: OutboxMessage, now: datetime, error: str, retry_after: float | None
+) -> str:
+    """Schedule a retry with backoff (or the platform's Retry-After); 'failed' after the last."""
+    attempts = row.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        status, next_at = "failed", now
+    else:
+        backoff = max(retry_after, 1.0) if retry_after is not None else min(2**attempts, 300)
+        status, next_at = "pending", now + timedelta(seconds=backoff)
+    await session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.claimed_by) == row.claimed_by)
+        .values(status=status, attempts=attempts, next_attempt_at=next_at,
+                last_error=error[:500], claimed_until=None)
+    )
+    return status
+
+
+async def release(session: AsyncSession, row: OutboxMessage, now: datetime, delay: float) -> None:
+    """Give a claimed row back untouched (rate limited before it was tried)."""
+    await session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.claimed_by) == row.claimed_by)
+        .values(status="pending", next_attempt_at=now + timedelta(seconds=delay), claimed_until=None)
+    )
+
+
+async def pending_count(session: AsyncSession) -> int:
+    result = await session.exec(
+        select(func.count()).where(col(OutboxMessage.status).in_(("pending", "sending")))
+    )
+    return int(result.one())

@@ -1,0 +1,138 @@
+"""Queries about people, their survey answers and their topics."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    ConversationRef,
+    OutboxMessage,
+    Person,
+    PersonTopic,
+    SurveyAnswers,
+    WebChatMessage,
+)
+
+
+async def find_person(
+    session: AsyncSession, platform: str, tenant_id: str, user_id: str
+) -> Person | None:
+    result = await session.exec(
+        select(Person).where(
+            Person.platform == platform, Person.tenant_id == tenant_id, Person.user_id == user_id
+        )
+    )
+    return result.first()
+
+
+async def get_or_create_person(
+    session: AsyncSession, platform: str, tenant_id: str, user_id: str, now: datetime
+) -> Person:
+    person = await find_person(session, platform, tenant_id, user_id)
+    if person is None:
+        person = Person(
+            platform=platform, tenant_id=tenant_id, user_id=user_id, created_at=now, updated_at=now
+        )
+        session.add(person)
+        await session.flush()
+    return person
+
+
+async def survey_answers(session: AsyncSession, person_id: int) -> SurveyAnswers | None:
+    return await session.get(SurveyAnswers, person_id)
+
+
+async def topics(session: AsyncSession, person_id: int) -> dict[str, tuple[str, ...]]:
+    result = await session.exec(
+        select(PersonTopic).where(PersonTopic.person_id == person_id).order_by(PersonTopic.topic)
+    )
+    found: dict[str, list[str]] = {"teach": [], "learn": []}
+    for row in result:
+        found.setdefault(row.direction, []).append(row.topic)
+    return {direction: tuple(values) for direction, values in found.items()}
+
+
+async def replace_topics(
+    session: AsyncSession, person_id: int, teach: Iterable[str], learn: Iterable[str]
+) -> None:
+    await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == person_id))
+    session.add_all(
+        [PersonTopic(person_id=person_id, direction="teach", topic=t) for t in sorted(set(teach))]
+        + [PersonTopic(person_id=person_id, direction="learn", topic=t) for t in sorted(set(learn))]
+    )
+
+
+async def save_answers(
+    session: AsyncSession, person_id: int, goals: str, cadence: str, meeting_mode: str, now: datetime
+) -> bool:
+    """Store the survey answers; True when this is the person's first submission."""
+    answers = await session.get(SurveyAnswers, person_id)
+    first = answers is None
+    if answers is None:
+        answers = SurveyAnswers(person_id=person_id, cadence=cadence, meeting_mode=meeting_mode,
+                                goals=goals, submitted_at=now, updated_at=now)
+    answers.goals, answers.cadence, answers.meeting_mode = goals, cadence, meeting_mode
+    answers.updated_at = now
+    session.add(answers)
+    return first
+
+
+async def forget_person(session: AsyncSession, person: Person, now: datetime) -> None:
+    """Remove personal data, keeping an anonymous row so enrolment counts stay true."""
+    assert person.id is not None
+    identity = (person.platform, person.tenant_id, person.user_id)
+    await session.exec(
+        delete(ConversationRef).where(
+            col(ConversationRef.platform) == identity[0],
+            col(ConversationRef.tenant_id) == identity[1],
+            col(ConversationRef.user_id) == identity[2],
+        )
+    )
+    # Messages to them can hold their answers; the recipients column is a JSON list of ids.
+    await session.exec(
+        delete(OutboxMessage).where(
+            col(OutboxMessage.platform) == identity[0],
+            col(OutboxMessage.tenant_id) == identity[1],
+            col(OutboxMessage.recipients).contains(json.dumps(identity[2])),
+        )
+    )
+    if person.platform == "web":
+        await session.exec(delete(WebChatMessage).where(col(WebChatMessage.user_id) == person.user_id))
+    await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == person.id))
+    await session.exec(delete(SurveyAnswers).where(col(SurveyAnswers.person_id) == person.id))
+    person.user_id = f"deleted-{person.id}"
+    person.tenant_id = ""
+    for attribute in ("directory_id", "display_name", "email", "timezone", "team", "paused_until"):
+        setattr(person, attribute, None)
+    person.data_deleted = True
+    person.status = "left"
+    person.left_at = person.left_at or now
+    person.updated_at = now
+    session.add(person)
+
+
+async def resume_due(session: AsyncSession, today: date, now: datetime) -> int:
+    """Paused people whose pause date has passed are active again; returns how many."""
+    result = await session.exec(
+        select(Person).where(
+            Person.status == "paused",
+            col(Person.paused_until).is_not(None),
+            col(Person.paused_until) <= today,
+        )
+    )
+    people = list(result)
+    for person in people:
+        person.status, person.paused_until, person.updated_at = "active", None, now
+        session.add(person)
+    return len(people)
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    result = await session.exec(select(Person.status, func.count()).group_by(Person.status))
+    return {status: count for status, count in result}
