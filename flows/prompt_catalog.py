@@ -31,7 +31,9 @@ FIRST_MEETING_AGENDA_ID = "first-meeting"
 #: Topics that belong to the program itself rather than to a skill area; always accepted.
 PROGRAM_TOPICS: frozenset[str] = frozenset({"clean-sheet", "smart-goals", "feedback", "agenda"})
 #: What a prompt is.
-PROMPT_KINDS: frozenset[str] = frozenset({"conversation", "exercise", "goals", "feedback", "agenda"})
+PROMPT_KINDS: frozenset[str] = frozenset(
+    {"conversation", "exercise", "goals", "feedback", "agenda"}
+)
 #: A prompt filed under a program-level topic must be of the matching kind.
 _PROGRAM_TOPIC_KIND: dict[str, str] = {
     "clean-sheet": "exercise",
