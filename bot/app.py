@@ -39,7 +39,8 @@ class Service:
         self.inbound = Inbound(self.database, settings.program, self.clock, on_committed=self.kick)
         self.adapters: list[Adapter] = self._build_adapters()
         self.dispatcher = Dispatcher(
-            self.database, {a.platform: a.messenger for a in self.adapters}, self.clock)
+            self.database, {a.platform: a.messenger for a in self.adapters}, self.clock
+        )
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self._health)
         for adapter in self.adapters:
@@ -61,8 +62,11 @@ class Service:
         if s.web_chat:
             from adapters.web.adapter import WebChatAdapter
 
-            adapters.append(WebChatAdapter(s.program, self.inbound, self.database, self.clock,
-                                           deliver_now=self.deliver_now))
+            adapters.append(
+                WebChatAdapter(
+                    s.program, self.inbound, self.database, self.clock, deliver_now=self.deliver_now
+                )
+            )
         return adapters
 
     def kick(self) -> None:
@@ -83,8 +87,7 @@ class Service:
                 log.exception("delivery pass failed; retrying in %ss", DELIVERY_INTERVAL)
 
     async def _health(self, _request: web.Request) -> web.Response:
-        return web.json_response(
-            {"status": "ok", "platforms": [a.platform for a in self.adapters]})
+        return web.json_response({"status": "ok", "platforms": [a.platform for a in self.adapters]})
 
     async def _on_startup(self, _app: web.Application) -> None:
         for adapter in self.adapters:

@@ -30,14 +30,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         if args.command == "slack-manifest":
             from adapters.slack.manifest import manifest_yaml
 
             settings = load_settings()
-            print(manifest_yaml(settings.program.name, settings.program.command,
-                                args.url, socket_mode=args.socket_mode))
+            print(
+                manifest_yaml(
+                    settings.program.name,
+                    settings.program.command,
+                    args.url,
+                    socket_mode=args.socket_mode,
+                )
+            )
             return 0
         settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
         upgrade(settings.database_url)

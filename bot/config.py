@@ -33,7 +33,9 @@ def load_program(path: Path) -> Program:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (set TURNABOUT_CONFIG to your app.yaml)") from None
+        raise ConfigError(
+            f"{path}: file not found (set TURNABOUT_CONFIG to your app.yaml)"
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -72,10 +74,14 @@ def _teams(env: Mapping[str, str], host: str) -> TeamsSettings | None:
         return TeamsSettings("", "") if host in LOOPBACK or host.startswith("127.") else None
     app_type = env.get("MICROSOFT_APP_TYPE", "MultiTenant")
     if app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
-        raise ConfigError("MICROSOFT_APP_TYPE: must be MultiTenant, SingleTenant or UserAssignedMSI")
+        raise ConfigError(
+            "MICROSOFT_APP_TYPE: must be MultiTenant, SingleTenant or UserAssignedMSI"
+        )
     tenant = env.get("MICROSOFT_APP_TENANT_ID", "")
     if app_type == "SingleTenant" and not tenant:
-        raise ConfigError("MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant")
+        raise ConfigError(
+            "MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant"
+        )
     password = env.get("MICROSOFT_APP_PASSWORD", "")
     if app_type != "UserAssignedMSI" and not password:
         raise ConfigError("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID")

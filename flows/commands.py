@@ -26,9 +26,21 @@ COMMANDS = (
     CommandInfo("resume", "resume", "come back from a break"),
     CommandInfo("leave", "leave", "leave the program, optionally deleting your data"),
 )
-ALIASES = {"signup": "join", "sign-up": "join", "start": "join", "optin": "join",
-           "opt-in": "join", "edit": "profile", "me": "status", "unpause": "resume",
-           "quit": "leave", "stop": "leave", "hi": "help", "hello": "help", "?": "help"}
+ALIASES = {
+    "signup": "join",
+    "sign-up": "join",
+    "start": "join",
+    "optin": "join",
+    "opt-in": "join",
+    "edit": "profile",
+    "me": "status",
+    "unpause": "resume",
+    "quit": "leave",
+    "stop": "leave",
+    "hi": "help",
+    "hello": "help",
+    "?": "help",
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Parsed:
 def parse(text: str, slash_command: str) -> Parsed:
     words = clean(text)
     if words.lower().startswith(slash_command):
-        words = words[len(slash_command):].strip()
+        words = words[len(slash_command) :].strip()
     if not words:
         return Parsed("help", "", True)
     head, _, rest = words.partition(" ")

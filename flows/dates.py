@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y",
-            "%d.%m.%Y")
+_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d.%m.%Y")
 _NO_YEAR = ("%d %b", "%d %B", "%b %d", "%B %d")
 
 

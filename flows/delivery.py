@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher:
-    def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock) -> None:
+    def __init__(
+        self, database: Database, messengers: Mapping[str, Messenger], clock: Clock
+    ) -> None:
         self._database = database
         self._messengers = dict(messengers)
         self._clock = clock
@@ -55,7 +57,8 @@ class Dispatcher:
                 if permanent:
                     row.attempts = outbox.MAX_ATTEMPTS - 1
                 status = await outbox.mark_attempt_failed(
-                    session, row, self._clock.now(), str(exc) or type(exc).__name__, retry_after)
+                    session, row, self._clock.now(), str(exc) or type(exc).__name__, retry_after
+                )
             log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc)
             return 0
         async with self._database.session() as session:

@@ -20,8 +20,10 @@ from storage.events import claim_event
 
 log = logging.getLogger(__name__)
 
-SORRY = ("Sorry, something went wrong on our side and nothing was changed. "
-         "Please try again in a minute; if it keeps happening, tell the program team.")
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "Please try again in a minute; if it keeps happening, tell the program team."
+)
 
 
 class Inbound:
@@ -47,8 +49,9 @@ class Inbound:
                 if not await claim_event(session, event.event_id, self._clock.now()):
                     log.info("duplicate event %s ignored", event.event_id)
                     return Response()
-                response = await router.handle(event, Context(session, self._program, self._clock),
-                                               prefix)
+                response = await router.handle(
+                    event, Context(session, self._program, self._clock), prefix
+                )
         except Exception:
             log.exception("event %s failed", event.event_id)
             return Response.say(SORRY)

@@ -12,8 +12,13 @@ from storage import outbox
 
 async def send_dm(ctx: Context, key: str, to: Address, message: Message) -> bool:
     return await outbox.enqueue(
-        ctx.session, key=key, platform=to.platform, tenant_id=to.tenant_id,
-        recipients=[to.user_id], payload=message.to_json(), now=ctx.now(),
+        ctx.session,
+        key=key,
+        platform=to.platform,
+        tenant_id=to.tenant_id,
+        recipients=[to.user_id],
+        payload=message.to_json(),
+        now=ctx.now(),
     )
 
 
@@ -26,7 +31,12 @@ async def send_group(ctx: Context, key: str, to: Sequence[Address], message: Mes
     queued = False
     for (platform, tenant_id), user_ids in groups.items():
         queued |= await outbox.enqueue(
-            ctx.session, key=f"{key}:{platform}:{tenant_id}", platform=platform,
-            tenant_id=tenant_id, recipients=user_ids, payload=message.to_json(), now=ctx.now(),
+            ctx.session,
+            key=f"{key}:{platform}:{tenant_id}",
+            platform=platform,
+            tenant_id=tenant_id,
+            recipients=user_ids,
+            payload=message.to_json(),
+            now=ctx.now(),
         )
     return queued

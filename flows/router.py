@@ -12,7 +12,9 @@ from storage.models import Person
 
 async def _person(ctx: Context, event: Event) -> Person | None:
     sender = event.sender
-    person = await people.find_person(ctx.session, sender.platform, sender.tenant_id, sender.user_id)
+    person = await people.find_person(
+        ctx.session, sender.platform, sender.tenant_id, sender.user_id
+    )
     if person is not None:
         _refresh(person, event.profile)
     return person
@@ -28,7 +30,7 @@ def _refresh(person: Person, profile: Profile) -> None:
 
 
 async def handle(event: Event, ctx: Context, prefix: str = "") -> Response:
-    """`prefix` is how the platform spells commands in hints: '/mentoring ' on Slack, '' elsewhere."""
+    """`prefix` spells commands in hints: '/mentoring ' on Slack, '' elsewhere."""
     match event:
         case Command():
             return await _command(event, ctx, prefix)
@@ -66,7 +68,8 @@ async def _open_survey(ctx: Context, event: Command | Action, person: Person | N
     sender = event.sender
     if person is None or person.data_deleted:
         person = await people.get_or_create_person(
-            ctx.session, sender.platform, sender.tenant_id, sender.user_id, ctx.now())
+            ctx.session, sender.platform, sender.tenant_id, sender.user_id, ctx.now()
+        )
         _refresh(person, event.profile)
     if person.status == "left":
         person.status, person.left_at = "pending", None

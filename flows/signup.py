@@ -40,26 +40,64 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]]) -> F
         values=values,
         fields=(
             FormField("role", "How are you joining?", "single_choice", choices=ROLES),
-            FormField("department", "Department", "single_choice",
-                      choices=_choices(survey.departments)),
-            FormField("team", "Team", "text", max_length=100, placeholder="e.g. Payments API",
-                      hint="We never pair you with someone from your own team."),
-            FormField("seniority", "Seniority", "single_choice",
-                      choices=_choices(survey.seniority_levels)),
-            FormField("timezone", "Timezone", "text", max_length=64,
-                      placeholder="e.g. Europe/Berlin",
-                      hint="Prompts arrive in your morning; matching prefers overlapping hours."),
-            FormField("teach", "Topics I can teach or share", "multi_choice", required=False,
-                      choices=topics, hint="Junior mentors: pick at least one."),
-            FormField("learn", "Topics I want to learn", "multi_choice", required=False,
-                      choices=topics, hint="Senior mentees: pick at least one."),
-            FormField("goals", "What do you hope to get out of it?", "long_text", required=False,
-                      max_length=survey.goals_max_length,
-                      placeholder="e.g. Use AI tools confidently in my team's planning"),
-            FormField("cadence", "How often would you like to meet?", "single_choice",
-                      choices=_choices(survey.cadences)),
-            FormField("meeting_mode", "How do you prefer to meet?", "single_choice",
-                      choices=_choices(survey.meeting_modes)),
+            FormField(
+                "department", "Department", "single_choice", choices=_choices(survey.departments)
+            ),
+            FormField(
+                "team",
+                "Team",
+                "text",
+                max_length=100,
+                placeholder="e.g. Payments API",
+                hint="We never pair you with someone from your own team.",
+            ),
+            FormField(
+                "seniority", "Seniority", "single_choice", choices=_choices(survey.seniority_levels)
+            ),
+            FormField(
+                "timezone",
+                "Timezone",
+                "text",
+                max_length=64,
+                placeholder="e.g. Europe/Berlin",
+                hint="Prompts arrive in your morning; matching prefers overlapping hours.",
+            ),
+            FormField(
+                "teach",
+                "Topics I can teach or share",
+                "multi_choice",
+                required=False,
+                choices=topics,
+                hint="Junior mentors: pick at least one.",
+            ),
+            FormField(
+                "learn",
+                "Topics I want to learn",
+                "multi_choice",
+                required=False,
+                choices=topics,
+                hint="Senior mentees: pick at least one.",
+            ),
+            FormField(
+                "goals",
+                "What do you hope to get out of it?",
+                "long_text",
+                required=False,
+                max_length=survey.goals_max_length,
+                placeholder="e.g. Use AI tools confidently in my team's planning",
+            ),
+            FormField(
+                "cadence",
+                "How often would you like to meet?",
+                "single_choice",
+                choices=_choices(survey.cadences),
+            ),
+            FormField(
+                "meeting_mode",
+                "How do you prefer to meet?",
+                "single_choice",
+                choices=_choices(survey.meeting_modes),
+            ),
         ),
     )
 
@@ -78,7 +116,9 @@ async def current_values(
     assert person.id is not None
     answers = await people.survey_answers(ctx.session, person.id)
     if answers is not None:
-        values.update(goals=answers.goals, cadence=answers.cadence, meeting_mode=answers.meeting_mode)
+        values.update(
+            goals=answers.goals, cadence=answers.cadence, meeting_mode=answers.meeting_mode
+        )
         topics = await people.topics(ctx.session, person.id)
         values.update(teach=topics.get("teach", ()), learn=topics.get("learn", ()))
     return values
@@ -95,7 +135,9 @@ def _many(values: dict[str, str | tuple[str, ...]], name: str) -> tuple[str, ...
     return tuple(dict.fromkeys(clean(v) for v in items if clean(v)))
 
 
-def check(program: Program, values: dict[str, str | tuple[str, ...]]) -> tuple[dict, dict[str, str]]:  # type: ignore[type-arg]
+def check(
+    program: Program, values: dict[str, str | tuple[str, ...]]
+) -> tuple[dict, dict[str, str]]:  # type: ignore[type-arg]
     """Clean answers and the errors to show next to fields (empty when all is well)."""
     survey = program.survey
     errors: dict[str, str] = {}
@@ -109,11 +151,21 @@ def check(program: Program, values: dict[str, str | tuple[str, ...]]) -> tuple[d
             errors[name] = "Please pick one of the options."
         answers[name] = value
 
-    pick("role", ("mentor", "mentee"), "Tell us whether you join as a junior mentor or a senior mentee.")
+    pick(
+        "role",
+        ("mentor", "mentee"),
+        "Tell us whether you join as a junior mentor or a senior mentee.",
+    )
     pick("department", tuple(o.id for o in survey.departments), "Please pick your department.")
     pick("seniority", tuple(o.id for o in survey.seniority_levels), "Please pick your seniority.")
-    pick("cadence", tuple(o.id for o in survey.cadences), "Please pick how often you'd like to meet.")
-    pick("meeting_mode", tuple(o.id for o in survey.meeting_modes), "Please pick how you prefer to meet.")
+    pick(
+        "cadence", tuple(o.id for o in survey.cadences), "Please pick how often you'd like to meet."
+    )
+    pick(
+        "meeting_mode",
+        tuple(o.id for o in survey.meeting_modes),
+        "Please pick how you prefer to meet.",
+    )
 
     team = one_line(_one(values, "team"))
     if not team:
@@ -162,11 +214,21 @@ async def submit(ctx: Context, event: FormSubmission, person: Person) -> Respons
     person.updated_at = now
     ctx.session.add(person)
     assert person.id is not None
-    await people.save_answers(ctx.session, person.id, str(answers["goals"]), str(answers["cadence"]),
-                              str(answers["meeting_mode"]), now)
+    await people.save_answers(
+        ctx.session,
+        person.id,
+        str(answers["goals"]),
+        str(answers["cadence"]),
+        str(answers["meeting_mode"]),
+        now,
+    )
     await people.replace_topics(ctx.session, person.id, answers["teach"], answers["learn"])  # type: ignore[arg-type]
-    await send_dm(ctx, f"signup:{event.event_id}", event.sender,
-                  confirmation(ctx.program, person, answers, updated=was_active))
+    await send_dm(
+        ctx,
+        f"signup:{event.event_id}",
+        event.sender,
+        confirmation(ctx.program, person, answers, updated=was_active),
+    )
     return Response(close_form=True)
 
 
@@ -179,13 +241,18 @@ def confirmation(program: Program, person: Person, answers: dict, updated: bool)
         Fact("Department", survey.label_of(survey.departments, person.department)),
         Fact("Team", person.team or ""),
         Fact("Timezone", person.timezone or ""),
-        Fact("Teaching" if role == "mentor" else "Learning",
-             ", ".join(survey.topic_label(t) for t in focus) or "nothing yet"),
+        Fact(
+            "Teaching" if role == "mentor" else "Learning",
+            ", ".join(survey.topic_label(t) for t in focus) or "nothing yet",
+        ),
         Fact("Meeting", survey.label_of(survey.cadences, str(answers["cadence"]))),
     )
     if updated:
-        return Message(title="Profile updated", text="Thanks, your answers are saved. "
-                       "The next matching round will use them.", facts=facts)
+        return Message(
+            title="Profile updated",
+            text="Thanks, your answers are saved. The next matching round will use them.",
+            facts=facts,
+        )
     return Message(
         title=f"Welcome to {program.name}!",
         text=(

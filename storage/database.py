@@ -51,7 +51,9 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.async_url, echo=echo)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -18,7 +18,9 @@ def _when(nullable: bool = False, index: bool = False) -> Column:  # type: ignor
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
-    __table_args__ = (UniqueConstraint("platform", "tenant_id", "user_id", name="uq_person_identity"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "tenant_id", "user_id", name="uq_person_identity"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=10)

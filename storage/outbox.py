@@ -52,9 +52,10 @@ async def enqueue(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
@@ -83,7 +84,9 @@ async def claim(
         .values(status="sending", claimed_by=token, claimed_until=now + lease)
     )
     rows = await session.exec(
-        select(OutboxMessage).where(OutboxMessage.claimed_by == token).order_by(col(OutboxMessage.id))
+        select(OutboxMessage)
+        .where(OutboxMessage.claimed_by == token)
+        .order_by(col(OutboxMessage.id))
     )
     return list(rows)
 
@@ -94,8 +97,13 @@ async def mark_sent(
     await session.exec(  # type: ignore[call-overload]
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.claimed_by) == token)
-        .values(status="sent", sent_at=now, platform_message_id=platform_message_id,
-                claimed_until=None, attempts=OutboxMessage.attempts + 1)
+        .values(
+            status="sent",
+            sent_at=now,
+            platform_message_id=platform_message_id,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
     )
 
 
@@ -112,8 +120,13 @@ async def mark_attempt_failed(
     await session.exec(  # type: ignore[call-overload]
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.claimed_by) == row.claimed_by)
-        .values(status=status, attempts=attempts, next_attempt_at=next_at,
-                last_error=error[:500], claimed_until=None)
+        .values(
+            status=status,
+            attempts=attempts,
+            next_attempt_at=next_at,
+            last_error=error[:500],
+            claimed_until=None,
+        )
     )
     return status
 
@@ -123,7 +136,9 @@ async def release(session: AsyncSession, row: OutboxMessage, now: datetime, dela
     await session.exec(  # type: ignore[call-overload]
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.claimed_by) == row.claimed_by)
-        .values(status="pending", next_attempt_at=now + timedelta(seconds=delay), claimed_until=None)
+        .values(
+            status="pending", next_attempt_at=now + timedelta(seconds=delay), claimed_until=None
+        )
     )
 
 

@@ -69,14 +69,25 @@ async def replace_topics(
 
 
 async def save_answers(
-    session: AsyncSession, person_id: int, goals: str, cadence: str, meeting_mode: str, now: datetime
+    session: AsyncSession,
+    person_id: int,
+    goals: str,
+    cadence: str,
+    meeting_mode: str,
+    now: datetime,
 ) -> bool:
     """Store the survey answers; True when this is the person's first submission."""
     answers = await session.get(SurveyAnswers, person_id)
     first = answers is None
     if answers is None:
-        answers = SurveyAnswers(person_id=person_id, cadence=cadence, meeting_mode=meeting_mode,
-                                goals=goals, submitted_at=now, updated_at=now)
+        answers = SurveyAnswers(
+            person_id=person_id,
+            cadence=cadence,
+            meeting_mode=meeting_mode,
+            goals=goals,
+            submitted_at=now,
+            updated_at=now,
+        )
     answers.goals, answers.cadence, answers.meeting_mode = goals, cadence, meeting_mode
     answers.updated_at = now
     session.add(answers)
@@ -103,7 +114,9 @@ async def forget_person(session: AsyncSession, person: Person, now: datetime) ->
         )
     )
     if person.platform == "web":
-        await session.exec(delete(WebChatMessage).where(col(WebChatMessage.user_id) == person.user_id))
+        await session.exec(
+            delete(WebChatMessage).where(col(WebChatMessage.user_id) == person.user_id)
+        )
     await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == person.id))
     await session.exec(delete(SurveyAnswers).where(col(SurveyAnswers.person_id) == person.id))
     person.user_id = f"deleted-{person.id}"

@@ -34,7 +34,9 @@ async def remember_reference(
     """Insert or refresh; only the fields given are changed."""
     ref = await find_reference(session, platform, tenant_id, user_id)
     if ref is None:
-        ref = ConversationRef(platform=platform, tenant_id=tenant_id, user_id=user_id, updated_at=now)
+        ref = ConversationRef(
+            platform=platform, tenant_id=tenant_id, user_id=user_id, updated_at=now
+        )
     changed = any(getattr(ref, name) != value for name, value in fields.items())
     if changed or ref.id is None:
         for name, value in fields.items():
@@ -45,7 +47,9 @@ async def remember_reference(
     return ref
 
 
-async def forget_reference(session: AsyncSession, platform: str, tenant_id: str, user_id: str) -> None:
+async def forget_reference(
+    session: AsyncSession, platform: str, tenant_id: str, user_id: str
+) -> None:
     ref = await find_reference(session, platform, tenant_id, user_id)
     if ref is not None:
         await session.delete(ref)

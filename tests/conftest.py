@@ -32,9 +32,7 @@ def postgres_url() -> Iterator[str | None]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> str:
+def database_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
     """A migrated, empty database: a copied SQLite file, or the private PostgreSQL truncated."""
     if request.param == "sqlite":
         return databases.fresh_sqlite(sqlite_template, tmp_path)

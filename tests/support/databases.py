@@ -17,14 +17,23 @@ from storage.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("TURNABOUT_REQUIRE_POSTGRES") == "1"
-TABLES = ("person_topic", "survey_answers", "person", "conversation_ref", "processed_event",
-          "outbox", "web_chat_message")
+TABLES = (
+    "person_topic",
+    "survey_answers",
+    "person",
+    "conversation_ref",
+    "processed_event",
+    "outbox",
+    "web_chat_message",
+)
 
 
 def postgres_available() -> bool:
     try:
-        engine = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"),
-                               connect_args={"connect_timeout": 2})
+        engine = create_engine(
+            make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"),
+            connect_args={"connect_timeout": 2},
+        )
         with engine.connect():
             pass
         engine.dispose()
@@ -36,8 +45,9 @@ def postgres_available() -> bool:
 @contextmanager
 def private_postgres() -> Iterator[str]:
     """A fresh database on the local server, migrated once, dropped afterwards."""
-    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     name = f"turnabout_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -24,7 +24,9 @@ class RecordingMessenger:
     async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
         return self._record(tenant_id, (user_id,), message)
 
-    async def send_group(self, tenant_id: str, user_ids: Sequence[str], message: Message) -> str | None:
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message
+    ) -> str | None:
         return self._record(tenant_id, tuple(user_ids), message)
 
     def _record(self, tenant_id: str, user_ids: tuple[str, ...], message: Message) -> str:

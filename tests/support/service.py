@@ -25,8 +25,16 @@ def make_settings(
     teams: TeamsSettings | None = None,
     web_chat: bool = False,
 ) -> Settings:
-    return Settings(program=program, config_path=Path("app.yaml"), database_url=database_url,
-                    host="127.0.0.1", port=0, slack=slack, teams=teams, web_chat=web_chat)
+    return Settings(
+        program=program,
+        config_path=Path("app.yaml"),
+        database_url=database_url,
+        host="127.0.0.1",
+        port=0,
+        slack=slack,
+        teams=teams,
+        web_chat=web_chat,
+    )
 
 
 @dataclass

@@ -1,0 +1,104 @@
+"""The outbox: queued once per key, sent once, retried with backoff, failed visibly."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlmodel import select
+
+from flows.context import Context
+from flows.delivery import Dispatcher
+from flows.events import Address
+from flows.messages import Message
+from flows.outbound import send_dm, send_group
+from flows.ports import DeliveryError
+from storage.models import OutboxMessage
+from tests.flows.support import World
+from tests.support.messengers import RecordingMessenger
+
+
+async def queue(world: World, key: str, *to: str) -> bool:
+    async with world.database.session() as session:
+        ctx = Context(session, world.program, world.clock)
+        addresses = [Address("web", user) for user in to]
+        if len(addresses) == 1:
+            return await send_dm(ctx, key, addresses[0], Message(text=f"hello {key}"))
+        return await send_group(ctx, key, addresses, Message(text=f"hello {key}"))
+
+
+async def rows(world: World) -> list[OutboxMessage]:
+    async with world.database.session() as session:
+        return list(await session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_a_message_queued_twice_under_one_key_is_sent_once(world: World) -> None:
+    assert await queue(world, "prompt:1:2026-W48", "jo")
+    assert not await queue(world, "prompt:1:2026-W48", "jo")
+    assert await world.deliver() == 1
+    assert await world.deliver() == 0
+    (row,) = await rows(world)
+    assert (row.status, row.platform_message_id, row.attempts) == ("sent", "m1", 1)
+
+
+async def test_a_group_message_reaches_everyone_in_one_conversation(world: World) -> None:
+    await queue(world, "intro:7", "jo", "sam")
+    await world.deliver()
+    assert [s.user_ids for s in world.messenger.sent] == [("jo", "sam")]
+
+
+async def test_a_rate_limited_send_waits_for_retry_after_then_goes_out(world: World) -> None:
+    world.messenger.failures.append(DeliveryError("ratelimited", retry_after=30))
+    await queue(world, "k", "jo")
+    assert await world.deliver() == 0
+    (row,) = await rows(world)
+    assert row.status == "pending" and row.next_attempt_at == world.clock.now() + timedelta(
+        seconds=30
+    )
+    world.clock.advance(timedelta(seconds=29))
+    assert await world.deliver() == 0
+    world.clock.advance(timedelta(seconds=1))
+    assert await world.deliver() == 1
+
+
+async def test_a_message_that_keeps_failing_is_marked_failed_for_admins(world: World) -> None:
+    world.messenger.failures.extend(DeliveryError("boom") for _ in range(10))
+    await queue(world, "k", "jo")
+    for _ in range(10):
+        await world.deliver()
+        world.clock.advance(timedelta(minutes=10))
+    (row,) = await rows(world)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 6, "boom")
+    assert world.messenger.sent == []
+
+
+async def test_a_permanent_failure_is_not_retried(world: World) -> None:
+    world.messenger.failures.append(DeliveryError("user_not_found", permanent=True))
+    await queue(world, "k", "jo")
+    await world.deliver()
+    (row,) = await rows(world)
+    assert row.status == "failed"
+
+
+async def test_a_message_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(
+    world: World,
+) -> None:
+    from storage import outbox
+
+    await queue(world, "k", "jo")
+    async with world.database.session() as session:
+        assert len(await outbox.claim(session, world.clock.now())) == 1  # then the process dies
+    assert await world.deliver() == 0
+    world.clock.advance(timedelta(minutes=3))
+    assert await world.deliver() == 1
+
+
+async def test_two_dispatchers_racing_on_one_database_send_nothing_twice(world: World) -> None:
+    for n in range(60):
+        await queue(world, f"k{n}", f"user{n}")
+    other = RecordingMessenger()
+    second = Dispatcher(world.database, {"web": other}, world.clock)
+    sent = await asyncio.gather(world.dispatcher.deliver_due(batch=5), second.deliver_due(batch=5))
+    assert sum(sent) == 60
+    recipients = [s.user_ids for s in world.messenger.sent + other.sent]
+    assert len(recipients) == len(set(recipients)) == 60
