@@ -17,6 +17,11 @@ async def _person(ctx: Context, event: Event) -> Person | None:
     )
     if person is not None:
         _refresh(person, event.profile)
+        if (person.status == "paused" and person.paused_until is not None
+                and person.paused_until <= membership.local_today(person, ctx.now())):
+            # The scheduler resumes everyone daily; this covers someone who writes first.
+            person.status, person.paused_until = "active", None
+        ctx.session.add(person)
     return person
 
 

@@ -100,3 +100,11 @@ async def test_stay_keeps_the_person_in(world: World) -> None:
     await jo.join()
     assert "Glad" in (await jo.press("membership.stay")).messages[0].text
     assert (await the_person(world)).status == "active"
+
+
+async def test_someone_whose_pause_has_ended_is_active_when_they_next_write(world: World) -> None:
+    jo = world.person("jo")
+    await jo.join()
+    await jo.say("pause until 2026-11-25")
+    world.clock.advance(timedelta(days=2, hours=1))  # 25 Nov 09:00 in Berlin
+    assert (await jo.say("status")).messages[0].title == "You're in as a junior mentor"
