@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.clock import Clock
 from flows.program import Program
+from flows.prompt_catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Context:
     session: AsyncSession
     program: Program
     clock: Clock
+    catalog: Catalog
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -15,6 +15,7 @@ from flows.context import Context
 from flows.events import Event
 from flows.messages import Response
 from flows.program import Program
+from flows.prompt_catalog import Catalog
 from storage.database import Database
 from storage.events import claim_event
 
@@ -32,9 +33,11 @@ class Inbound:
         database: Database,
         program: Program,
         clock: Clock,
+        catalog: Catalog,
         on_committed: Callable[[], None] = lambda: None,
     ) -> None:
         self._database = database
+        self._catalog = catalog
         self._program = program
         self._clock = clock
         self._on_committed = on_committed
@@ -50,7 +53,7 @@ class Inbound:
                     log.info("duplicate event %s ignored", event.event_id)
                     return Response()
                 response = await router.handle(
-                    event, Context(session, self._program, self._clock), prefix
+                    event, Context(session, self._program, self._clock, self._catalog), prefix
                 )
         except Exception:
             log.exception("event %s failed", event.event_id)

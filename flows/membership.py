@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from flows.context import Context
 from flows.dates import friendly, parse_date
 from flows.messages import Button, Fact, Message, Response
-from flows.signup import ROLE_NAMES
+from flows.pairs import close_all_for_leaver
+from flows.people import ROLE_NAMES, name_of
 from flows.text import quote
-from storage import people
+from storage import pairs, people
 from storage.models import Person
 
 MAX_PAUSE = timedelta(days=365)
@@ -69,8 +70,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
         messages=(
             Message(
                 title=f"You're in as a {ROLE_NAMES.get(role, role)}",
-                text="You're waiting for the next matching round; you'll get an introduction here "
-                "as soon as you're matched. Type `profile` to change your answers.",
+                text=await _where_in_matching(ctx, person),
                 facts=facts,
             ),
         )
@@ -127,6 +127,29 @@ async def resume(ctx: Context, person: Person | None) -> Response:
     return Response.say("Welcome back! Prompts and reminders start again from the next one.")
 
 
+async def _where_in_matching(ctx: Context, person: Person) -> str:
+    assert person.id is not None
+    partners = []
+    for pair in await pairs.active_pairs_of(ctx.session, person.id):
+        other = await ctx.session.get(
+            Person, pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id
+        )
+        since = friendly(pair.created_at.date())
+        partners.append(f"{name_of(other) if other else 'a colleague'} (since {since})")
+    if partners:
+        return f"You're paired with {', '.join(partners)}. Type `end` if it's time to close it."
+    reason = await pairs.waitlist_reason(ctx.session, person.id)
+    if reason:
+        return (
+            f"You're on the waitlist: {reason.rstrip('.')}. You're first in line for the "
+            "next matching round; adding topics with `profile` can help."
+        )
+    return (
+        "You're waiting for the next matching round; you'll get an introduction here as "
+        "soon as you're matched. Type `profile` to change your answers."
+    )
+
+
 def leave_question(person: Person | None) -> Response:
     if person is None or person.status == "left":
         return Response.say("You're not in the program, so there's nothing to leave.")
@@ -152,6 +175,7 @@ async def leave(ctx: Context, person: Person | None, choice: str) -> Response:
     if person is None or (person.status == "left" and choice != "delete") or person.data_deleted:
         return Response.say("You've already left the program.")
     now = ctx.now()
+    await close_all_for_leaver(ctx, person)
     if choice == "delete":
         await people.forget_person(ctx.session, person, now)
         return Response.say(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flows import commands, membership, signup
+from flows import admin, commands, intros, match_round, membership, pairs, signup
 from flows.context import Context
 from flows.events import Action, Command, Event, FormSubmission, Profile
 from flows.messages import Response
+from flows.people import is_admin
 from storage import people
 from storage.models import Person
 
@@ -17,8 +18,11 @@ async def _person(ctx: Context, event: Event) -> Person | None:
     )
     if person is not None:
         _refresh(person, event.profile)
-        if (person.status == "paused" and person.paused_until is not None
-                and person.paused_until <= membership.local_today(person, ctx.now())):
+        if (
+            person.status == "paused"
+            and person.paused_until is not None
+            and person.paused_until <= membership.local_today(person, ctx.now())
+        ):
             # The scheduler resumes everyone daily; this covers someone who writes first.
             person.status, person.paused_until = "active", None
         ctx.session.add(person)
@@ -55,7 +59,10 @@ async def _command(event: Command, ctx: Context, prefix: str) -> Response:
     person = await _person(ctx, event)
     match parsed.name:
         case "help":
-            return Response(messages=(commands.help_message(ctx.program, prefix),))
+            help_message = commands.help_message(ctx.program, prefix)
+            if is_admin(ctx.program, person, event.sender):
+                return Response(messages=(help_message, admin.admin_help(prefix)))
+            return Response(messages=(help_message,))
         case "join" | "profile":
             return await _open_survey(ctx, event, person)
         case "status":
@@ -66,7 +73,9 @@ async def _command(event: Command, ctx: Context, prefix: str) -> Response:
             return await membership.resume(ctx, person)
         case "leave":
             return membership.leave_question(person)
-    return Response.say("Admin commands are coming soon.")
+        case "end":
+            return await pairs.end_question(ctx, person, parsed.args)
+    return await admin.command(ctx, event, person, parsed.args, prefix)
 
 
 async def _open_survey(ctx: Context, event: Command | Action, person: Person | None) -> Response:
@@ -95,6 +104,15 @@ async def _action(event: Action, ctx: Context) -> Response:
             return await membership.resume(ctx, person)
         case "signup.open":
             return await _open_survey(ctx, event, person)
+        case match_round.CONFIRM | match_round.DISCARD:
+            return await admin.action(ctx, event, person)
+        case intros.AGREE:
+            return await pairs.agree(ctx, person, event.value)
+        case pairs.END:
+            pair_id, _, reason = event.value.partition(":")
+            if person is None or not pair_id.isdigit():
+                return Response.say("That button has expired. Type `end` to try again.")
+            return await pairs.end(ctx, person, int(pair_id), reason)
     return Response.say("That button has expired. Type `help` to see what you can do.")
 
 

@@ -8,6 +8,7 @@ from flows.context import Context
 from flows.events import FormSubmission, Profile
 from flows.messages import Choice, Fact, Form, FormField, Message, Response
 from flows.outbound import send_dm
+from flows.people import ROLE_NAMES
 from flows.program import Program
 from flows.text import clean, one_line
 from storage import people
@@ -18,7 +19,6 @@ ROLES = (
     Choice("mentor", "Junior mentor: I share digital know-how and fresh perspectives"),
     Choice("mentee", "Senior mentee: I want to learn from a younger colleague"),
 )
-ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
 _ZONES = {name.lower(): name for name in available_timezones()}
 
 

@@ -237,9 +237,9 @@ def rule_masks(
     order a waitlist reason is looked for."""
     m, n = pool.mentors, pool.mentees
     teach = m.teaches[rows] @ n.learns[cols].T
-    gap = n.seniority[cols][None, :] - m.seniority[rows][:, None]
+    lowest = m.seniority[rows] + pool.rules.min_seniority_gap  # most junior mentee allowed
     masks: list[tuple[WaitlistCode, np.ndarray]] = [
-        ("seniority", gap >= pool.rules.min_seniority_gap),
+        ("seniority", n.seniority[cols][None, :] >= lowest[:, None]),
         ("same_team", m.team[rows][:, None] != n.team[cols][None, :]),
     ]
     if pool.rules.different_departments:
@@ -266,10 +266,14 @@ def block_scores(pool: Pool, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Scores for the block rows x cols, exactly 0 where a pair is not allowed (and > 0 else)."""
     teach, masks = rule_masks(pool, rows, cols)
     w, m, n = pool.weights, pool.mentors, pool.mentees
-    score = pool.rhythm_score[m.rhythm[rows][:, None], n.rhythm[cols][None, :]]
-    score += w.teach * teach
+    allowed = masks[0][1]
+    for _, mask in masks[1:]:
+        allowed &= mask
+    width = pool.rhythm_score.shape[1]
+    score = pool.rhythm_score.take(m.rhythm[rows][:, None] * width + n.rhythm[cols][None, :])
+    score += np.multiply(teach, w.teach, out=teach)
     if w.learn_back:
-        score += w.learn_back * (m.learns[rows] @ n.teaches[cols].T)
-    for _, mask in masks:
-        score *= mask
+        back = m.learns[rows] @ n.teaches[cols].T
+        score += np.multiply(back, w.learn_back, out=back)
+    score *= allowed
     return score

@@ -40,8 +40,8 @@ from flows.matching.scoring import (
 Method = Literal["auto", "dense", "sparse"]
 
 # Mentor places x mentees above which the sparse path runs; tuned with bench/matching.py.
-DENSE_MAX_CELLS = 2_500_000
-DEFAULT_TOP_K = 8
+DENSE_MAX_CELLS = 4_000_000
+DEFAULT_TOP_K = 64
 # Cells scored at once: bounds the temporary arrays of a block to a few tens of MB.
 _BLOCK_CELLS = 2_000_000
 _REPAIR_ROUNDS = 4
@@ -124,18 +124,19 @@ def _assign(pool: Pool, method: Method, top_k: int) -> _Pairs:
         if not len(left_rows) or not len(left_cols):
             break
         exact = int(free[left_rows].sum()) * len(left_cols) <= DENSE_MAX_CELLS
-        solve = _dense if exact else _sparse
-        more_r, more_c = solve(pool, left_rows, left_cols, free[left_rows], top_k)
+        if exact:
+            more_r, more_c = _dense(pool, left_rows, left_cols, free[left_rows])
+        else:
+            more_r, more_c = _sparse(pool, left_rows, left_cols, free[left_rows], top_k)
         r, c = np.concatenate([r, more_r]), np.concatenate([c, more_c])
         if exact or not len(more_r):
             break
     return r, c
 
 
-def _dense(
-    pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray, _top_k: int = 0
-) -> _Pairs:
-    """Exact: Jonker-Volgenant on the full matrix, mentors repeated once per place."""
+def _dense(pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray) -> _Pairs:
+    """Exact: shortest augmenting paths (scipy's Jonker-Volgenant variant) on the full matrix,
+    mentors repeated once per place."""
     if not len(rows) or not len(cols):
         return _empty()
     score = np.empty((len(rows), len(cols)))
@@ -155,6 +156,14 @@ def _dense(
     return rows[owner[r[keep]]], cols[live_c[c[keep]]]
 
 
+def _top(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and values of the k largest entries of each row, in no particular order."""
+    if k >= score.shape[1]:
+        return np.broadcast_to(np.arange(score.shape[1]), score.shape), score
+    top = np.argpartition(score, score.shape[1] - k, axis=1)[:, -k:]
+    return top, np.take_along_axis(score, top, axis=1)
+
+
 def _sparse(
     pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray, top_k: int
 ) -> _Pairs:
@@ -171,22 +180,16 @@ def _sparse(
     edge_w: list[np.ndarray] = []
     for span in _spans(n_cols, _BLOCK_CELLS // n_rows):
         score = block_scores(pool, rows, cols[span])
-        top = np.argpartition(score, n_rows - k_col, axis=0)[n_rows - k_col :]
-        val = np.take_along_axis(score, top, axis=0)
+        # Partitioning along contiguous rows is much faster, hence the transposed copy.
+        top, val = _top(np.ascontiguousarray(score.T), k_col)
         ok = val > 0
         edge_r.append(top[ok])
-        edge_c.append(np.broadcast_to(span, top.shape)[ok])
+        edge_c.append(np.broadcast_to(span[:, None], top.shape)[ok])
         edge_w.append(val[ok])
         # Keep a running top k_row per mentor across the column blocks.
-        kk = min(k_row, len(span))
-        part = np.argpartition(score, len(span) - kk, axis=1)[:, len(span) - kk :]
-        cand_val = np.concatenate([best_val, np.take_along_axis(score, part, axis=1)], axis=1)
-        cand_col = np.concatenate([best_col, span[part]], axis=1)
-        if cand_val.shape[1] > k_row:
-            keep = np.argpartition(cand_val, cand_val.shape[1] - k_row, axis=1)[:, -k_row:]
-            cand_val = np.take_along_axis(cand_val, keep, axis=1)
-            cand_col = np.take_along_axis(cand_col, keep, axis=1)
-        best_val, best_col = cand_val, cand_col
+        top, val = _top(score, k_row)
+        keep, best_val = _top(np.concatenate([best_val, val], axis=1), k_row)
+        best_col = np.take_along_axis(np.concatenate([best_col, span[top]], axis=1), keep, axis=1)
     ok = best_val > 0
     edge_r.append(np.broadcast_to(np.arange(n_rows)[:, None], ok.shape)[ok])
     edge_c.append(best_col[ok])

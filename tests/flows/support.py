@@ -11,6 +11,7 @@ from flows.events import Action, Address, Command, FormSubmission, Profile
 from flows.inbound import Inbound
 from flows.messages import Response
 from flows.program import Program
+from flows.prompt_catalog import load_default_catalog
 from storage.database import Database
 from tests.support.messengers import RecordingMessenger
 
@@ -73,7 +74,8 @@ class World:
     messenger: RecordingMessenger = field(default_factory=RecordingMessenger)
 
     def __post_init__(self) -> None:
-        self.inbound = Inbound(self.database, self.program, self.clock)
+        self.catalog = load_default_catalog([t.id for t in self.program.survey.topics])
+        self.inbound = Inbound(self.database, self.program, self.clock, self.catalog)
         self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
 
     def person(self, user_id: str, **profile: str) -> Chat:

@@ -20,7 +20,7 @@ from tests.support.messengers import RecordingMessenger
 
 async def queue(world: World, key: str, *to: str) -> bool:
     async with world.database.session() as session:
-        ctx = Context(session, world.program, world.clock)
+        ctx = Context(session, world.program, world.clock, world.catalog)
         addresses = [Address("web", user) for user in to]
         if len(addresses) == 1:
             return await send_dm(ctx, key, addresses[0], Message(text=f"hello {key}"))

@@ -1,0 +1,47 @@
+"""Small shared views of a person: how to address them, what to call them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from flows.events import Address
+from flows.program import Program
+from storage.models import Person
+
+ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
+
+
+def address_of(person: Person) -> Address:
+    return Address(person.platform, person.user_id, person.tenant_id)  # type: ignore[arg-type]
+
+
+def name_of(person: Person) -> str:
+    return person.display_name or "your partner"
+
+
+def is_admin(program: Program, person: Person | None, sender: Address) -> bool:
+    return program.admins.includes(sender, person.directory_id if person else None)
+
+
+async def admins(session: AsyncSession, program: Program) -> list[Address]:
+    """Where to tell the program team something: every configured admin the bot has met."""
+    found: list[Address] = []
+    for platform in ("slack", "teams", "web"):
+        ids: Iterable[str] = getattr(program.admins, platform)
+        ids = list(ids)
+        if not ids:
+            continue
+        result = await session.exec(
+            select(Person).where(
+                Person.platform == platform,
+                col(Person.user_id).in_(ids) | col(Person.directory_id).in_(ids),
+            )
+        )
+        known = list(result)
+        found.extend(address_of(p) for p in known)
+        met = {p.user_id for p in known} | {p.directory_id for p in known}
+        found.extend(Address(platform, i) for i in ids if i not in met and platform != "teams")  # type: ignore[arg-type]
+    return found
