@@ -60,6 +60,7 @@ class FormSubmission:
     values: dict[str, str | tuple[str, ...]]
     event_id: str
     profile: Profile = field(default_factory=Profile)
+    context: str = ""  # Form.context, carried through the platform and back on submit
 
 
 Event = Command | Action | FormSubmission

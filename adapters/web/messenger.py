@@ -1,0 +1,33 @@
+"""The web chat's Messenger: "sending" is writing to the recipients' inboxes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from adapters.web import inbox
+from flows.clock import Clock
+from flows.messages import Message
+from flows.ports import DeliveryError
+from storage.database import Database
+
+
+class WebMessenger:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
+        return await self._deliver([user_id], message)
+
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message
+    ) -> str | None:
+        # The page shows one person's inbox at a time, so a group message is a copy for each.
+        return await self._deliver(list(dict.fromkeys(user_ids)), message)
+
+    async def _deliver(self, user_ids: list[str], message: Message) -> str | None:
+        if not user_ids:
+            raise DeliveryError("no recipients", permanent=True)
+        async with self._database.session() as session:
+            ids = await inbox.append(session, user_ids, message.to_json(), self._clock.now())
+        return str(ids[0]) if ids else None
