@@ -14,6 +14,7 @@ from flows.clock import Clock, SystemClock
 from flows.delivery import Dispatcher
 from flows.inbound import Inbound
 from flows.ports import Messenger
+from flows.prompt_catalog import load_default_catalog
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ class Service:
         self.database = Database(settings.database_url)
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
-        self.inbound = Inbound(self.database, settings.program, self.clock, on_committed=self.kick)
+        self.catalog = load_default_catalog([t.id for t in settings.program.survey.topics])
+        self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
+                               on_committed=self.kick)
         self.adapters: list[Adapter] = self._build_adapters()
         self.dispatcher = Dispatcher(
             self.database, {a.platform: a.messenger for a in self.adapters}, self.clock

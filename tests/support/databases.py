@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
+import storage.models  # noqa: F401  (registers every table for truncation)
 from storage.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("TURNABOUT_REQUIRE_POSTGRES") == "1"
-TABLES = (
-    "person_topic",
-    "survey_answers",
-    "person",
-    "conversation_ref",
-    "processed_event",
-    "outbox",
-    "web_chat_message",
-)
 
 
 def postgres_available() -> bool:
@@ -64,7 +57,8 @@ def private_postgres() -> Iterator[str]:
 def truncate_postgres(url: str) -> None:
     engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
