@@ -31,7 +31,7 @@ def admin_help(prefix: str) -> Message:
 async def command(
     ctx: Context, event: Command, person: Person | None, args: str, prefix: str
 ) -> Response:
-    if not is_admin(ctx.program, person, event.sender):
+    if not is_admin(ctx.program, person, event):
         return Response.say(REFUSAL)
     admin = await _admin_person(ctx, event, person)
     word, _, rest = args.partition(" ")
@@ -50,7 +50,7 @@ async def command(
 
 
 async def action(ctx: Context, event: Action, person: Person | None) -> Response:
-    if not is_admin(ctx.program, person, event.sender):
+    if not is_admin(ctx.program, person, event):
         return Response.say(REFUSAL)
     admin = await _admin_person(ctx, event, person)
     if not event.value.isdigit():

@@ -22,21 +22,24 @@ async def send_dm(ctx: Context, key: str, to: Address, message: Message) -> bool
     )
 
 
-async def send_group(ctx: Context, key: str, to: Sequence[Address], message: Message) -> bool:
-    """One conversation with everyone when they share a platform and tenant (Slack group DM);
-    otherwise one message per platform, each naming the others in its text."""
+def group_rows(key: str, to: Sequence[Address], message: Message) -> list[dict]:  # type: ignore[type-arg]
+    """One conversation with everyone who shares a platform and tenant (Slack group DM);
+    otherwise one outbox row per platform, each text naming the others."""
     groups: dict[tuple[str, str], list[str]] = {}
     for address in to:
         groups.setdefault((address.platform, address.tenant_id), []).append(address.user_id)
-    queued = False
+    payload = message.to_json()
+    rows = []
     for (platform, tenant_id), user_ids in groups.items():
-        queued |= await outbox.enqueue(
-            ctx.session,
-            key=f"{key}:{platform}:{tenant_id}",
-            platform=platform,
-            tenant_id=tenant_id,
-            recipients=user_ids,
-            payload=message.to_json(),
-            now=ctx.now(),
-        )
-    return queued
+        # Teams has no proactive group chats: one row per person, so a retry for one person
+        # never repeats the message to another.
+        split = [[u] for u in user_ids] if platform == "teams" else [user_ids]
+        for recipients in split:
+            suffix = f":{recipients[0]}" if platform == "teams" else ""
+            rows.append({"key": f"{key}:{platform}:{tenant_id}{suffix}", "platform": platform,
+                         "tenant_id": tenant_id, "recipients": recipients, "payload": payload})
+    return rows
+
+
+async def send_group(ctx: Context, key: str, to: Sequence[Address], message: Message) -> bool:
+    return await outbox.enqueue_many(ctx.session, group_rows(key, to, message), ctx.now()) > 0

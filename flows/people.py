@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.events import Address
+from flows.events import Address, Event
 from flows.program import Program
 from storage.models import Person
 
@@ -22,8 +22,10 @@ def name_of(person: Person) -> str:
     return person.display_name or "your partner"
 
 
-def is_admin(program: Program, person: Person | None, sender: Address) -> bool:
-    return program.admins.includes(sender, person.directory_id if person else None)
+def is_admin(program: Program, person: Person | None, event: Event) -> bool:
+    """Listed in app.yaml by platform user id, or (Teams) by directory id."""
+    directory_id = event.profile.directory_id or (person.directory_id if person else None)
+    return program.admins.includes(event.sender, directory_id)
 
 
 async def admins(session: AsyncSession, program: Program) -> list[Address]:

@@ -92,6 +92,16 @@ class Pulse(_Frozen):
     every_weeks: int = Field(default=4, ge=1)
 
 
+class Schedule(_Frozen):
+    """Minutes between runs of each scheduled job. Jobs only queue; a rerun sends nothing twice."""
+
+    resume_pauses: int = Field(default=60, ge=1, le=1440)
+    weekly_prompts: int = Field(default=15, ge=1, le=1440)
+    nudges: int = Field(default=60, ge=1, le=1440)
+    signup_reminders: int = Field(default=60, ge=1, le=1440)
+    pulse_polls: int = Field(default=60, ge=1, le=1440)
+
+
 class Privacy(_Frozen):
     min_group_size: int = Field(default=5, ge=2)
 
@@ -116,6 +126,7 @@ class Program(_Frozen):
     prompts: Prompts = Prompts()
     nudges: Nudges = Nudges()
     pulse: Pulse = Pulse()
+    schedule: Schedule = Schedule()
     privacy: Privacy = Privacy()
     web_chat: WebChat = WebChat()
 

@@ -60,7 +60,7 @@ async def _command(event: Command, ctx: Context, prefix: str) -> Response:
     match parsed.name:
         case "help":
             help_message = commands.help_message(ctx.program, prefix)
-            if is_admin(ctx.program, person, event.sender):
+            if is_admin(ctx.program, person, event):
                 return Response(messages=(help_message, admin.admin_help(prefix)))
             return Response(messages=(help_message,))
         case "join" | "profile":

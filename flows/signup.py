@@ -203,7 +203,7 @@ def check(
 async def submit(ctx: Context, event: FormSubmission, person: Person) -> Response:
     answers, errors = check(ctx.program, event.values)
     if errors:
-        return Response(errors=errors)
+        return Response(form=survey_form(ctx.program, event.values), errors=errors)
     now = ctx.now()
     for name in ("role", "department", "team", "seniority", "timezone"):
         setattr(person, name, answers[name])

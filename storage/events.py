@@ -31,3 +31,7 @@ async def claim_event(session: AsyncSession, key: str, now: datetime) -> bool:
 
 async def forget_events_before(session: AsyncSession, cutoff: datetime) -> None:
     await session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < cutoff))
+
+
+async def was_handled(session: AsyncSession, key: str) -> bool:
+    return await session.get(ProcessedEvent, key) is not None

@@ -41,6 +41,8 @@ class Person(SQLModel, table=True):
     joined_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     left_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     data_deleted: bool = False
+    # Anything the person did: a command, a button, a poll. Nudges read it.
+    last_active_at: datetime | None = Field(default=None, sa_column=_when(nullable=True, index=True))
 
 
 class SurveyAnswers(SQLModel, table=True):
@@ -173,6 +175,9 @@ class Pair(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     ended_by: int | None = Field(default=None, foreign_key="person.id")
     end_reason: str | None = Field(default=None, max_length=300)
+    last_met_on: date | None = None
+    at_risk_since: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    at_risk_reason: str | None = Field(default=None, max_length=300)
 
 
 class MatchExclusion(SQLModel, table=True):
@@ -198,3 +203,75 @@ class WaitlistEntry(SQLModel, table=True):
     code: str = Field(max_length=30)
     reason: str = Field(max_length=300)
     since: datetime = Field(sa_column=_when())
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting a pair reported: once per pair per day, whoever reports it."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("pair_id", "day", name="uq_meeting_pair_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    day: date
+    reported_by: int | None = Field(default=None, foreign_key="person.id")
+    note: str | None = Field(default=None, max_length=500)  # the pair's own words, never shown to admins
+    created_at: datetime = Field(sa_column=_when())
+
+
+class PromptDelivery(SQLModel, table=True):
+    """Which prompt a pair got in which week; slot 0 is the weekly one, 1.. are 'another'."""
+
+    __tablename__ = "prompt_delivery"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    week: str = Field(primary_key=True, max_length=8)  # ISO week, e.g. 2026-W48
+    slot: int = Field(default=0, primary_key=True)
+    prompt_id: str = Field(max_length=80)
+    skipped: bool = False
+    created_at: datetime = Field(sa_column=_when())
+
+
+class Nudge(SQLModel, table=True):
+    """A reminder sent to one person: 'inactive' to a quiet senior mentee, 'signup' to a
+    person who never finished the survey."""
+
+    __tablename__ = "nudge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)  # the logical nudge: replicas record it once
+    person_id: int = Field(foreign_key="person.id", index=True)
+    pair_id: int | None = Field(default=None, foreign_key="pair.id")
+    kind: str = Field(max_length=10)
+    sent_at: datetime = Field(sa_column=_when())
+
+
+class PulsePoll(SQLModel, table=True):
+    """One pulse round: everyone active is asked the same short questions."""
+
+    __tablename__ = "pulse_poll"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=20, unique=True)  # e.g. 2026-W48: one poll per period
+    opened_at: datetime = Field(sa_column=_when())
+
+
+class PulseAnswer(SQLModel, table=True):
+    """One person's answer to one poll. Never shown individually; admins see aggregates."""
+
+    __tablename__ = "pulse_answer"
+
+    poll_id: int = Field(foreign_key="pulse_poll.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    pair_id: int | None = Field(default=None, foreign_key="pair.id")
+    role: str = Field(max_length=10)
+    value: int  # 1-5: how valuable the sessions were
+    met: str = Field(max_length=3)  # 0 | 1 | 2 | 3+
+    roles_kept: str = Field(max_length=10)  # yes | sometimes | slipped
+    comment: str | None = Field(default=None, max_length=1000)
+    share_comment: bool = False
+    wants_help: bool = False
+    answered_at: datetime = Field(sa_column=_when())
+    updated_at: datetime = Field(sa_column=_when())

@@ -147,3 +147,26 @@ async def pending_count(session: AsyncSession) -> int:
         select(func.count()).where(col(OutboxMessage.status).in_(("pending", "sending")))
     )
     return int(result.one())
+
+
+async def enqueue_many(
+    session: AsyncSession, rows: Sequence[dict], now: datetime, chunk: int = 500  # type: ignore[type-arg]
+) -> int:
+    """Queue many messages in a few statements; keys already queued are skipped. Each row has
+    key, platform, tenant_id, recipients (list) and payload (dict)."""
+    queued = 0
+    for start in range(0, len(rows), chunk):
+        values = [
+            {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
+             "recipients": json.dumps(list(r["recipients"])),
+             "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
+             "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for r in rows[start : start + chunk]
+        ]
+        statement = (
+            _insert(session).values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id)
+        )
+        queued += len((await session.exec(statement)).all())  # type: ignore[call-overload]
+    return queued

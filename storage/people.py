@@ -130,20 +130,15 @@ async def forget_person(session: AsyncSession, person: Person, now: datetime) ->
     session.add(person)
 
 
-async def resume_due(session: AsyncSession, today: date, now: datetime) -> int:
-    """Paused people whose pause date has passed are active again; returns how many."""
+async def paused_until_on_or_before(session: AsyncSession, day: date) -> list[Person]:
     result = await session.exec(
         select(Person).where(
             Person.status == "paused",
             col(Person.paused_until).is_not(None),
-            col(Person.paused_until) <= today,
+            col(Person.paused_until) <= day,
         )
     )
-    people = list(result)
-    for person in people:
-        person.status, person.paused_until, person.updated_at = "active", None, now
-        session.add(person)
-    return len(people)
+    return list(result)
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

@@ -9,6 +9,7 @@ from flows.clock import FrozenClock
 from flows.delivery import Dispatcher
 from flows.events import Action, Address, Command, FormSubmission, Profile
 from flows.inbound import Inbound
+from flows.jobs import JobRunner
 from flows.messages import Response
 from flows.program import Program
 from flows.prompt_catalog import load_default_catalog
@@ -77,6 +78,7 @@ class World:
         self.catalog = load_default_catalog([t.id for t in self.program.survey.topics])
         self.inbound = Inbound(self.database, self.program, self.clock, self.catalog)
         self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
+        self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog)
 
     def person(self, user_id: str, **profile: str) -> Chat:
         return Chat(self.inbound, Address("web", user_id), Profile(**profile))

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from storage import people
 from storage.models import OutboxMessage, Person, PersonTopic, SurveyAnswers
 from tests.flows.support import World
 
@@ -57,9 +56,10 @@ async def test_a_pause_ends_by_itself_when_its_date_passes(world: World) -> None
     jo = world.person("jo")
     await jo.join()
     await jo.say("pause until 2026-11-30")
-    async with world.database.session() as session:
-        assert await people.resume_due(session, date(2026, 11, 29), world.clock.now()) == 0
-        assert await people.resume_due(session, date(2026, 11, 30), world.clock.now()) == 1
+    world.clock.advance(timedelta(days=6, hours=14))  # Sun 29 Nov, 23:00 in Berlin
+    assert await world.jobs.run("resume_pauses") == 0
+    world.clock.advance(timedelta(hours=1))  # Mon 30 Nov, 00:00 in Berlin
+    assert await world.jobs.run("resume_pauses") == 1
     assert (await the_person(world)).status == "active"
 
 

@@ -1,0 +1,197 @@
+"""Neutral messages and forms as Adaptive Cards 1.5, the richest version Teams renders everywhere.
+
+Cards are plain dicts so they can be checked and logged as the JSON Teams receives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+
+from flows.messages import Button, Form, FormField, Message
+
+Card = dict[str, Any]
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+# Keys of Action.Submit data. Teams merges the inputs into this object, so form fields must not
+# reuse them; `multi_choice` names the fields whose values arrive comma-joined.
+ACTION_ID_KEY, VALUE_KEY = "action_id", "value"
+FORM_ID_KEY, CONTEXT_KEY, MULTI_CHOICE_KEY = "form_id", "context", "multi_choice"
+RESERVED_KEYS = frozenset({FORM_ID_KEY, CONTEXT_KEY, MULTI_CHOICE_KEY})
+EXPANDED_CHOICES_MAX = 5  # more radio buttons than this make the card scroll on phones
+RATING_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
+
+_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
+_STYLES = {"primary": "positive", "danger": "destructive"}
+
+
+def teams_markdown(text: str) -> str:
+    """The neutral subset in TextBlock markdown: *bold* → **bold**; _italic_ is already right.
+    TextBlock has no inline code, so `commands` are shown bold: they are what people type."""
+    text = _BOLD.sub(r"**\1**", text)
+    return _CODE.sub(r"**\1**", text)
+
+
+def _is_bullet(line: str) -> bool:
+    return line.lstrip().startswith("- ")
+
+
+def text_blocks(text: str) -> list[Card]:
+    """One TextBlock per paragraph line and one per run of bullets (joined with \\r, which is
+    how TextBlock separates list items). Blank lines are dropped: empty TextBlocks are invalid."""
+    blocks: list[Card] = []
+    bullets: list[str] = []
+
+    def flush() -> None:
+        if bullets:
+            blocks.append(_text_block("\r".join(bullets)))
+            bullets.clear()
+
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if _is_bullet(line):
+            bullets.append(teams_markdown(line.strip()))
+            continue
+        flush()
+        blocks.append(_text_block(teams_markdown(line.strip())))
+    flush()
+    return blocks
+
+
+def _text_block(text: str, **style: Any) -> Card:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _title(text: str) -> Card:
+    return _text_block(text, size="Large", weight="Bolder")
+
+
+def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
+    card: Card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5", "body": body}
+    if actions:
+        card["actions"] = actions
+    if fallback.strip():
+        card["fallbackText"] = fallback
+    return card
+
+
+def button_action(button: Button) -> Card:
+    action: Card = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {ACTION_ID_KEY: button.action_id, VALUE_KEY: button.value},
+    }
+    if button.style in _STYLES:
+        action["style"] = _STYLES[button.style]
+    return action
+
+
+def message_card(message: Message) -> Card:
+    body = [_title(message.title)] if message.title else []
+    body.extend(text_blocks(message.text))
+    if message.facts:
+        body.append({"type": "FactSet", "facts": [
+            {"title": fact.label, "value": fact.value.strip() or "–"} for fact in message.facts]})
+    if not body:
+        body.append(_text_block(message.fallback.strip() or "…"))
+    return _card(body, [button_action(b) for b in message.buttons], message.fallback)
+
+
+def _choices(field: FormField) -> list[tuple[str, str]]:
+    if field.choices:
+        return [(choice.label, choice.value) for choice in field.choices]
+    return list(RATING_CHOICES) if field.kind == "rating" else []
+
+
+def _initial(field: FormField, value: str | tuple[str, ...] | None) -> str:
+    """The value to pre-fill; choices Teams would not recognise are left out."""
+    if value is None:
+        return ""
+    items = (value,) if isinstance(value, str) else value
+    if field.kind in ("text", "long_text"):
+        return items[0] if items else ""
+    known = {v for _, v in _choices(field)}
+    kept = [item for item in items if item in known]
+    return ",".join(kept) if field.kind == "multi_choice" else (kept[0] if kept else "")
+
+
+def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
+    typed = field.kind in ("text", "long_text")
+    element: Card = {"type": "Input.Text" if typed else "Input.ChoiceSet", "id": field.name,
+                     "label": field.label, "isRequired": field.required}
+    if field.required:
+        element["errorMessage"] = "Please fill this in." if typed else "Please pick one."
+    if typed:
+        element["isMultiline"] = field.kind == "long_text"
+        if field.max_length:
+            element["maxLength"] = field.max_length
+    else:
+        choices = _choices(field)
+        element.update(
+            choices=[{"title": title, "value": choice} for title, choice in choices],
+            isMultiSelect=field.kind == "multi_choice",
+            style="expanded" if len(choices) <= EXPANDED_CHOICES_MAX else "compact",
+        )
+    if field.placeholder:
+        element["placeholder"] = field.placeholder
+    elif element.get("style") == "compact":
+        element["placeholder"] = "Choose…"  # an empty dropdown gives no hint that it opens
+    initial = _initial(field, value)
+    if initial:
+        element["value"] = initial
+    return element
+
+
+def _error(text: str) -> Card:
+    return _text_block(text, color="Attention", spacing="Small")
+
+
+def form_card(form: Form, errors: Mapping[str, str] | None = None) -> Card:
+    """The form as inputs; with `errors`, each message sits right under its field."""
+    errors = errors or {}
+    clashes = RESERVED_KEYS & {f.name for f in form.fields}
+    if clashes:
+        raise ValueError(f"form {form.form_id}: field names {sorted(clashes)} are reserved")
+    body = [_title(form.title)]
+    if form.intro:
+        body.extend(text_blocks(form.intro))
+    names = {f.name for f in form.fields}
+    if errors:
+        body.append(_error("Please check the answers marked below."))
+        body.extend(_error(text) for name, text in errors.items() if name not in names)
+    for field in form.fields:
+        body.append(field_input(field, form.values.get(field.name)))
+        if field.name in errors:
+            body.append(_error(errors[field.name]))
+        if field.hint:
+            body.append(_text_block(field.hint, isSubtle=True, size="Small", spacing="None"))
+    submit = {
+        "type": "Action.Submit",
+        "title": form.submit_label,
+        "style": "positive",
+        "data": {
+            FORM_ID_KEY: form.form_id,
+            CONTEXT_KEY: form.context,
+            MULTI_CHOICE_KEY: [f.name for f in form.fields if f.kind == "multi_choice"],
+        },
+    }
+    return _card(body, [submit], form.title)
+
+
+def saved_card(text: str = "Saved ✓") -> Card:
+    return _card([_text_block(text, weight="Bolder", color="Good")], [], text)
+
+
+def card_activity(card: Card, summary: str) -> Activity:
+    """A message carrying one card; `summary` is what notifications and card-less clients show."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=summary[:1000] or None,
+        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
+    )

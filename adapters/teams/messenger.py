@@ -1,0 +1,143 @@
+"""Proactive Teams messages through stored conversation references (flows.ports.Messenger)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from adapters.teams.cards import card_activity, message_card
+from flows.clock import Clock
+from flows.messages import Message
+from flows.ports import DeliveryError
+from storage.database import Database
+from storage.models import ConversationRef
+from storage.references import find_reference
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "teams"
+CHANNEL_ID = "msteams"
+NOT_REACHABLE = "they have not opened a chat with the bot yet"
+RETRYABLE = frozenset({412, 429, 502, 504})
+GONE = frozenset({403, 404})  # the bot was removed or blocked, or the user left the tenant
+
+
+def _status_and_retry_after(exc: HttpOperationError) -> tuple[int | None, str | None]:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    headers = getattr(response, "headers", None) or {}
+    return status, headers.get("Retry-After")
+
+
+def retry_after_seconds(header: str | None, now: datetime) -> float | None:
+    """Retry-After is either seconds or an HTTP date."""
+    if not header:
+        return None
+    try:
+        return max(float(header), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max((parsedate_to_datetime(header) - now).total_seconds(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+class TeamsMessenger:
+    def __init__(
+        self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock
+    ) -> None:
+        self._adapter = adapter
+        self._database = database
+        self._app_id = app_id
+        self._clock = clock
+
+    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
+        async with self._database.session() as session:
+            ref = await find_reference(session, PLATFORM, tenant_id, user_id)
+        if ref is None or not ref.conversation_id or not ref.service_url:
+            raise DeliveryError(NOT_REACHABLE, permanent=True)
+        return await self._send(ref, message)
+
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message
+    ) -> str | None:
+        """Teams bots cannot open group chats, so each person gets the message 1:1 (the flow
+        names the others in it). People we cannot reach at all do not hold up the others;
+        a passing failure is raised so the whole message is retried."""
+        first_id: str | None = None
+        gone: list[DeliveryError] = []
+        for user_id in user_ids:
+            try:
+                message_id = await self.send_dm(tenant_id, user_id, message)
+            except DeliveryError as exc:
+                if not exc.permanent:
+                    raise
+                log.warning("Teams group message not delivered to %s: %s", user_id, exc)
+                gone.append(exc)
+                continue
+            first_id = first_id or message_id
+        if gone and len(gone) == len(user_ids):
+            raise gone[0]
+        return first_id
+
+    async def _send(self, ref: ConversationRef, message: Message) -> str | None:
+        activity = card_activity(message_card(message), message.fallback)
+        if ref.channel_data:
+            activity.channel_data = json.loads(ref.channel_data)
+        sent_ids: list[str | None] = []
+        failures: list[Exception] = []
+
+        async def deliver(turn: TurnContext) -> None:
+            # The continuation activity's id is invented by botbuilder; left in place it would
+            # make this a reply to a message that does not exist.
+            turn.activity.id = None
+            try:
+                response = await turn.send_activity(activity)
+            except Exception as exc:  # kept apart from any adapter on_turn_error handler
+                failures.append(exc)
+                return
+            sent_ids.append(response.id if response is not None else None)
+
+        try:
+            await self._adapter.continue_conversation(_reference(ref), deliver, self._app_id)
+        except Exception as exc:
+            failures.append(exc)
+        if failures:
+            raise self._delivery_error(failures[0]) from failures[0]
+        return sent_ids[0] if sent_ids else None
+
+    def _delivery_error(self, exc: Exception) -> DeliveryError:
+        if isinstance(exc, HttpOperationError):
+            status, header = _status_and_retry_after(exc)
+            reason = f"Teams answered {status}: {exc}"[:300]
+            if status in RETRYABLE:
+                return DeliveryError(reason, retry_after=retry_after_seconds(
+                    header, self._clock.now()))
+            if status in GONE:
+                return DeliveryError(reason, permanent=True)
+            if status is not None and 400 <= status < 500 and status not in (401, 408):
+                return DeliveryError(reason, permanent=True)  # the message itself was refused
+            return DeliveryError(reason)
+        if isinstance(exc, ClientRequestError):
+            return DeliveryError(f"Teams could not be reached: {exc}"[:300])
+        return DeliveryError(f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _reference(ref: ConversationRef) -> ConversationReference:
+    return ConversationReference(
+        channel_id=CHANNEL_ID,
+        service_url=ref.service_url,
+        conversation=ConversationAccount(
+            id=ref.conversation_id, conversation_type="personal", tenant_id=ref.tenant_id or None),
+        bot=ChannelAccount(id=ref.bot_id),
+        user=ChannelAccount(id=ref.user_id),
+    )

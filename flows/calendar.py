@@ -1,0 +1,33 @@
+"""Local time arithmetic for scheduled messages: people get them in their own morning."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_moment(now: datetime, tz: str | None, weekday: str, at: time) -> tuple[str, datetime]:
+    """This local week's ISO label and the UTC instant of `weekday` `at` in that week."""
+    local = now.astimezone(zone(tz))
+    monday = local.date() - timedelta(days=local.weekday())
+    day = monday + timedelta(days=WEEKDAYS.index(weekday))
+    moment = datetime.combine(day, at, tzinfo=zone(tz))
+    return iso_week(local.date()), moment.astimezone(now.tzinfo)
+
+
+def local_date(now: datetime, tz: str | None) -> date:
+    return now.astimezone(zone(tz)).date()

@@ -1,0 +1,126 @@
+"""Neutral messages and forms as Adaptive Cards, and the 1.5 checker the fake connector uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from adapters.teams.cards import form_card, message_card, saved_card, teams_markdown, text_blocks
+from flows.messages import Button, Choice, Fact, Form, FormField, Message
+from tests.support.adaptive_cards import CardProblem, assert_adaptive_card_1_5
+
+FEW = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 6))
+MANY = tuple(Choice(f"t{n}", f"Topic {n}") for n in range(1, 8))
+FORM = Form(
+    form_id="poll", title="Pulse check", intro="Two *quick* questions.", context="round-3",
+    fields=(
+        FormField("mood", "How is it going?", "single_choice", choices=FEW),
+        FormField("topics", "What did you cover?", "multi_choice", required=False, choices=MANY,
+                  hint="Pick any."),
+        FormField("notes", "Anything else?", "long_text", required=False, max_length=300,
+                  placeholder="Optional"),
+        FormField("score", "Rate it", "rating"),
+    ),
+    values={"mood": "c2", "topics": ("t1", "t7", "gone"), "notes": "Great so far"},
+)
+
+
+def by_id(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in card["body"] if "id" in e}
+
+
+def test_the_neutral_markdown_subset_becomes_teams_markdown() -> None:
+    assert teams_markdown("a *bold* and _italic_ word") == "a **bold** and _italic_ word"
+    assert teams_markdown("type `join` now") == "type **join** now"
+    assert teams_markdown("2 * 3 * 4 and x*y") == "2 * 3 * 4 and x*y"
+
+
+def test_text_becomes_paragraph_blocks_and_one_list_block_per_run_of_bullets() -> None:
+    blocks = text_blocks("Intro line\n- one\n- *two*\n\nAfter")
+
+    assert [b["text"] for b in blocks] == ["Intro line", "- one\r- **two**", "After"]
+    assert all(b["wrap"] for b in blocks)
+
+
+def test_a_message_card_has_a_title_facts_and_styled_buttons() -> None:
+    message = Message(
+        title="Leave?", text="Sure?", facts=(Fact("Team", ""), Fact("Role", "mentor")),
+        buttons=(Button("Leave", "m.leave", "keep", "primary"),
+                 Button("Delete", "m.leave", "delete", "danger"), Button("Stay", "m.stay")))
+
+    card = message_card(message)
+
+    assert_adaptive_card_1_5(card)
+    title, text, facts = card["body"]
+    assert (title["size"], title["weight"], title["text"]) == ("Large", "Bolder", "Leave?")
+    assert text["text"] == "Sure?"
+    assert facts["facts"] == [{"title": "Team", "value": "–"}, {"title": "Role", "value": "mentor"}]
+    assert [(a.get("style"), a["data"]) for a in card["actions"]] == [
+        ("positive", {"action_id": "m.leave", "value": "keep"}),
+        ("destructive", {"action_id": "m.leave", "value": "delete"}),
+        (None, {"action_id": "m.stay", "value": ""}),
+    ]
+
+
+def test_a_form_card_has_labelled_inputs_prefilled_with_known_values() -> None:
+    card = form_card(FORM)
+
+    assert_adaptive_card_1_5(card)
+    inputs = by_id(card)
+    assert inputs["mood"] | {"choices": None} == {
+        "id": "mood", "type": "Input.ChoiceSet", "label": "How is it going?",
+        "isRequired": True, "errorMessage": "Please pick one.", "isMultiSelect": False,
+        "style": "expanded", "value": "c2", "choices": None}
+    assert inputs["topics"]["style"] == "compact" and inputs["topics"]["isMultiSelect"]
+    assert inputs["topics"]["value"] == "t1,t7"  # a choice that no longer exists is dropped
+    assert inputs["notes"]["isMultiline"] and inputs["notes"]["maxLength"] == 300
+    assert inputs["notes"]["value"] == "Great so far"
+    assert [c["value"] for c in inputs["score"]["choices"]] == ["1", "2", "3", "4", "5"]
+    (submit,) = card["actions"]
+    assert submit["data"] == {"form_id": "poll", "context": "round-3", "multi_choice": ["topics"]}
+
+
+def test_errors_sit_right_after_their_field() -> None:
+    card = form_card(FORM, {"topics": "Pick at least one.", "elsewhere": "Try again later."})
+
+    assert_adaptive_card_1_5(card)
+    texts = [(e.get("id") or e.get("text"), e.get("color")) for e in card["body"]]
+    at = texts.index(("topics", None))
+    assert texts[at + 1] == ("Pick at least one.", "Attention")
+    assert ("Try again later.", "Attention") in texts[:at]
+
+
+def test_a_form_cannot_use_the_names_the_submit_data_needs() -> None:
+    clash = Form("f", "F", (FormField("form_id", "Form", "text"),))
+
+    with pytest.raises(ValueError, match="reserved"):
+        form_card(clash)
+
+
+def test_the_saved_card_is_a_valid_card() -> None:
+    assert_adaptive_card_1_5(saved_card())
+
+
+@pytest.mark.parametrize(("broken", "complaint"), [
+    ({"version": "1.6"}, "version"),
+    ({"body": [{"type": "Icon", "name": "Star"}]}, "not in Adaptive Cards 1.5"),
+    ({"body": [{"type": "TextBlock", "text": "  "}]}, "non-empty"),
+    ({"body": [{"type": "TextBlock", "text": "x", "color": "red"}]}, "color"),
+    ({"body": [{"type": "Input.Text", "id": "a"}, {"type": "Input.Text", "id": "a"}]},
+     "used twice"),
+    ({"body": [{"type": "Input.Text", "id": ""}]}, "non-empty string"),
+    ({"body": [{"type": "Input.ChoiceSet", "id": "c", "choices": [{"title": "A"}]}]},
+     "string title and value"),
+    ({"body": [{"type": "Input.ChoiceSet", "id": "c", "value": "b",
+                "choices": [{"title": "A", "value": "a"}]}]}, "not a choice"),
+    ({"actions": [{"type": "Action.Submit", "title": "Go", "data": "go"}]}, "object"),
+    ({"actions": [{"type": "Action.Submit", "title": ""}]}, "title"),
+    ({"body": [{"type": "TextBlock", "text": "x" * 30_000}]}, "28 kB"),
+])
+def test_the_checker_names_what_teams_would_refuse(broken: dict[str, Any], complaint: str) -> None:
+    card = {"type": "AdaptiveCard", "version": "1.5",
+            "body": [{"type": "TextBlock", "text": "ok"}], **broken}
+
+    with pytest.raises(CardProblem, match=complaint):
+        assert_adaptive_card_1_5(card)

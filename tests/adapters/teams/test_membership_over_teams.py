@@ -1,0 +1,113 @@
+"""Status, pause, resume and leave, typed and pressed on cards, over the real protocol."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlmodel import select
+
+from flows.clock import FrozenClock
+from flows.program import Program
+from storage.models import Person
+from storage.references import find_reference
+from tests.support.fake_teams import (
+    ConnectorCall,
+    TeamsUser,
+    TeamsWorld,
+    button_data,
+    submit_value,
+    teams_world,
+)
+
+GOOD = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+        "learn": "ai-digital-tools", "cadence": "fortnightly", "meeting_mode": "in-person"}
+
+
+@pytest.fixture
+async def world(database_url: str, program: Program, clock: FrozenClock
+                ) -> AsyncIterator[TeamsWorld]:
+    async with teams_world(database_url, program, clock) as world:
+        yield world
+
+
+async def reply_to(world: TeamsWorld, user: TeamsUser, text: str) -> ConnectorCall:
+    before = len(world.connector.to(user.conversation_id))
+    assert await user.say(text) == 201
+    replies = world.connector.to(user.conversation_id)
+    assert len(replies) == before + 1, [r.text for r in replies[before:]]
+    return replies[-1]
+
+
+async def press(world: TeamsWorld, user: TeamsUser, card: ConnectorCall, title: str
+                ) -> ConnectorCall:
+    before = len(world.connector.to(user.conversation_id))
+    assert await user.submit(card.sent_id or "", button_data(card.card, title)) == 201
+    replies = world.connector.to(user.conversation_id)
+    assert len(replies) == before + 1
+    return replies[-1]
+
+
+async def signed_up(world: TeamsWorld) -> TeamsUser:
+    user = world.user(user_id="29:1grace", name="Grace Hopper", aad_object_id="aad-grace")
+    survey = await reply_to(world, user, "join")
+    assert await user.submit(survey.sent_id or "", submit_value(survey.card, GOOD)) == 201
+    await world.running.service.deliver_now()
+    await world.connector.wait_for(lambda: bool(world.connector.of_kind("send")))  # welcome
+    return user
+
+
+async def test_status_pause_until_a_date_and_resume_from_the_card_button(
+    world: TeamsWorld,
+) -> None:
+    user = await signed_up(world)
+
+    status = await reply_to(world, user, "status")
+    assert "You're in as a senior mentee" in status.text
+    assert "Learning: AI and digital tools" in status.text
+
+    paused = await reply_to(world, user, "<p>pause&nbsp;until 2026-12-31</p>")
+    assert "You're paused until Thu 31 Dec 2026" in paused.text
+
+    on_break = await reply_to(world, user, "status")
+    assert "You're on a break" in on_break.text
+    (resume_button,) = on_break.card["actions"]
+    assert resume_button["style"] == "positive"
+    resumed = await press(world, user, on_break, "Resume now")
+    assert "Welcome back!" in resumed.text
+
+
+async def test_leave_keeping_answers_from_the_card(world: TeamsWorld) -> None:
+    user = await signed_up(world)
+
+    question = await reply_to(world, user, "leave")
+    assert [a["title"] for a in question.card["actions"]] == [
+        "Leave", "Leave and delete my data", "Stay"]
+    assert question.card["actions"][1]["style"] == "destructive"
+    left = await press(world, user, question, "Leave")
+
+    assert "your answers are kept" in left.text
+    async with world.running.service.database.session() as session:
+        person = (await session.exec(select(Person))).one()
+        assert (person.status, person.team) == ("left", "Treasury")
+
+
+async def test_leave_with_data_deletion_removes_personal_data_and_the_reference(
+    world: TeamsWorld,
+) -> None:
+    user = await signed_up(world)
+    question = await reply_to(world, user, "leave")
+    pressed = user.activity(value=button_data(question.card, "Leave and delete my data"),
+                            replyToId=question.sent_id)
+
+    assert (await user.post(pressed))[0] == 201
+    assert (await user.post(pressed))[0] == 201  # a Teams retry must not restore anything
+
+    gone = world.connector.to(user.conversation_id)[-1]
+    assert "personal data is deleted" in gone.text
+    async with world.running.service.database.session() as session:
+        person = (await session.exec(select(Person))).one()
+        assert person.data_deleted and person.status == "left"
+        assert (person.user_id, person.display_name, person.directory_id, person.team) == (
+            f"deleted-{person.id}", None, None, None)
+        assert await find_reference(session, "teams", user.tenant_id, user.user_id) is None
