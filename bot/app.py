@@ -10,9 +10,11 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.config import Settings
+from bot.scheduler import build_scheduler
 from flows.clock import Clock, SystemClock
 from flows.delivery import Dispatcher
 from flows.inbound import Inbound
+from flows.jobs import JobRunner
 from flows.ports import Messenger
 from flows.prompt_catalog import load_default_catalog
 from storage.database import Database
@@ -31,7 +33,9 @@ class Adapter(Protocol):
 
 
 class Service:
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, *, schedule: bool = True
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.database = Database(settings.database_url)
@@ -41,6 +45,9 @@ class Service:
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
                                on_committed=self.kick)
         self.adapters: list[Adapter] = self._build_adapters()
+        self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
+                              on_queued=self.kick)
+        self._scheduler = build_scheduler(settings.program.schedule, self.jobs) if schedule else None
         self.dispatcher = Dispatcher(
             self.database, {a.platform: a.messenger for a in self.adapters}, self.clock
         )
@@ -96,8 +103,21 @@ class Service:
         for adapter in self.adapters:
             await adapter.start()
         self._loop_task = asyncio.create_task(self._delivery_loop(), name="delivery")
+        if self._scheduler is not None:
+            self._scheduler.start()
+
+    async def tick(self) -> dict[str, int]:
+        """Run every job once as of the clock's time, then deliver what they queued."""
+        counts = await self.jobs.run_all()
+        counts["delivered"] = await self.deliver_now()
+        return counts
+
+    async def close(self) -> None:
+        await self.database.dispose()
 
     async def _on_cleanup(self, _app: web.Application) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
         if self._loop_task is not None:
             self._loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

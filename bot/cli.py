@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
+from datetime import datetime
 
 from aiohttp import web
 
 from bot.config import load_settings
+from flows.clock import Clock, FrozenClock, SystemClock
 from flows.program import ConfigError
+from flows.prompt_catalog import CatalogError
 from storage.migrate import upgrade
 
 
@@ -21,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, help="port to listen on (PORT, default 3978)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    tick = commands.add_parser("tick", help="run every due job once, deliver, and exit")
+    tick.add_argument("--at", help="act as if it were this ISO time (e.g. 2026-11-30T09:00Z)")
     manifest = commands.add_parser("slack-manifest", help="print a Slack app manifest")
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https URL of this service")
@@ -52,10 +58,34 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             print("Database is up to date.")
             return 0
+        if args.command == "tick":
+            return _tick(settings, args.at)
         return _run(settings)
-    except ConfigError as exc:
+    except (ConfigError, CatalogError) as exc:
         print(f"turnabout: {exc}", file=sys.stderr)
         return 2
+
+
+def _tick(settings, at: str | None) -> int:  # type: ignore[no-untyped-def]
+    from bot.app import Service
+
+    clock: Clock = SystemClock()
+    if at:
+        try:
+            clock = FrozenClock(datetime.fromisoformat(at.replace("Z", "+00:00")))
+        except ValueError:
+            raise ConfigError(f"--at: '{at}' is not an ISO time like 2026-11-30T09:00Z") from None
+
+    async def once() -> dict[str, int]:
+        service = Service(settings, clock, schedule=False)
+        try:
+            return await service.tick()
+        finally:
+            await service.close()
+
+    counts = asyncio.run(once())
+    print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
 
 
 def _run(settings) -> int:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ COMMANDS = (
     CommandInfo("status", "status", "where you stand in the program"),
     CommandInfo("pause", "pause [until 2026-12-31]", "take a break from prompts and nudges"),
     CommandInfo("resume", "resume", "come back from a break"),
+    CommandInfo("met", "met [note]", "log that you and your partner met today"),
     CommandInfo("end", "end [reason]", "close your current pairing"),
     CommandInfo("leave", "leave", "leave the program, optionally deleting your data"),
 )

@@ -115,6 +115,14 @@ async def pause(ctx: Context, person: Person | None, args: str) -> Response:
     return Response.say(f"You're paused {when}. No prompts, nudges or matching meanwhile.")
 
 
+async def pause_for(ctx: Context, person: Person | None, days: str) -> Response:
+    """The one-click pause offered in a nudge: a break of a few days from today."""
+    if person is None or not days.isdigit() or not 0 < int(days) <= 90:
+        return Response.say("That button has expired. Type `pause until DATE` instead.")
+    until = local_today(person, ctx.now()) + timedelta(days=int(days))
+    return await pause(ctx, person, f"until {until.isoformat()}")
+
+
 async def resume(ctx: Context, person: Person | None) -> Response:
     if person is None or person.status in ("pending", "left"):
         return Response.say(NOT_JOINED)

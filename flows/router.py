@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flows import admin, commands, intros, match_round, membership, pairs, signup
+from flows import (
+    admin,
+    commands,
+    intros,
+    match_round,
+    meetings,
+    membership,
+    nudges,
+    pairs,
+    pulse,
+    signup,
+    weekly_prompts,
+)
 from flows.context import Context
 from flows.events import Action, Command, Event, FormSubmission, Profile
 from flows.messages import Response
@@ -25,7 +37,7 @@ async def _person(ctx: Context, event: Event) -> Person | None:
         ):
             # The scheduler resumes everyone daily; this covers someone who writes first.
             person.status, person.paused_until = "active", None
-        ctx.session.add(person)
+        meetings.touch(ctx, person)
     return person
 
 
@@ -75,6 +87,8 @@ async def _command(event: Command, ctx: Context, prefix: str) -> Response:
             return membership.leave_question(person)
         case "end":
             return await pairs.end_question(ctx, person, parsed.args)
+        case "met":
+            return await meetings.met(ctx, person, None, parsed.args)
     return await admin.command(ctx, event, person, parsed.args, prefix)
 
 
@@ -113,6 +127,19 @@ async def _action(event: Action, ctx: Context) -> Response:
             if person is None or not pair_id.isdigit():
                 return Response.say("That button has expired. Type `end` to try again.")
             return await pairs.end(ctx, person, int(pair_id), reason)
+        case weekly_prompts.MET:
+            return await meetings.met(ctx, person, event.value)
+        case weekly_prompts.SKIP:
+            return await meetings.skip(ctx, person, event.value)
+        case weekly_prompts.ANOTHER:
+            return await meetings.another(ctx, person, event.value)
+        case nudges.SCHEDULE:
+            return Response.say("Great! Send your partner a time that suits you both; "
+                                "press *We met* or type `met` afterwards.")
+        case nudges.PAUSE_FOR:
+            return await membership.pause_for(ctx, person, event.value)
+        case pulse.OPEN:
+            return await pulse.open_poll(ctx, person, event.value)
     return Response.say("That button has expired. Type `help` to see what you can do.")
 
 
@@ -122,4 +149,6 @@ async def _form(event: FormSubmission, ctx: Context) -> Response:
         if person is None or person.data_deleted:
             return Response.say("That survey has expired. Type `join` to open a fresh one.")
         return await signup.submit(ctx, event, person)
+    if event.form_id == pulse.FORM_ID:
+        return await pulse.submit(ctx, event, person)
     return Response.say("That form has expired. Type `help` to see what you can do.")

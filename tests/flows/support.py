@@ -55,10 +55,11 @@ class Chat:
         values: dict[str, str | tuple[str, ...]],
         form_id: str = "signup",
         event_id: str | None = None,
+        context: str = "",
     ) -> Response:
         return await self.inbound.handle(
             FormSubmission(
-                self.address, form_id, values, event_id or f"t{next(_ids)}", self.profile
+                self.address, form_id, values, event_id or f"t{next(_ids)}", self.profile, context
             )
         )
 

@@ -46,7 +46,7 @@ class Running:
 @asynccontextmanager
 async def serve(settings: Settings, clock: Clock) -> AsyncIterator[Running]:
     """Start the service on a free loopback port; stop it (and its loops) afterwards."""
-    service = Service(settings, clock)
+    service = Service(settings, clock, schedule=False)  # tests move time themselves
     runner = web.AppRunner(service.app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
