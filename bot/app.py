@@ -25,7 +25,9 @@ DELIVERY_INTERVAL = 2.0
 
 class Adapter(Protocol):
     platform: str
-    messenger: Messenger
+
+    @property
+    def messenger(self) -> Messenger: ...
 
     def add_routes(self, app: web.Application) -> None: ...
     async def start(self) -> None: ...

@@ -1,4 +1,4 @@
-"""Delivers queued outbox rows through each platform's Messenger."""
+"""Delivers queued outbox rows through each platform's Messenger, paced per workspace."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from flows.clock import Clock
 from flows.messages import Message
+from flows.pacing import Pacer
 from flows.ports import DeliveryError, Messenger
 from storage import outbox
 from storage.database import Database
@@ -16,17 +17,22 @@ from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# A Retry-After up to this is waited out in memory; a longer one gives the row back.
+HOLD_LIMIT = 5.0
+RATE_LIMIT_RETRIES = 10
+
 
 class Dispatcher:
-    def __init__(
-        self, database: Database, messengers: Mapping[str, Messenger], clock: Clock
-    ) -> None:
+    def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
+                 pacer: Pacer | None = None, in_flight: int = 32) -> None:
         self._database = database
         self._messengers = dict(messengers)
         self._clock = clock
+        self._pacer = pacer or Pacer({}, 0.0)
+        self._in_flight = in_flight
         self._lock = asyncio.Lock()
 
-    async def deliver_due(self, batch: int = 50) -> int:
+    async def deliver_due(self, batch: int = 200) -> int:
         """Send everything due now; returns how many messages went out."""
         sent = 0
         async with self._lock:  # one pass at a time per process; other replicas claim their own
@@ -35,32 +41,55 @@ class Dispatcher:
                     rows = await outbox.claim(session, self._clock.now(), limit=batch)
                 if not rows:
                     return sent
-                for row in rows:
-                    sent += await self._send(row)
+                slots = asyncio.Semaphore(self._in_flight)
+                sent += sum(await asyncio.gather(*(self._send_within(slots, r) for r in rows)))
+
+    async def _send_within(self, slots: asyncio.Semaphore, row: OutboxMessage) -> int:
+        async with slots:
+            return await self._send(row)
 
     async def _send(self, row: OutboxMessage) -> int:
-        messenger = self._messengers.get(row.platform)
-        message = Message.from_json(json.loads(row.payload))
         recipients: list[str] = json.loads(row.recipients)
-        assert row.id is not None and row.claimed_by is not None
-        try:
-            if messenger is None:
-                raise DeliveryError(f"{row.platform} is not connected", permanent=True)
-            if len(recipients) == 1:
-                message_id = await messenger.send_dm(row.tenant_id, recipients[0], message)
-            else:
-                message_id = await messenger.send_group(row.tenant_id, recipients, message)
-        except Exception as exc:
-            retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
-            permanent = isinstance(exc, DeliveryError) and exc.permanent
+        message = Message.from_json(json.loads(row.payload))
+        for _ in range(RATE_LIMIT_RETRIES):
+            await self._pacer.wait_turn(row.platform, row.tenant_id, ",".join(recipients))
+            try:
+                message_id = await self._deliver(row, recipients, message)
+            except DeliveryError as exc:
+                if exc.retry_after is not None and not exc.permanent:
+                    # Rate limited: the whole workspace waits, and the try is not counted.
+                    self._pacer.bucket(row.platform, row.tenant_id).pause(
+                        min(exc.retry_after, HOLD_LIMIT))
+                    if exc.retry_after <= HOLD_LIMIT:
+                        continue
+                    return await self._give_back(row, exc.retry_after)
+                return await self._failed(row, exc, exc.permanent)
+            except Exception as exc:
+                return await self._failed(row, exc, False)
             async with self._database.session() as session:
-                if permanent:
-                    row.attempts = outbox.MAX_ATTEMPTS - 1
-                status = await outbox.mark_attempt_failed(
-                    session, row, self._clock.now(), str(exc) or type(exc).__name__, retry_after
-                )
-            log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc)
-            return 0
+                await outbox.mark_sent(session, row.id, row.claimed_by, self._clock.now(),  # type: ignore[arg-type]
+                                       message_id)
+            return 1
+        return await self._give_back(row, HOLD_LIMIT)
+
+    async def _deliver(self, row: OutboxMessage, recipients: list[str], message: Message) -> str | None:
+        messenger = self._messengers.get(row.platform)
+        if messenger is None:
+            raise DeliveryError(f"{row.platform} is not connected", permanent=True)
+        if len(recipients) == 1:
+            return await messenger.send_dm(row.tenant_id, recipients[0], message)
+        return await messenger.send_group(row.tenant_id, recipients, message)
+
+    async def _give_back(self, row: OutboxMessage, delay: float) -> int:
         async with self._database.session() as session:
-            await outbox.mark_sent(session, row.id, row.claimed_by, self._clock.now(), message_id)
-        return 1
+            await outbox.release(session, row, self._clock.now(), delay)
+        return 0
+
+    async def _failed(self, row: OutboxMessage, exc: Exception, permanent: bool) -> int:
+        async with self._database.session() as session:
+            if permanent:
+                row.attempts = outbox.MAX_ATTEMPTS - 1
+            status = await outbox.mark_attempt_failed(
+                session, row, self._clock.now(), str(exc) or type(exc).__name__, None)
+        log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc)
+        return 0

@@ -6,6 +6,7 @@ Adapters render these as Block Kit, Adaptive Cards or HTML. Text uses a small ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -56,7 +57,8 @@ class Message:
 
 
 def plain(text: str) -> str:
-    return text.replace("*", "").replace("`", "").replace("_", " ").strip()
+    text = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", text)  # _italic_ only: keep Europe/New_York
+    return text.replace("*", "").replace("`", "").strip()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ class Form:
     intro: str | None = None
     values: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     context: str = ""  # opaque value carried through the platform and back on submit
+    # Where a form cannot open directly (Slack without a trigger id), a button with this
+    # action and the context as its value opens it again.
+    open_action_id: str = "signup.open"
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)

@@ -46,7 +46,7 @@ def participant(
     return Participant(
         id=person.id,
         team=f"{person.department}:{(person.team or '').casefold()}",
-        department=person.department or "",
+        department=program.survey.label_of(program.survey.departments, person.department),
         seniority=program.survey.seniority_rank(person.seniority or ""),
         timezone=person.timezone or "UTC",
         teaches=frozenset(topics.get("teach", ())),

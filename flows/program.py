@@ -66,7 +66,7 @@ class Admins(_Frozen):
 
 
 class Matching(_Frozen):
-    teach_weight: float = Field(default=3.0, ge=0)
+    teach_weight: float = Field(default=3.0, gt=0)  # the point of a pair: must count
     learn_back_weight: float = Field(default=1.0, ge=0)
     timezone_weight: float = Field(default=1.0, ge=0)
     cadence_weight: float = Field(default=0.5, ge=0)

@@ -29,6 +29,7 @@ ROLES = (Choice("yes", "Yes, the junior led"), Choice("sometimes", "Sometimes"),
 def poll_form(poll_id: int, values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
     return Form(
         form_id=FORM_ID, title="Pulse poll", submit_label="Send", context=str(poll_id),
+        open_action_id=OPEN,
         values=values or {},
         intro="One minute, fully confidential: the program team only ever sees totals "
               "across several people, never your answers.",

@@ -52,9 +52,8 @@ async def test_a_rate_limited_send_waits_for_retry_after_then_goes_out(world: Wo
     await queue(world, "k", "jo")
     assert await world.deliver() == 0
     (row,) = await rows(world)
-    assert row.status == "pending" and row.next_attempt_at == world.clock.now() + timedelta(
-        seconds=30
-    )
+    assert row.status == "pending" and row.attempts == 0  # rate limited is not a failed try
+    assert row.next_attempt_at == world.clock.now() + timedelta(seconds=30)
     world.clock.advance(timedelta(seconds=29))
     assert await world.deliver() == 0
     world.clock.advance(timedelta(seconds=1))
@@ -102,3 +101,11 @@ async def test_two_dispatchers_racing_on_one_database_send_nothing_twice(world: 
     assert sum(sent) == 60
     recipients = [s.user_ids for s in world.messenger.sent + other.sent]
     assert len(recipients) == len(set(recipients)) == 60
+
+
+async def test_a_short_retry_after_is_waited_out_within_the_same_pass(world: World) -> None:
+    world.messenger.failures.append(DeliveryError("ratelimited", retry_after=0.05))
+    await queue(world, "k", "jo")
+    assert await world.deliver() == 1
+    (row,) = await rows(world)
+    assert (row.status, row.attempts) == ("sent", 1)

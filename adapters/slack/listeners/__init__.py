@@ -1,0 +1,115 @@
+"""Bolt listeners: one small module per kind of Slack request, sharing one Toolkit.
+
+The Toolkit renders a neutral Response back to the person, wherever the request came from,
+and guards every listener: bolt answers 404 (after waiting its full 3 s) when a listener
+raises after ack(), so nothing may escape; the person gets a short apology instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from adapters.slack.blocks import form_invitation, message_payload
+from adapters.slack.events import SlackProfiles
+from adapters.slack.messenger import SlackMessenger
+from flows.events import Address
+from flows.inbound import Inbound
+from flows.messages import Form, Message, Response
+from flows.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+
+SETTLE_SECONDS = 5.0
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Where answers to one request go: the response_url, the DM it came from, or a new DM."""
+
+    sender: Address
+    respond: AsyncRespond | None = None
+    trigger_id: str | None = None
+    channel: str | None = None
+
+
+@dataclass
+class Toolkit:
+    inbound: Inbound
+    messenger: SlackMessenger
+    profiles: SlackProfiles
+    command: str  # the slash command, e.g. "/mentoring"
+    _working: set[asyncio.Task[object]] = field(default_factory=set, init=False, repr=False)
+
+    @property
+    def slash_prefix(self) -> str:
+        return f"{self.command} "
+
+    async def answer(self, response: Response, to: Reply) -> None:
+        if response.form is not None:  # first: the trigger id expires 3 s after the click
+            await self.show_form(response.form, to)
+        for message in response.messages:
+            await self.say(message, to)
+
+    async def show_form(self, form: Form, to: Reply) -> None:
+        if to.trigger_id:
+            try:
+                await self.messenger.open_form(to.trigger_id, form)
+                return
+            except DeliveryError as exc:  # expired trigger: fall back to a button
+                log.warning("views.open failed (%s); offering a button instead", exc)
+        await self.say(form_invitation(form), to)
+
+    async def say(self, message: Message, to: Reply) -> None:
+        if to.channel:
+            await self.messenger.post(to.channel, message)
+        elif to.respond is not None and to.respond.response_url:
+            sent = await to.respond(**message_payload(message), response_type="ephemeral",
+                                    replace_original=False)
+            if sent.status_code != 200:
+                raise DeliveryError(f"response_url answered {sent.status_code}: {sent.body}")
+        else:
+            await self.messenger.send_dm(to.sender.tenant_id, to.sender.user_id, message)
+
+    @contextlib.asynccontextmanager
+    async def guard(self, to: Reply, ack: AsyncAck | None = None) -> AsyncIterator[None]:
+        """Track the work for a graceful stop; turn any failure into an apology."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._working.add(task)
+        try:
+            yield
+        except Exception:
+            log.exception("Slack listener failed for %s", to.sender.user_id)
+            if ack is not None and ack.response is None:
+                await ack()
+            try:
+                await self.say(Message(text=SORRY), to)
+            except Exception:
+                log.exception("could not tell %s about the failure", to.sender.user_id)
+        finally:
+            if task is not None:
+                self._working.discard(task)
+
+    async def settle(self) -> None:
+        """Wait (a bounded while) for listeners still working after their ack."""
+        current = asyncio.current_task()
+        pending = [t for t in self._working if t is not current]
+        if pending:
+            await asyncio.wait(pending, timeout=SETTLE_SECONDS)
+
+
+def register(app: AsyncApp, toolkit: Toolkit) -> None:
+    # Imported here because each listener module imports Reply and Toolkit from this package.
+    from adapters.slack.listeners import actions, commands, messages, views
+
+    commands.register(app, toolkit)
+    actions.register(app, toolkit)
+    views.register(app, toolkit)
+    messages.register(app, toolkit)

@@ -1,0 +1,33 @@
+"""The slash command: `/mentoring join`, `/mentoring status` …"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from adapters.slack import events
+from adapters.slack.listeners import Reply, Toolkit
+from flows import commands as command_words
+from flows.events import Profile
+
+PROFILE_COMMANDS = ("join", "profile")  # the survey pre-fills name and timezone from Slack
+
+
+async def profile_for(toolkit: Toolkit, user_id: str, text: str) -> Profile:
+    if command_words.parse(text, toolkit.command).name in PROFILE_COMMANDS:
+        return await toolkit.profiles.lookup(user_id)
+    return Profile()
+
+
+def register(app: AsyncApp, toolkit: Toolkit) -> None:
+    @app.command(toolkit.command)
+    async def on_slash_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        to = Reply(events.command_sender(body), respond, trigger_id=body.get("trigger_id") or None)
+        async with toolkit.guard(to):
+            text = events.slack_text(body.get("text", ""))
+            profile = await profile_for(toolkit, to.sender.user_id, text)
+            event = events.command_event(body, profile)
+            response = await toolkit.inbound.handle(event, toolkit.slash_prefix)
+            await toolkit.answer(response, to)

@@ -1,0 +1,57 @@
+"""The Slack app manifest: paste it into api.slack.com/apps → Create New App → From a manifest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from adapters.slack.adapter import EVENTS_PATH
+
+BOT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history")
+BOT_EVENTS = ("message.im",)
+PLACEHOLDER_URL = "https://turnabout.example.com"
+APP_NAME_LENGTH = 35  # Slack refuses longer app names
+
+
+def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -> str:
+    """Without a URL (and without Socket Mode) the request URLs hold a placeholder to replace."""
+    base = (url or PLACEHOLDER_URL).rstrip("/")
+    request_url = None if socket_mode else f"{base}{EVENTS_PATH}"
+    slash_command: dict[str, Any] = {
+        "command": command,
+        "description": "Reverse mentoring: join, status, pause, leave",
+        "usage_hint": "help | join | status | pause [until DATE] | resume | leave",
+        "should_escape": False,
+    }
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url:
+        slash_command["url"] = request_url
+        events["request_url"] = request_url
+        interactivity["request_url"] = request_url
+    manifest = {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": name[:APP_NAME_LENGTH],
+            "description": "Runs your reverse mentoring program: signup, matching, prompts.",
+        },
+        "features": {
+            "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": False},
+            "bot_user": {"display_name": name[:80], "always_online": True},
+            "slash_commands": [slash_command],
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+    text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)
+    if url is None and not socket_mode:
+        return f"# Replace {PLACEHOLDER_URL} with the public HTTPS address of Turnabout.\n{text}"
+    return text

@@ -1,0 +1,64 @@
+"""Rate limits for delivery: a token bucket per workspace or tenant, spacing per conversation.
+
+Pacing is about real throughput, so it uses the event loop's monotonic time, not the program
+clock that tests move by days.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+
+class TokenBucket:
+    """`rate` sends per second on average, bursts up to `burst`; `pause` honours Retry-After."""
+
+    def __init__(self, rate: float, burst: float, now: Callable[[], float]) -> None:
+        self._rate, self._burst, self._now = rate, burst, now
+        self._tokens, self._stamp, self._paused_until = burst, now(), 0.0
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        async with self._lock:  # first come, first served: waiting senders queue here
+            while True:
+                now = self._now()
+                if now < self._paused_until:
+                    await asyncio.sleep(self._paused_until - now)
+                    continue
+                self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
+                self._stamp = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) / self._rate)
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._now() + seconds)
+        self._tokens = 0
+
+
+class Pacer:
+    """One bucket per (platform, tenant), and at most one send per conversation per interval."""
+
+    def __init__(self, rates: dict[str, float], per_conversation_seconds: float,
+                 now: Callable[[], float] | None = None) -> None:
+        self._rates = rates
+        self._gap = per_conversation_seconds
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._last_send: dict[str, float] = {}
+
+    def bucket(self, platform: str, tenant_id: str) -> TokenBucket:
+        key = (platform, tenant_id)
+        if key not in self._buckets:
+            rate = self._rates.get(platform, 20.0)
+            self._buckets[key] = TokenBucket(rate, max(1.0, rate / 4), self._now)
+        return self._buckets[key]
+
+    async def wait_turn(self, platform: str, tenant_id: str, conversation: str) -> None:
+        key = f"{platform}:{tenant_id}:{conversation}"
+        wait = self._last_send.get(key, -1e9) + self._gap - self._now()
+        self._last_send[key] = self._now() + max(wait, 0.0)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await self.bucket(platform, tenant_id).take()

@@ -1,0 +1,294 @@
+"""A fake Slack Web API on loopback: answers like Slack, records every call, fails on demand.
+
+It is strict where Slack is strict (Block Kit limits, tokens, trigger ids), so a payload the
+real Slack would refuse fails here too; `assert_block_kit_limits` checks recorded payloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+TOKEN = "xoxb-test"
+TEAM_ID = "T0TEST"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+DEFAULT_TIMEZONE = "America/Los_Angeles"
+JSON_ARGS = ("blocks", "view", "attachments")  # form-encoded calls send these as JSON strings
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # a Web API method, or "response" for a response_url post
+    args: Payload
+
+
+@dataclass(frozen=True)
+class Failure:
+    error: str
+    status: int
+    retry_after: float | None
+
+
+class FakeSlack:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.timezones: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.missing_users: set[str] = set()
+        self.known_triggers: set[str] | None = None  # None: any non-empty trigger id works
+        self._failures: dict[str, list[Failure]] = {}
+        self._groups: dict[tuple[str, ...], str] = {}
+        self._serial = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._recorded = asyncio.Condition()
+        self.url = ""
+
+    async def __aenter__(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what tests use -------------------------------------------------------------------
+
+    def response_url(self, key: str) -> str:
+        return f"{self.url}/response/{key}"
+
+    def fail_next(self, method: str, times: int = 1, *, error: str = "ratelimited",
+                  retry_after: float | None = 1.0) -> None:
+        """Fail the next `times` calls of `method`: 429 + Retry-After for ratelimited."""
+        status = 429 if error == "ratelimited" else 200
+        self._failures.setdefault(method, []).extend(
+            [Failure(error, status, retry_after if status == 429 else None)] * times)
+
+    def calls_to(self, method: str) -> list[Payload]:
+        return [c.args for c in self.calls if c.method == method]
+
+    def responses(self, key: str | None = None) -> list[Payload]:
+        return [c.args for c in self.calls
+                if c.method == "response" and (key is None or c.args.get("key") == key)]
+
+    async def wait_for(self, method: str, count: int = 1) -> list[Payload]:
+        """Until `method` was called `count` times; wrap in asyncio.timeout()."""
+        async with self._recorded:
+            await self._recorded.wait_for(lambda: len(self.calls_to(method)) >= count)
+        return self.calls_to(method)
+
+    async def _record(self, call: Call) -> None:
+        async with self._recorded:
+            self.calls.append(call)
+            self._recorded.notify_all()
+
+    def payloads(self) -> list[Payload]:
+        """Every message and view the bot sent, for limit checks."""
+        found: list[Payload] = []
+        for call in self.calls:
+            if call.method in ("chat.postMessage", "chat.postEphemeral", "chat.update",
+                               "response"):
+                found.append(call.args)
+            elif call.method == "views.open" and isinstance(call.args.get("view"), dict):
+                found.append(call.args["view"])
+        return found
+
+    # --- the HTTP side ---------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: Payload = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(parse_qsl(await request.text(), keep_blank_values=True))
+        for name in JSON_ARGS:
+            if isinstance(args.get(name), str):
+                args[name] = json.loads(args[name])
+        await self._record(Call(method, args))
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if (bearer or args.get("token")) != self.token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        failures = self._failures.get(method)
+        if failures:
+            failure = failures.pop(0)
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            return web.json_response({"ok": False, "error": failure.error},
+                                     status=failure.status, headers=headers)
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response(handler(args))
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        await self._record(Call("response", {"key": request.match_info["key"], **payload}))
+        problems = block_kit_problems(payload.get("blocks") or [], 50)
+        return web.Response(status=400 if problems else 200,
+                            text="invalid_blocks" if problems else "ok")
+
+    def _auth_test(self, _args: Payload) -> Payload:
+        return {"ok": True, "team": "Fake Co", "team_id": TEAM_ID, "user": "turnabout",
+                "user_id": BOT_USER_ID, "bot_id": BOT_ID, "url": "https://fake.slack.com/"}
+
+    def _users_info(self, args: Payload) -> Payload:
+        user = str(args.get("user", ""))
+        if not user or user in self.missing_users:
+            return {"ok": False, "error": "user_not_found"}
+        name = self.names.get(user, f"Person {user}")
+        return {"ok": True, "user": {
+            "id": user, "team_id": TEAM_ID, "name": name.lower().replace(" ", "."),
+            "real_name": name, "tz": self.timezones.get(user, DEFAULT_TIMEZONE),
+            "profile": {"real_name": name, "display_name": name}}}
+
+    def _conversations_open(self, args: Payload) -> Payload:
+        users = tuple(u for u in str(args.get("users", "")).split(",") if u)
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        if len(users) > 8:
+            return {"ok": False, "error": "too_many_users"}
+        if any(u in self.missing_users for u in users):
+            return {"ok": False, "error": "user_not_found"}
+        if len(users) == 1:
+            channel = f"D{users[0]}"
+        else:
+            channel = self._groups.setdefault(tuple(sorted(users)), f"G{len(self._groups) + 1:05d}")
+        return {"ok": True, "channel": {"id": channel}}
+
+    def _message(self, args: Payload) -> Payload | None:
+        """The error answer for a message Slack would refuse, else None."""
+        if not args.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        if len(str(args.get("text") or "")) > 40_000:
+            return {"ok": False, "error": "msg_too_long"}
+        problems = block_kit_problems(args.get("blocks") or [], 50)
+        return {"ok": False, "error": "invalid_blocks", "errors": problems} if problems else None
+
+    def _ts(self) -> str:
+        return f"1790000000.{next(self._serial):06d}"
+
+    def _chat_postMessage(self, args: Payload) -> Payload:
+        return self._message(args) or {"ok": True, "channel": args["channel"], "ts": self._ts()}
+
+    def _chat_postEphemeral(self, args: Payload) -> Payload:
+        return self._message(args) or {"ok": True, "message_ts": self._ts()}
+
+    def _chat_update(self, args: Payload) -> Payload:
+        return self._message(args) or {"ok": True, "channel": args["channel"], "ts": args["ts"]}
+
+    def _views_open(self, args: Payload) -> Payload:
+        trigger = str(args.get("trigger_id") or "")
+        if not trigger or (self.known_triggers is not None and trigger not in self.known_triggers):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = args.get("view")
+        problems = view_problems(view) if isinstance(view, dict) else ["no view"]
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "errors": problems}
+        serial = next(self._serial)
+        return {"ok": True, "view": {**view, "id": f"V{serial:06d}", "hash": f"h{serial}",  # type: ignore[dict-item]
+                                     "state": {"values": {}}}}
+
+
+# --- Block Kit limits ------------------------------------------------------------------------
+
+def _text(obj: object) -> str:
+    return str(obj.get("text", "")) if isinstance(obj, dict) else ""
+
+
+def _element_problems(element: Payload, where: str) -> list[str]:
+    problems: list[str] = []
+    kind = element.get("type")
+    options = element.get("options") or []
+    limit = {"radio_buttons": 10, "checkboxes": 10, "static_select": 100,
+             "multi_static_select": 100}.get(str(kind))
+    if limit is not None and not 0 < len(options) <= limit:
+        problems.append(f"{where}: {kind} has {len(options)} options (1..{limit})")
+    for option in options:
+        if len(_text(option.get("text"))) > 75 or len(str(option.get("value", ""))) > 150:
+            problems.append(f"{where}: option text over 75 or value over 150 characters")
+    chosen = element.get("initial_options") or (
+        [element["initial_option"]] if element.get("initial_option") else [])
+    if any(c not in options for c in chosen):
+        problems.append(f"{where}: initial option is not one of the options")
+    if kind == "plain_text_input":
+        if not 0 < int(element.get("max_length") or 3000) <= 3000:
+            problems.append(f"{where}: max_length must be 1..3000")
+        if len(str(element.get("initial_value") or "")) > int(element.get("max_length") or 3000):
+            problems.append(f"{where}: initial value longer than max_length")
+    if kind == "button":
+        if len(_text(element.get("text"))) > 75 or len(str(element.get("value") or "")) > 2000:
+            problems.append(f"{where}: button text over 75 or value over 2000 characters")
+        if element.get("style") not in (None, "primary", "danger"):
+            problems.append(f"{where}: unknown button style")
+    return problems
+
+
+def block_kit_problems(blocks: list[Payload], max_blocks: int) -> list[str]:
+    problems = [] if len(blocks) <= max_blocks else [f"{len(blocks)} blocks (max {max_blocks})"]
+    block_ids = [b["block_id"] for b in blocks if b.get("block_id")]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append("block ids are not unique")
+    for n, block in enumerate(blocks):
+        where, kind = f"block {n}", block.get("type")
+        if kind == "header" and not 0 < len(_text(block.get("text"))) <= 150:
+            problems.append(f"{where}: header text must be 1..150 characters")
+        if kind == "section":
+            fields = block.get("fields") or []
+            if not block.get("text") and not fields:
+                problems.append(f"{where}: section without text or fields")
+            if len(_text(block.get("text"))) > 3000:
+                problems.append(f"{where}: section text over 3000 characters")
+            if len(fields) > 10 or any(len(_text(f)) > 2000 for f in fields):
+                problems.append(f"{where}: over 10 fields or a field over 2000 characters")
+        if kind == "actions":
+            elements = block.get("elements") or []
+            ids = [e.get("action_id") for e in elements]
+            if not 0 < len(elements) <= 25 or len(ids) != len(set(ids)):
+                problems.append(f"{where}: 1..25 elements with unique action ids")
+            for element in elements:
+                problems += _element_problems(element, where)
+        if kind == "input":
+            if len(_text(block.get("label"))) > 2000 or len(_text(block.get("hint"))) > 2000:
+                problems.append(f"{where}: label or hint over 2000 characters")
+            problems += _element_problems(block.get("element") or {}, where)
+    return problems
+
+
+def view_problems(view: Payload) -> list[str]:
+    problems = block_kit_problems(view.get("blocks") or [], 100)
+    if view.get("type") != "modal" or not view.get("blocks"):
+        problems.append("a modal needs blocks")
+    for name in ("title", "submit", "close"):
+        if name in view and not 0 < len(_text(view[name])) <= 24:
+            problems.append(f"{name} must be 1..24 characters")
+    if len(str(view.get("private_metadata") or "")) > 3000:
+        problems.append("private_metadata over 3000 characters")
+    return problems
+
+
+def assert_block_kit_limits(payload: Payload) -> None:
+    """A message (blocks ≤ 50) or a modal view (type modal, blocks ≤ 100) within the limits."""
+    if payload.get("type") == "modal":
+        problems = view_problems(payload)
+    else:
+        problems = block_kit_problems(payload.get("blocks") or [], 50)
+    assert not problems, f"Block Kit limits broken: {problems}"

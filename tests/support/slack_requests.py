@@ -1,0 +1,206 @@
+"""Requests exactly as Slack sends them (signed, form-encoded or JSON), and a workspace to
+send them from: the real service on loopback, talking to a FakeSlack."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from adapters.slack.settings import SlackSettings
+from flows.clock import Clock
+from flows.program import Program
+from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, Payload, assert_block_kit_limits
+from tests.support.service import Running, make_settings, serve
+
+SECRET = "secret"
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+Answer = str | tuple[str, ...]
+
+
+def signature_headers(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def slash_command(text: str, *, user: str, trigger_id: str, response_url: str,
+                  command: str = "/mentoring", team: str = TEAM_ID,
+                  channel_name: str = "general") -> str:
+    return urlencode({
+        "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
+        "channel_id": "C0GENERAL", "channel_name": channel_name, "user_id": user,
+        "user_name": user.lower(), "command": command, "text": text, "api_app_id": "A0TEST",
+        "is_enterprise_install": "false", "response_url": response_url, "trigger_id": trigger_id,
+    })
+
+
+def _interaction(payload: Payload) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions(action_id: str, value: str = "", *, user: str, trigger_id: str | None,
+                  response_url: str | None, message_ts: str = "1790000000.000001",
+                  team: str = TEAM_ID) -> str:
+    action = {"type": "button", "action_id": action_id, "block_id": "b1",
+              "text": {"type": "plain_text", "text": "…"}, "action_ts": f"{time.time():.6f}"}
+    if value:
+        action["value"] = value
+    payload: Payload = {
+        "type": "block_actions", "user": {"id": user, "team_id": team}, "team": {"id": team},
+        "api_app_id": "A0TEST", "container": {"type": "message", "message_ts": message_ts},
+        "channel": {"id": "C0GENERAL"}, "actions": [action]}
+    if trigger_id:
+        payload["trigger_id"] = trigger_id
+    if response_url:
+        payload["response_url"] = response_url
+    return _interaction(payload)
+
+
+def _state(element: Payload, answer: Answer | None) -> Payload:
+    kind = element["type"]
+    options = element.get("options") or []
+    if kind == "plain_text_input":
+        value = answer if isinstance(answer, str) else element.get("initial_value")
+        return {"type": kind, "value": value or None}
+    if kind in ("checkboxes", "multi_static_select"):
+        wanted = answer if answer is not None else tuple(
+            o["value"] for o in element.get("initial_options") or [])
+        return {"type": kind, "selected_options": [o for o in options if o["value"] in wanted]}
+    if answer is None:
+        return {"type": kind, "selected_option": element.get("initial_option")}
+    return {"type": kind,
+            "selected_option": next((o for o in options if o["value"] == answer), None)}
+
+
+def state_values(view: Payload, answers: Mapping[str, Answer]) -> Payload:
+    """The view's state as Slack reports it: the answers given, else what was pre-filled."""
+    return {block["block_id"]: {block["element"]["action_id"]: _state(block["element"],
+                                                                     answers.get(block["block_id"]))}
+            for block in view["blocks"] if block["type"] == "input"}
+
+
+def view_submission(view: Payload, answers: Mapping[str, Answer], *, user: str,
+                    trigger_id: str | None, team: str = TEAM_ID) -> str:
+    submitted = {**view, "id": view.get("id", "V000001"), "hash": view.get("hash", "h1"),
+                 "state": {"values": state_values(view, answers)}}
+    payload: Payload = {"type": "view_submission", "team": {"id": team},
+                        "user": {"id": user, "team_id": team}, "api_app_id": "A0TEST",
+                        "view": submitted, "response_urls": []}
+    if trigger_id:
+        payload["trigger_id"] = trigger_id
+    return _interaction(payload)
+
+
+def dm_event(text: str, *, user: str, event_id: str, team: str = TEAM_ID,
+             bot_id: str | None = None, subtype: str | None = None) -> str:
+    event: Payload = {"type": "message", "channel": f"D{user}", "user": user, "text": text,
+                      "ts": f"{time.time():.6f}", "event_ts": f"{time.time():.6f}",
+                      "channel_type": "im", "team": team}
+    if bot_id:
+        event["bot_id"] = bot_id
+    if subtype:
+        event["subtype"] = subtype
+    return json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0TEST",
+                       "event": event, "type": "event_callback", "event_id": event_id,
+                       "event_time": int(time.time()),
+                       "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}]})
+
+
+def url_verification(challenge: str) -> str:
+    return json.dumps({"token": "legacy", "challenge": challenge, "type": "url_verification"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+
+@dataclass
+class SlackWorkspace:
+    """People in a Slack workspace, sending requests to the running service."""
+
+    fake: FakeSlack
+    running: Running
+    http: aiohttp.ClientSession
+    _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def fresh(self, prefix: str) -> str:
+        return f"{prefix}-{next(self._serial)}"
+
+    async def send(self, body: str | bytes, content_type: str | None = FORM, *,
+                   headers: Mapping[str, str] | None = None, sign: bool = True,
+                   retry: int | None = None) -> Reply:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        sent = {"Content-Type": content_type} if content_type else {}
+        if sign:
+            sent.update(signature_headers(text))
+        if retry is not None:
+            sent.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+        sent.update(headers or {})
+        async with self.http.post(f"{self.running.url}/slack/events", data=body,
+                                  headers=sent) as response:
+            return Reply(response.status, await response.text())
+
+    async def command(self, text: str, user: str = "U1", *, trigger_id: str | None = None,
+                      reply_key: str | None = None, retry: int | None = None) -> Reply:
+        body = slash_command(text, user=user, trigger_id=trigger_id or self.fresh("trigger"),
+                             response_url=self.fake.response_url(reply_key or self.fresh("cmd")))
+        return await self.send(body, retry=retry)
+
+    async def press(self, action_id: str, value: str = "", user: str = "U1", *,
+                    trigger_id: str | None = None, reply_key: str | None = None) -> Reply:
+        body = block_actions(action_id, value, user=user,
+                             trigger_id=trigger_id or self.fresh("trigger"),
+                             response_url=self.fake.response_url(reply_key or self.fresh("act")))
+        return await self.send(body)
+
+    async def submit(self, view: Payload, answers: Mapping[str, Answer], user: str = "U1", *,
+                     trigger_id: str | None = None, retry: int | None = None) -> Reply:
+        body = view_submission(view, answers, user=user,
+                               trigger_id=trigger_id or self.fresh("trigger"))
+        return await self.send(body, retry=retry)
+
+    async def dm(self, text: str, user: str = "U1", *, event_id: str | None = None,
+                 bot_id: str | None = None, subtype: str | None = None,
+                 retry: int | None = None) -> Reply:
+        body = dm_event(text, user=user, event_id=event_id or self.fresh("Ev"), bot_id=bot_id,
+                        subtype=subtype)
+        return await self.send(body, JSON, retry=retry)
+
+    def opened_view(self) -> Payload:
+        """The modal most recently opened with views.open."""
+        return dict(self.fake.calls_to("views.open")[-1]["view"])
+
+    async def settle(self) -> None:
+        """Let acked listeners finish, then deliver whatever they queued."""
+        adapter = next(a for a in self.running.service.adapters if a.platform == "slack")
+        await adapter.settle()  # type: ignore[attr-defined]
+        await self.running.service.deliver_now()
+
+
+@asynccontextmanager
+async def slack_workspace(database_url: str, program: Program, clock: Clock,
+                          fake: FakeSlack | None = None) -> AsyncIterator[SlackWorkspace]:
+    """The service wired to a fake Slack; afterwards every payload it sent is within limits."""
+    async with (fake or FakeSlack()) as slack:
+        settings = make_settings(database_url, program,
+                                 slack=SlackSettings(TOKEN, SECRET, None, slack.url + "/api/"))
+        async with serve(settings, clock) as running, aiohttp.ClientSession() as http:
+            yield SlackWorkspace(slack, running, http)
+        for payload in slack.payloads():
+            assert_block_kit_limits(payload)
