@@ -22,7 +22,7 @@ def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -
         "command": command,
         "description": "Reverse mentoring: join, status, pause, leave",
         "usage_hint": "help | join | status | pause [until DATE] | resume | leave",
-        "should_escape": False,
+        "should_escape": True,  # mentions arrive as <@U…> tokens: `admin pair @a @b`
     }
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}
