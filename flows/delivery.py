@@ -38,15 +38,39 @@ class Dispatcher:
         async with self._lock:  # one pass at a time per process; other replicas claim their own
             while True:
                 async with self._database.session() as session:
-                    rows = await outbox.claim(session, self._clock.now(), limit=batch)
-                if not rows:
+                    claimed = await outbox.claim(session, self._clock.now(), limit=batch)
+                if not claimed.rows:
                     return sent
                 slots = asyncio.Semaphore(self._in_flight)
-                sent += sum(await asyncio.gather(*(self._send_within(slots, r) for r in rows)))
+                sent += sum(await asyncio.gather(*(
+                    self._send_within(slots, row, row.id in claimed.reclaimed)
+                    for row in claimed.rows)))
 
-    async def _send_within(self, slots: asyncio.Semaphore, row: OutboxMessage) -> int:
+    async def _send_within(self, slots: asyncio.Semaphore, row: OutboxMessage,
+                           reclaimed: bool) -> int:
         async with slots:
+            if reclaimed and await self._sent_before_crash(row):
+                return 0
             return await self._send(row)
+
+    async def _sent_before_crash(self, row: OutboxMessage) -> bool:
+        """A row whose dispatcher died mid-send: ask the platform before sending again."""
+        messenger = self._messengers.get(row.platform)
+        if messenger is None:
+            return False
+        try:
+            message_id = await messenger.find_sent(row.tenant_id, json.loads(row.recipients),
+                                                   row.key)
+        except Exception:
+            log.warning("could not check whether %s was sent; sending it", row.key, exc_info=True)
+            return False
+        if message_id is None:
+            return False
+        async with self._database.session() as session:
+            await outbox.mark_sent(session, row.id, row.claimed_by, self._clock.now(),  # type: ignore[arg-type]
+                                   message_id)
+        log.info("outbox %s was sent before a restart; not sending it again", row.key)
+        return True
 
     async def _send(self, row: OutboxMessage) -> int:
         recipients: list[str] = json.loads(row.recipients)
@@ -77,8 +101,8 @@ class Dispatcher:
         if messenger is None:
             raise DeliveryError(f"{row.platform} is not connected", permanent=True)
         if len(recipients) == 1:
-            return await messenger.send_dm(row.tenant_id, recipients[0], message)
-        return await messenger.send_group(row.tenant_id, recipients, message)
+            return await messenger.send_dm(row.tenant_id, recipients[0], message, row.key)
+        return await messenger.send_group(row.tenant_id, recipients, message, row.key)
 
     async def _give_back(self, row: OutboxMessage, delay: float) -> int:
         async with self._database.session() as session:

@@ -127,6 +127,7 @@ class WebChatMessage(SQLModel, table=True):
     user_id: str = Field(max_length=128, index=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_when())
+    outbox_key: str | None = Field(default=None, max_length=250, index=True)
 
 
 class MatchRound(SQLModel, table=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
@@ -66,9 +67,16 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+@dataclass(frozen=True)
+class Batch:
+    rows: list[OutboxMessage]
+    # Rows taken over from a dispatcher whose lease ran out: it may have sent them already.
+    reclaimed: frozenset[int]
+
+
 async def claim(
     session: AsyncSession, now: datetime, limit: int = 50, lease: timedelta = timedelta(minutes=2)
-) -> list[OutboxMessage]:
+) -> Batch:
     """Claim up to `limit` due rows for this caller; commit follows in the caller's session."""
     token = uuid.uuid4().hex
     candidates = select(OutboxMessage.id).where(_claimable(now)).order_by(col(OutboxMessage.id))
@@ -77,7 +85,11 @@ async def claim(
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(await session.exec(candidates))
     if not ids:
-        return []
+        return Batch([], frozenset())
+    stale = await session.exec(
+        select(OutboxMessage.id).where(col(OutboxMessage.id).in_(ids),
+                                       col(OutboxMessage.status) == "sending"))
+    reclaimed = frozenset(i for i in stale.all() if i is not None)
     await session.exec(  # type: ignore[call-overload]
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(ids), _claimable(now))
@@ -88,7 +100,7 @@ async def claim(
         .where(OutboxMessage.claimed_by == token)
         .order_by(col(OutboxMessage.id))
     )
-    return list(rows)
+    return Batch(list(rows), reclaimed)
 
 
 async def mark_sent(

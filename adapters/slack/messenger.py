@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
+METADATA_TYPE = "turnabout_message"  # our outbox key rides along, for find_sent after a crash
+HISTORY_LOOKBACK = 50
 PERMANENT_ERRORS = frozenset({
     "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "msg_too_long",
@@ -55,57 +57,82 @@ class SlackMessenger:
         self._database = database
         self._clock = clock
 
-    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
-        channel, cached = await self._dm_channel(tenant_id, user_id)
+    async def send_dm(
+        self, tenant_id: str, user_id: str, message: Message, key: str = ""
+    ) -> str | None:
+        return await self._send_to(tenant_id, [user_id], message, key)
+
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
+    ) -> str | None:
+        people = list(dict.fromkeys(user_ids))
+        if not people or len(people) > MAX_GROUP:
+            raise DeliveryError(f"a Slack group DM takes 2 to {MAX_GROUP} people, not "
+                                f"{len(people)}", permanent=True)
+        return await self._send_to(tenant_id, people, message, key)
+
+    async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
+        """Look for our key in the conversation's recent messages' metadata."""
+        async with self._database.session() as session:
+            ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
+        if ref is None or not ref.conversation_id:
+            return None  # never opened, so never posted to
+        history = await self._call(self._client.conversations_history(
+            channel=ref.conversation_id, limit=HISTORY_LOOKBACK, include_all_metadata=True))
+        for posted in history.get("messages") or []:
+            metadata = posted.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_TYPE and \
+                    (metadata.get("event_payload") or {}).get("key") == key:
+                return posted.get("ts")
+        return None
+
+    async def _send_to(self, tenant_id: str, user_ids: list[str], message: Message,
+                       key: str) -> str | None:
+        channel, cached = await self._channel(tenant_id, user_ids)
         try:
-            return await self.post(channel, message)
+            return await self.post(channel, message, key)
         except DeliveryError as exc:
             if not (cached and str(exc) == "channel_not_found"):
                 raise
         # The cached channel went away (workspace migration, app reinstalled): open a new one.
-        await self._cache_channel(tenant_id, user_id, None)
-        channel, _ = await self._dm_channel(tenant_id, user_id)
-        return await self.post(channel, message)
+        await self._cache_channel(tenant_id, user_ids, None)
+        channel, _ = await self._channel(tenant_id, user_ids)
+        return await self.post(channel, message, key)
 
-    async def send_group(
-        self, tenant_id: str, user_ids: Sequence[str], message: Message
-    ) -> str | None:
-        people = list(dict.fromkeys(user_ids))
-        if len(people) == 1:
-            return await self.send_dm(tenant_id, people[0], message)
-        if not people or len(people) > MAX_GROUP:
-            raise DeliveryError(f"a Slack group DM takes 2 to {MAX_GROUP} people, not "
-                                f"{len(people)}", permanent=True)
-        opened = await self._call(self._client.conversations_open(users=",".join(people)))
-        return await self.post(_channel_id(opened), message)
-
-    async def post(self, channel: str, message: Message) -> str | None:
+    async def post(self, channel: str, message: Message, key: str = "") -> str | None:
         """Post into a known conversation (a DM the person wrote in, an opened group)."""
+        extra: dict[str, Any] = {}
+        if key:
+            extra["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         posted = await self._call(self._client.chat_postMessage(
-            channel=channel, **message_payload(message), unfurl_links=False))
+            channel=channel, **message_payload(message), unfurl_links=False, **extra))
         ts = posted.get("ts")
         return ts if isinstance(ts, str) else None
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         await self._call(self._client.views_open(trigger_id=trigger_id, view=modal(form)))
 
-    async def _dm_channel(self, tenant_id: str, user_id: str) -> tuple[str, bool]:
-        """The person's DM channel id and whether it came from the cache."""
+    async def _channel(self, tenant_id: str, user_ids: Sequence[str]) -> tuple[str, bool]:
+        """The DM or group DM channel id, and whether it came from the cache. Caching matters:
+        conversations.open allows ~50 calls a minute, and a weekly prompt goes to every pair."""
         async with self._database.session() as session:
-            ref = await find_reference(session, PLATFORM, tenant_id, user_id)
+            ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
             if ref is not None and ref.conversation_id:
                 return ref.conversation_id, True
-        channel = _channel_id(await self._call(self._client.conversations_open(users=user_id)))
-        await self._cache_channel(tenant_id, user_id, channel)
+        opened = await self._call(self._client.conversations_open(users=",".join(user_ids)))
+        channel = _channel_id(opened)
+        await self._cache_channel(tenant_id, user_ids, channel)
         return channel, False
 
-    async def _cache_channel(self, tenant_id: str, user_id: str, channel: str | None) -> None:
+    async def _cache_channel(
+        self, tenant_id: str, user_ids: Sequence[str], channel: str | None
+    ) -> None:
         try:
             async with self._database.session() as session:
-                await remember_reference(session, PLATFORM, tenant_id, user_id,
+                await remember_reference(session, PLATFORM, tenant_id, _cache_id(user_ids),
                                          self._clock.now(), conversation_id=channel)
         except Exception:  # only a cache: a concurrent writer or a hiccup must not stop a send
-            log.warning("could not cache the Slack DM channel of %s", user_id, exc_info=True)
+            log.warning("could not cache the Slack channel of %s", user_ids, exc_info=True)
 
     async def _call(self, request: Awaitable[AsyncSlackResponse]) -> AsyncSlackResponse:
         try:
@@ -114,6 +141,11 @@ class SlackMessenger:
             raise delivery_error(exc) from exc
         except (SlackClientError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"Slack unreachable: {type(exc).__name__}: {exc}") from exc
+
+
+def _cache_id(user_ids: Sequence[str]) -> str:
+    """A person's own id for their DM; the sorted ids joined by '+' for a group DM."""
+    return "+".join(sorted(user_ids))
 
 
 def _channel_id(response: AsyncSlackResponse) -> str:

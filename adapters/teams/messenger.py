@@ -60,7 +60,9 @@ class TeamsMessenger:
         self._app_id = app_id
         self._clock = clock
 
-    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
+    async def send_dm(
+        self, tenant_id: str, user_id: str, message: Message, key: str = ""
+    ) -> str | None:
         async with self._database.session() as session:
             ref = await find_reference(session, PLATFORM, tenant_id, user_id)
         if ref is None or not ref.conversation_id or not ref.service_url:
@@ -68,7 +70,7 @@ class TeamsMessenger:
         return await self._send(ref, message)
 
     async def send_group(
-        self, tenant_id: str, user_ids: Sequence[str], message: Message
+        self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
     ) -> str | None:
         """Teams bots cannot open group chats, so each person gets the message 1:1 (the flow
         names the others in it). People we cannot reach at all do not hold up the others;
@@ -88,6 +90,11 @@ class TeamsMessenger:
         if gone and len(gone) == len(user_ids):
             raise gone[0]
         return first_id
+
+    async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
+        # A bot cannot read its 1:1 chats back without Graph permissions, so a send cut off
+        # by a crash is retried: at least once on Teams, in that narrow window only.
+        return None
 
     async def _send(self, ref: ConversationRef, message: Message) -> str | None:
         activity = card_activity(message_card(message), message.fallback)

@@ -16,11 +16,13 @@ PAGE_SIZE = 200  # a page polls every few seconds; older history arrives on the 
 
 
 async def append(
-    session: AsyncSession, user_ids: Sequence[str], payload: dict[str, Any], now: datetime
+    session: AsyncSession, user_ids: Sequence[str], payload: dict[str, Any], now: datetime,
+    outbox_key: str | None = None,
 ) -> list[int]:
     """One row per recipient, so each person's inbox is a plain query on their own id."""
     text = json.dumps(payload, ensure_ascii=False)
-    rows = [WebChatMessage(user_id=user_id, payload=text, created_at=now) for user_id in user_ids]
+    rows = [WebChatMessage(user_id=user_id, payload=text, created_at=now, outbox_key=outbox_key)
+            for user_id in user_ids]
     session.add_all(rows)
     await session.flush()
     return [row.id for row in rows if row.id is not None]
@@ -36,3 +38,10 @@ async def newer_than(
         .limit(limit)
     )
     return list(result)
+
+
+async def find_by_key(session: AsyncSession, outbox_key: str) -> str | None:
+    result = await session.exec(
+        select(WebChatMessage.id).where(col(WebChatMessage.outbox_key) == outbox_key).limit(1))
+    found = result.first()
+    return None if found is None else str(found)

@@ -16,18 +16,25 @@ class WebMessenger:
         self._database = database
         self._clock = clock
 
-    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
-        return await self._deliver([user_id], message)
+    async def send_dm(
+        self, tenant_id: str, user_id: str, message: Message, key: str = ""
+    ) -> str | None:
+        return await self._deliver([user_id], message, key)
 
     async def send_group(
-        self, tenant_id: str, user_ids: Sequence[str], message: Message
+        self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
     ) -> str | None:
         # The page shows one person's inbox at a time, so a group message is a copy for each.
-        return await self._deliver(list(dict.fromkeys(user_ids)), message)
+        return await self._deliver(list(dict.fromkeys(user_ids)), message, key)
 
-    async def _deliver(self, user_ids: list[str], message: Message) -> str | None:
+    async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
+        async with self._database.session() as session:
+            return await inbox.find_by_key(session, key)
+
+    async def _deliver(self, user_ids: list[str], message: Message, key: str) -> str | None:
         if not user_ids:
             raise DeliveryError("no recipients", permanent=True)
         async with self._database.session() as session:
-            ids = await inbox.append(session, user_ids, message.to_json(), self._clock.now())
+            ids = await inbox.append(session, user_ids, message.to_json(), self._clock.now(),
+                                     key or None)
         return str(ids[0]) if ids else None

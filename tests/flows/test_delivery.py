@@ -86,7 +86,7 @@ async def test_a_message_claimed_by_a_dispatcher_that_died_is_sent_after_its_lea
 
     await queue(world, "k", "jo")
     async with world.database.session() as session:
-        assert len(await outbox.claim(session, world.clock.now())) == 1  # then the process dies
+        assert len((await outbox.claim(session, world.clock.now())).rows) == 1  # then it dies
     assert await world.deliver() == 0
     world.clock.advance(timedelta(minutes=3))
     assert await world.deliver() == 1
@@ -109,3 +109,19 @@ async def test_a_short_retry_after_is_waited_out_within_the_same_pass(world: Wor
     assert await world.deliver() == 1
     (row,) = await rows(world)
     assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_a_message_sent_just_before_its_dispatcher_died_is_not_sent_again(
+    world: World,
+) -> None:
+    from storage import outbox
+
+    await queue(world, "k", "jo")
+    async with world.database.session() as session:
+        (row,) = (await outbox.claim(session, world.clock.now())).rows
+    await world.messenger.send_dm("", "jo", Message(text="hello k"), row.key)  # then it dies
+    world.clock.advance(timedelta(minutes=3))
+    assert await world.deliver() == 0
+    assert len(world.messenger.sent) == 1
+    (row,) = await rows(world)
+    assert (row.status, row.platform_message_id) == ("sent", "m1")

@@ -21,7 +21,7 @@ TEAM_ID = "T0TEST"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 DEFAULT_TIMEZONE = "America/Los_Angeles"
-JSON_ARGS = ("blocks", "view", "attachments")  # form-encoded calls send these as JSON strings
+JSON_ARGS = ("blocks", "view", "attachments", "metadata")  # form-encoded calls send these as JSON strings
 Payload = dict[str, Any]
 
 
@@ -48,6 +48,7 @@ class FakeSlack:
         self.known_triggers: set[str] | None = None  # None: any non-empty trigger id works
         self._failures: dict[str, list[Failure]] = {}
         self._groups: dict[tuple[str, ...], str] = {}
+        self.history: dict[str, list[Payload]] = {}  # channel → posted messages, newest last
         self._serial = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._recorded = asyncio.Condition()
@@ -187,7 +188,26 @@ class FakeSlack:
         return f"1790000000.{next(self._serial):06d}"
 
     def _chat_postMessage(self, args: Payload) -> Payload:
-        return self._message(args) or {"ok": True, "channel": args["channel"], "ts": self._ts()}
+        refused = self._message(args)
+        if refused:
+            return refused
+        posted = {"ts": self._ts(), "text": args.get("text", "")}
+        if isinstance(args.get("metadata"), dict):
+            posted["metadata"] = args["metadata"]
+        self.history.setdefault(str(args["channel"]), []).append(posted)
+        return {"ok": True, "channel": args["channel"], "ts": posted["ts"]}
+
+    def _conversations_history(self, args: Payload) -> Payload:
+        channel = str(args.get("channel") or "")
+        if channel not in self.history:
+            return {"ok": False, "error": "channel_not_found"}
+        include = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        messages = [dict(m) for m in reversed(self.history[channel])][:limit]
+        if not include:
+            for message in messages:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _chat_postEphemeral(self, args: Payload) -> Payload:
         return self._message(args) or {"ok": True, "message_ts": self._ts()}

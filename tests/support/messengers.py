@@ -14,6 +14,7 @@ class Sent:
     tenant_id: str
     user_ids: tuple[str, ...]
     message: Message
+    key: str = ""
 
 
 @dataclass
@@ -21,18 +22,23 @@ class RecordingMessenger:
     sent: list[Sent] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)  # raised, in order, before sending
 
-    async def send_dm(self, tenant_id: str, user_id: str, message: Message) -> str | None:
-        return self._record(tenant_id, (user_id,), message)
+    async def send_dm(
+        self, tenant_id: str, user_id: str, message: Message, key: str = ""
+    ) -> str | None:
+        return self._record(tenant_id, (user_id,), message, key)
 
     async def send_group(
-        self, tenant_id: str, user_ids: Sequence[str], message: Message
+        self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
     ) -> str | None:
-        return self._record(tenant_id, tuple(user_ids), message)
+        return self._record(tenant_id, tuple(user_ids), message, key)
 
-    def _record(self, tenant_id: str, user_ids: tuple[str, ...], message: Message) -> str:
+    async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
+        return next((f"m{n}" for n, s in enumerate(self.sent, 1) if s.key == key), None)
+
+    def _record(self, tenant_id: str, user_ids: tuple[str, ...], message: Message, key: str) -> str:
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append(Sent(tenant_id, user_ids, message))
+        self.sent.append(Sent(tenant_id, user_ids, message, key))
         return f"m{len(self.sent)}"
 
     def to(self, user_id: str) -> list[Message]:

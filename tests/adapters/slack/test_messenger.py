@@ -14,6 +14,7 @@ from flows.messages import Button, Fact, Message
 from flows.ports import DeliveryError
 from flows.program import Program
 from storage.models import ConversationRef, OutboxMessage
+from storage.outbox import claim, enqueue
 from tests.support.fake_slack import TEAM_ID, TOKEN
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
@@ -139,3 +140,35 @@ async def test_a_rate_limited_welcome_is_delivered_after_retry_after(
         assert await ws.running.service.deliver_now() == 1
         assert len(ws.fake.calls_to("chat.postMessage")) == 2
         assert ws.fake.calls_to("chat.postMessage")[-1]["channel"] == "DU1"
+
+
+async def test_a_group_dm_channel_is_cached_so_weekly_messages_open_nothing_new(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, program, clock) as ws:
+        for _ in range(3):
+            await messenger(ws).send_group(TEAM_ID, ["U2", "U1"], HELLO)
+        assert len(ws.fake.calls_to("conversations.open")) == 1
+        assert len({c["channel"] for c in ws.fake.calls_to("chat.postMessage")}) == 1
+
+
+async def test_a_message_sent_before_a_crash_is_found_by_its_key_and_not_sent_again(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, program, clock) as ws:
+        service = ws.running.service
+        async with service.database.session() as session:
+            await enqueue(session, key="prompt:7:2026-W49", platform="slack", tenant_id=TEAM_ID,
+                          recipients=["U1", "U2"], payload=HELLO.to_json(), now=clock.now())
+        async with service.database.session() as session:
+            [row] = (await claim(session, clock.now())).rows
+        # The dispatcher that claimed it posts, then dies before recording the send.
+        await messenger(ws).send_group(TEAM_ID, ["U1", "U2"], HELLO, row.key)
+        assert await messenger(ws).find_sent(TEAM_ID, ["U1", "U2"], "prompt:other") is None
+
+        clock.advance(timedelta(minutes=5))  # the dead dispatcher's lease runs out
+        assert await service.deliver_now() == 0
+        assert len(ws.fake.calls_to("chat.postMessage")) == 1
+        async with service.database.session() as session:
+            [row] = list(await session.exec(select(OutboxMessage)))
+        assert row.status == "sent" and row.platform_message_id
