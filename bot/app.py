@@ -15,6 +15,7 @@ from flows.clock import Clock, SystemClock
 from flows.delivery import Dispatcher
 from flows.inbound import Inbound
 from flows.jobs import JobRunner
+from flows.pacing import Pacer
 from flows.ports import Messenger
 from flows.prompt_catalog import load_default_catalog
 from storage.database import Database
@@ -50,9 +51,10 @@ class Service:
         self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
                               on_queued=self.kick)
         self._scheduler = build_scheduler(settings.program.schedule, self.jobs) if schedule else None
+        delivery = settings.program.delivery
         self.dispatcher = Dispatcher(
-            self.database, {a.platform: a.messenger for a in self.adapters}, self.clock
-        )
+            self.database, {a.platform: a.messenger for a in self.adapters}, self.clock,
+            Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight)
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self._health)
         for adapter in self.adapters:

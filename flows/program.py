@@ -102,6 +102,21 @@ class Schedule(_Frozen):
     pulse_polls: int = Field(default=60, ge=1, le=1440)
 
 
+class Delivery(_Frozen):
+    """Pacing under the platforms' limits: Slack ~1 message/s per conversation plus a workspace
+    cap; Teams ~30-50 requests/s per app per tenant. Per workspace or tenant, per second."""
+
+    slack_per_second: float = Field(default=20.0, gt=0, le=1000)
+    teams_per_second: float = Field(default=25.0, gt=0, le=1000)
+    web_per_second: float = Field(default=500.0, gt=0, le=10000)
+    per_conversation_seconds: float = Field(default=1.0, ge=0, le=60)
+    in_flight: int = Field(default=32, ge=1, le=512)
+
+    def rates(self) -> dict[str, float]:
+        return {"slack": self.slack_per_second, "teams": self.teams_per_second,
+                "web": self.web_per_second}
+
+
 class Privacy(_Frozen):
     min_group_size: int = Field(default=5, ge=2)
 
@@ -127,6 +142,7 @@ class Program(_Frozen):
     nudges: Nudges = Nudges()
     pulse: Pulse = Pulse()
     schedule: Schedule = Schedule()
+    delivery: Delivery = Delivery()
     privacy: Privacy = Privacy()
     web_chat: WebChat = WebChat()
 

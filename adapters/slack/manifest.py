@@ -8,7 +8,10 @@ import yaml
 
 from adapters.slack.adapter import EVENTS_PATH
 
-BOT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history")
+# im:history and mpim:history also let delivery read back its own messages' metadata after a
+# crash (find_sent), so nothing is sent twice.
+BOT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history",
+              "mpim:history")
 BOT_EVENTS = ("message.im",)
 PLACEHOLDER_URL = "https://turnabout.example.com"
 APP_NAME_LENGTH = 35  # Slack refuses longer app names
