@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows import match_round, pairs
+from flows import export, match_round, pairs
 from flows.context import Context
 from flows.events import Action, Command
 from flows.mentions import find_mentioned, mentioned_ids, without_mentions
@@ -44,6 +44,8 @@ async def command(
             return await _pair(ctx, event, admin, rest)
         case "unpair":
             return await _unpair(ctx, event, admin, rest)
+        case "export":
+            return await export.export_command(ctx, admin, event, rest)
     return Response.say(
         f"I don't know `admin {word[:30]}`. Type `{prefix}admin help` for the list."
     )

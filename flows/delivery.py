@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
 from flows.clock import Clock
 from flows.messages import Message
@@ -20,16 +21,21 @@ log = logging.getLogger(__name__)
 # A Retry-After up to this is waited out in memory; a longer one gives the row back.
 HOLD_LIMIT = 5.0
 RATE_LIMIT_RETRIES = 10
+# How long a claim keeps other dispatchers off a row; a dispatcher that dies holds its rows
+# this long before another takes them over (and checks with the platform before resending).
+LEASE = timedelta(minutes=2)
 
 
 class Dispatcher:
     def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
-                 pacer: Pacer | None = None, in_flight: int = 32) -> None:
+                 pacer: Pacer | None = None, in_flight: int = 32,
+                 lease: timedelta = LEASE) -> None:
         self._database = database
         self._messengers = dict(messengers)
         self._clock = clock
         self._pacer = pacer or Pacer({}, 0.0)
         self._in_flight = in_flight
+        self._lease = lease
         self._lock = asyncio.Lock()
 
     async def deliver_due(self, batch: int = 200) -> int:
@@ -38,7 +44,8 @@ class Dispatcher:
         async with self._lock:  # one pass at a time per process; other replicas claim their own
             while True:
                 async with self._database.session() as session:
-                    claimed = await outbox.claim(session, self._clock.now(), limit=batch)
+                    claimed = await outbox.claim(session, self._clock.now(), limit=batch,
+                                                 lease=self._lease)
                 if not claimed.rows:
                     return sent
                 slots = asyncio.Semaphore(self._in_flight)

@@ -29,11 +29,22 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file for one person (an admin export): Slack uploads it into their DM; Teams and the
+    web chat show a download link that works once and expires. The bytes stay in storage."""
+
+    token: str
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Message:
     text: str
     buttons: tuple[Button, ...] = ()
     facts: tuple[Fact, ...] = ()
     title: str | None = None
+    attachment: FileRef | None = None
 
     @property
     def fallback(self) -> str:
@@ -53,6 +64,7 @@ class Message:
             title=data.get("title"),
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             facts=tuple(Fact(**f) for f in data.get("facts", ())),
+            attachment=FileRef(**data["attachment"]) if data.get("attachment") else None,
         )
 
 

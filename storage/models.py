@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -177,6 +186,7 @@ class Pair(SQLModel, table=True):
     ended_by: int | None = Field(default=None, foreign_key="person.id")
     end_reason: str | None = Field(default=None, max_length=300)
     last_met_on: date | None = None
+    cohort_id: int | None = Field(default=None, foreign_key="cohort.id", index=True)
     at_risk_since: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     at_risk_reason: str | None = Field(default=None, max_length=300)
 
@@ -276,3 +286,87 @@ class PulseAnswer(SQLModel, table=True):
     wants_help: bool = False
     answered_at: datetime = Field(sa_column=_when())
     updated_at: datetime = Field(sa_column=_when())
+
+
+class AdminGrant(SQLModel, table=True):
+    """Admins added from chat (`admin grant`), on top of those listed in app.yaml."""
+
+    __tablename__ = "admin_grant"
+    __table_args__ = (UniqueConstraint("platform", "tenant_id", "user_id", name="uq_admin_grant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=10)
+    tenant_id: str = Field(default="", max_length=64)
+    user_id: str = Field(max_length=128)
+    granted_by: int | None = Field(default=None, foreign_key="person.id")
+    granted_at: datetime = Field(sa_column=_when())
+
+
+class Cohort(SQLModel, table=True):
+    """A group of pairs in time: pairs made while a cohort is open belong to it."""
+
+    __tablename__ = "cohort"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    started_at: datetime = Field(sa_column=_when())
+    ends_on: date | None = None
+    closed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class ClosingAnswer(SQLModel, table=True):
+    """The closing survey of a cohort; like pulse answers, seen by admins only in aggregate."""
+
+    __tablename__ = "closing_answer"
+
+    cohort_id: int = Field(foreign_key="cohort.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(max_length=10)
+    learned: str | None = Field(default=None, max_length=1000)  # most valuable knowledge gained
+    taught: str | None = Field(default=None, max_length=1000)  # most valuable knowledge shared
+    future_leader: str = Field(max_length=10)  # yes | no | unsure
+    changed_view: str = Field(max_length=10)  # more | same | less
+    recommend: int  # 1-5
+    share_text: bool = False
+    answered_at: datetime = Field(sa_column=_when())
+
+
+class Announcement(SQLModel, table=True):
+    __tablename__ = "announcement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(sa_column=_when())
+    recipients: int = 0
+
+
+class HrRecord(SQLModel, table=True):
+    """One employee from an HR export, for comparing retention of participants with others."""
+
+    __tablename__ = "hr_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str | None = Field(default=None, max_length=320, index=True)
+    platform_user_id: str | None = Field(default=None, max_length=128, index=True)
+    department: str | None = Field(default=None, max_length=100)
+    hire_date: date | None = None
+    leave_date: date | None = None
+    imported_at: datetime = Field(sa_column=_when())
+
+
+class ExportLink(SQLModel, table=True):
+    """A one-time, expiring download of an admin export (Teams and web chat)."""
+
+    __tablename__ = "export_link"
+
+    token: str = Field(primary_key=True, max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    filename: str = Field(max_length=120)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=_when())
+    expires_at: datetime = Field(sa_column=_when())
+    used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
