@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from flows.cohorts import open_cohort
 from flows.context import Context
 from flows.intros import introduce
 from flows.matching import Proposal, propose
@@ -114,6 +115,8 @@ async def confirm_round(ctx: Context, admin: Person, round_id: int) -> Response:
             f"Round #{round_id} was already {round_.status}; nothing was sent twice."
         )
     data = json.loads(round_.proposal)
+    cohort = await open_cohort(ctx)
+    cohort_id = cohort.id if cohort else None
     per_mentor, paired_mentees = await pairs.active_load(ctx.session)
     k = ctx.program.matching.max_mentees_per_mentor
     made: list[tuple[Pair, Person, Person]] = []
@@ -133,6 +136,7 @@ async def confirm_round(ctx: Context, admin: Person, round_id: int) -> Response:
             skipped += 1
             continue
         pair = Pair(
+            cohort_id=cohort_id,
             mentor_id=item["mentor"],
             mentee_id=item["mentee"],
             round_id=round_id,

@@ -7,15 +7,21 @@ clock that tests move by days.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 
 
 class TokenBucket:
-    """`rate` sends per second on average, bursts up to `burst`; `pause` honours Retry-After."""
+    """`rate` sends per second on average, bursts up to `burst` after a quiet spell, and never
+    more than `rate` sends in any one-second window: Slack counts its workspace cap over a
+    sliding second, so a burst on top of a full second of sends would earn a 429 (and each 429
+    pauses the whole workspace for its Retry-After). `pause` honours Retry-After."""
 
     def __init__(self, rate: float, burst: float, now: Callable[[], float]) -> None:
         self._rate, self._burst, self._now = rate, burst, now
         self._tokens, self._stamp, self._paused_until = burst, now(), 0.0
+        self._per_second = max(1, int(rate))
+        self._recent: deque[float] = deque()  # when the sends of the last second were let go
         self._lock = asyncio.Lock()
 
     async def take(self) -> None:
@@ -25,16 +31,25 @@ class TokenBucket:
                 if now < self._paused_until:
                     await asyncio.sleep(self._paused_until - now)
                     continue
+                while self._recent and self._recent[0] <= now - 1.0:
+                    self._recent.popleft()
+                if len(self._recent) >= self._per_second:
+                    await asyncio.sleep(self._recent[0] + 1.0 - now)
+                    continue
                 self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
                 self._stamp = now
                 if self._tokens >= 1:
                     self._tokens -= 1
+                    self._recent.append(now)
                     return
                 await asyncio.sleep((1 - self._tokens) / self._rate)
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._now() + seconds)
+        # Nothing accrues while paused: a burst the moment a Retry-After ends would be the
+        # quickest way to the next 429.
         self._tokens = 0
+        self._stamp = max(self._stamp, self._paused_until)
 
 
 class Pacer:

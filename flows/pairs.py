@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flows.cohorts import open_cohort
 from flows.context import Context
 from flows.intros import introduce
 from flows.matching import Participant, pair_reasons, pair_score
@@ -75,7 +76,9 @@ async def pair_by_hand(
         )
         return Response.say("I can't pair them: " + "; ".join(breaks) + "." + hint)
     a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
+    cohort = await open_cohort(ctx)
     pair = Pair(
+        cohort_id=cohort.id if cohort else None,
         mentor_id=a.id,
         mentee_id=b.id,
         manual=True,

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.events import Address, Event
 from flows.program import Program
+from storage import grants
 from storage.models import Person
 
 ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
@@ -22,10 +23,15 @@ def name_of(person: Person) -> str:
     return person.display_name or "your partner"
 
 
-def is_admin(program: Program, person: Person | None, event: Event) -> bool:
-    """Listed in app.yaml by platform user id, or (Teams) by directory id."""
+async def is_admin(
+    session: AsyncSession, program: Program, person: Person | None, event: Event
+) -> bool:
+    """Listed in app.yaml by platform user id or (Teams) directory id, or granted from chat."""
     directory_id = event.profile.directory_id or (person.directory_id if person else None)
-    return program.admins.includes(event.sender, directory_id)
+    if program.admins.includes(event.sender, directory_id):
+        return True
+    s = event.sender
+    return await grants.is_granted(session, s.platform, s.tenant_id, s.user_id)
 
 
 async def admins(session: AsyncSession, program: Program) -> list[Address]:
@@ -45,5 +51,8 @@ async def admins(session: AsyncSession, program: Program) -> list[Address]:
         known = list(result)
         found.extend(address_of(p) for p in known)
         met = {p.user_id for p in known} | {p.directory_id for p in known}
+        # Slack can open a DM from a user id alone; Teams needs a stored reference.
         found.extend(Address(platform, i) for i in ids if i not in met and platform != "teams")  # type: ignore[arg-type]
-    return found
+    for grant in await grants.all_grants(session):
+        found.append(Address(grant.platform, grant.user_id, grant.tenant_id))  # type: ignore[arg-type]
+    return list(dict.fromkeys(found))

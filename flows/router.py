@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flows import (
     admin,
+    cohorts,
     commands,
     intros,
-    match_round,
     meetings,
     membership,
     nudges,
     pairs,
+    program_team,
     pulse,
     signup,
     weekly_prompts,
@@ -39,6 +40,11 @@ async def _person(ctx: Context, event: Event) -> Person | None:
             person.status, person.paused_until = "active", None
         meetings.touch(ctx, person)
     return person
+
+
+def _member(person: Person | None) -> Person | None:
+    """The person as a program member: someone the bot merely knows (a visitor) is not one."""
+    return None if person is None or person.status == "visitor" else person
 
 
 def _refresh(person: Person, profile: Profile) -> None:
@@ -72,23 +78,23 @@ async def _command(event: Command, ctx: Context, prefix: str) -> Response:
     match parsed.name:
         case "help":
             help_message = commands.help_message(ctx.program, prefix)
-            if is_admin(ctx.program, person, event):
+            if await is_admin(ctx.session, ctx.program, person, event):
                 return Response(messages=(help_message, admin.admin_help(prefix)))
             return Response(messages=(help_message,))
         case "join" | "profile":
             return await _open_survey(ctx, event, person)
         case "status":
-            return await membership.status(ctx, person)
+            return await membership.status(ctx, _member(person))
         case "pause":
-            return await membership.pause(ctx, person, parsed.args)
+            return await membership.pause(ctx, _member(person), parsed.args)
         case "resume":
-            return await membership.resume(ctx, person)
+            return await membership.resume(ctx, _member(person))
         case "leave":
-            return membership.leave_question(person)
+            return membership.leave_question(_member(person))
         case "end":
-            return await pairs.end_question(ctx, person, parsed.args)
+            return await pairs.end_question(ctx, _member(person), parsed.args)
         case "met":
-            return await meetings.met(ctx, person, None, parsed.args)
+            return await meetings.met(ctx, _member(person), None, parsed.args)
     return await admin.command(ctx, event, person, parsed.args, prefix)
 
 
@@ -99,7 +105,7 @@ async def _open_survey(ctx: Context, event: Command | Action, person: Person | N
             ctx.session, sender.platform, sender.tenant_id, sender.user_id, ctx.now()
         )
         _refresh(person, event.profile)
-    if person.status == "left":
+    if person.status in ("left", "visitor"):
         person.status, person.left_at = "pending", None
     ctx.session.add(person)
     await ctx.session.flush()
@@ -118,8 +124,10 @@ async def _action(event: Action, ctx: Context) -> Response:
             return await membership.resume(ctx, person)
         case "signup.open":
             return await _open_survey(ctx, event, person)
-        case match_round.CONFIRM | match_round.DISCARD:
+        case action_id if action_id in admin.ACTIONS:
             return await admin.action(ctx, event, person)
+        case cohorts.OPEN:
+            return await cohorts.open_survey(ctx, person, event.value)
         case intros.AGREE:
             return await pairs.agree(ctx, person, event.value)
         case pairs.END:
@@ -151,4 +159,8 @@ async def _form(event: FormSubmission, ctx: Context) -> Response:
         return await signup.submit(ctx, event, person)
     if event.form_id == pulse.FORM_ID:
         return await pulse.submit(ctx, event, person)
+    if event.form_id == cohorts.FORM_ID:
+        return await cohorts.submit(ctx, event, person)
+    if event.form_id == program_team.NOTE_FORM:
+        return await admin.form(ctx, event, person)
     return Response.say("That form has expired. Type `help` to see what you can do.")

@@ -208,7 +208,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person) -> Respons
     for name in ("role", "department", "team", "seniority", "timezone"):
         setattr(person, name, answers[name])
     was_active = person.status in ("active", "paused")
-    if person.status in ("pending", "left"):
+    if person.status in ("pending", "left", "visitor"):
         person.status, person.left_at = "active", None
     person.joined_at = person.joined_at or now
     person.updated_at = now

@@ -18,7 +18,8 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
-PERSON_STATUSES = ("pending", "active", "paused", "left")
+# visitor: known to the bot (an admin, say) but never opted in; pending: survey not finished.
+PERSON_STATUSES = ("visitor", "pending", "active", "paused", "left")
 
 
 def _when(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]

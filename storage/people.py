@@ -32,12 +32,22 @@ async def find_person(
 
 
 async def get_or_create_person(
-    session: AsyncSession, platform: str, tenant_id: str, user_id: str, now: datetime
+    session: AsyncSession,
+    platform: str,
+    tenant_id: str,
+    user_id: str,
+    now: datetime,
+    status: str = "pending",
 ) -> Person:
     person = await find_person(session, platform, tenant_id, user_id)
     if person is None:
         person = Person(
-            platform=platform, tenant_id=tenant_id, user_id=user_id, created_at=now, updated_at=now
+            platform=platform,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
+            status=status,
         )
         session.add(person)
         await session.flush()

@@ -1,0 +1,176 @@
+"""Set-based figures for `admin stats`: every number is one aggregate query, never a loop.
+
+With a cohort, pair figures cover the cohort's pairs and people figures the people in them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, case, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    HrRecord,
+    Meeting,
+    Nudge,
+    OutboxMessage,
+    Pair,
+    Person,
+    PromptDelivery,
+    PulseAnswer,
+    PulsePoll,
+    WaitlistEntry,
+)
+
+
+def _month(session: AsyncSession, column):  # type: ignore[no-untyped-def]
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _cohort_people(cohort_id: int) -> Select:  # type: ignore[type-arg]
+    mentors = select(Pair.mentor_id).where(Pair.cohort_id == cohort_id)
+    mentees = select(Pair.mentee_id).where(Pair.cohort_id == cohort_id)
+    return mentors.union(mentees)  # type: ignore[return-value]
+
+
+async def people_by_role_and_status(
+    session: AsyncSession, cohort_id: int | None
+) -> dict[tuple[str | None, str], int]:
+    query = select(Person.role, Person.status, func.count()).group_by(Person.role, Person.status)
+    if cohort_id is not None:
+        query = query.where(col(Person.id).in_(_cohort_people(cohort_id)))
+    return {(role, status): n for role, status, n in await session.exec(query)}
+
+
+async def joins_per_month(session: AsyncSession, cohort_id: int | None) -> list[tuple[str, int]]:
+    month = _month(session, Person.joined_at)
+    query = (select(month, func.count()).where(col(Person.joined_at).is_not(None))
+             .group_by(month).order_by(month))
+    if cohort_id is not None:
+        query = query.where(col(Person.id).in_(_cohort_people(cohort_id)))
+    return [(m, n) for m, n in await session.exec(query)]
+
+
+@dataclass(frozen=True)
+class PairFigures:
+    active: int
+    agreed: int
+    average_score: float | None
+    met_recently: int
+    at_risk: int
+    ended: int
+
+
+async def pair_figures(session: AsyncSession, cohort_id: int | None, since: date) -> PairFigures:
+    active = col(Pair.status) == "active"
+    query = select(
+        func.count().filter(active),
+        func.count().filter(and_(active, col(Pair.agreed_at).is_not(None))),
+        func.avg(case((active, Pair.score))),
+        func.count().filter(and_(active, col(Pair.last_met_on) >= since)),
+        func.count().filter(and_(active, col(Pair.at_risk_since).is_not(None))),
+        func.count().filter(col(Pair.status) == "ended"),
+    )
+    if cohort_id is not None:
+        query = query.where(Pair.cohort_id == cohort_id)
+    a, b, avg, met, risk, ended = (await session.exec(query)).one()
+    return PairFigures(a, b, None if avg is None else float(avg), met, risk, ended)
+
+
+async def waitlist_reasons(session: AsyncSession) -> list[tuple[str, int]]:
+    query = (select(WaitlistEntry.reason, func.count()).join(Person, col(Person.id) == col(WaitlistEntry.person_id))
+             .where(Person.status == "active").group_by(WaitlistEntry.reason)
+             .order_by(func.count().desc()))
+    return [(r, n) for r, n in await session.exec(query)]
+
+
+def _pair_scope(query, column, cohort_id: int | None):  # type: ignore[no-untyped-def]
+    if cohort_id is None:
+        return query
+    return query.where(col(column).in_(select(Pair.id).where(Pair.cohort_id == cohort_id)))
+
+
+async def engagement_counts(session: AsyncSession, cohort_id: int | None) -> dict[str, int]:
+    meetings = _pair_scope(select(func.count()).select_from(Meeting), Meeting.pair_id, cohort_id)
+    prompts = _pair_scope(select(func.count()).select_from(PromptDelivery),
+                          PromptDelivery.pair_id, cohort_id)
+    nudges = _pair_scope(select(func.count()).select_from(Nudge).where(Nudge.kind == "inactive"),
+                         Nudge.pair_id, cohort_id)
+    failed = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    return {
+        "meetings": (await session.exec(meetings)).one(),
+        "prompts": (await session.exec(prompts)).one(),
+        "nudges": (await session.exec(nudges)).one(),
+        "failed": (await session.exec(failed)).one(),
+    }
+
+
+@dataclass(frozen=True)
+class PollFigures:
+    period: str
+    invited: int
+    answers: int
+    average_value: float | None
+    roles_kept: int  # answers with roles_kept == "yes"
+
+
+async def poll_figures(
+    session: AsyncSession, cohort_id: int | None, exclude_cohort: bool = False, last: int = 4
+) -> list[PollFigures]:
+    """The last polls, oldest first. `exclude_cohort` gives the complement of a cohort: used to
+    refuse figures whose difference from the whole would reveal a few people's answers."""
+    polls = list(await session.exec(
+        select(PulsePoll).order_by(col(PulsePoll.opened_at).desc()).limit(last)))
+    found = []
+    for poll in reversed(polls):
+        query = select(func.count(), func.avg(PulseAnswer.value),
+                       func.count().filter(col(PulseAnswer.roles_kept) == "yes")
+                       ).where(PulseAnswer.poll_id == poll.id)
+        if cohort_id is not None:
+            people = col(PulseAnswer.person_id).in_(_cohort_people(cohort_id))
+            query = query.where(~people if exclude_cohort else people)
+        answers, avg, kept = (await session.exec(query)).one()
+        invited = (await session.exec(select(func.count()).select_from(OutboxMessage).where(
+            col(OutboxMessage.key).like(f"pulse:{poll.id}:%")))).one()
+        found.append(PollFigures(poll.period, invited, answers,
+                                 None if avg is None else float(avg), kept))
+    return found
+
+
+@dataclass(frozen=True)
+class Retention:
+    participants: int
+    participants_stayed: int
+    others: int
+    others_stayed: int
+
+
+async def retention(session: AsyncSession, since: datetime, today: date) -> Retention | None:
+    """Employees on the books at `since` (the first join): how many are still there, split by
+    whether they took part. Participants are matched by email or platform user id."""
+    if (await session.exec(select(func.count()).select_from(HrRecord))).one() == 0:
+        return None
+    took_part = or_(
+        col(HrRecord.email).in_(select(Person.email).where(col(Person.joined_at).is_not(None),
+                                                           col(Person.email).is_not(None))),
+        col(HrRecord.platform_user_id).in_(select(Person.user_id).where(
+            col(Person.joined_at).is_not(None))),
+    )
+    employed = and_(or_(col(HrRecord.hire_date).is_(None), col(HrRecord.hire_date) <= since.date()),
+                    or_(col(HrRecord.leave_date).is_(None), col(HrRecord.leave_date) >= since.date()))
+    stayed = or_(col(HrRecord.leave_date).is_(None), col(HrRecord.leave_date) > today)
+    query = select(
+        func.count().filter(took_part), func.count().filter(and_(took_part, stayed)),
+        func.count().filter(~took_part), func.count().filter(and_(~took_part, stayed)),
+    ).where(employed)
+    a, b, c, d = (await session.exec(query)).one()
+    return Retention(a, b, c, d)
+
+
+async def first_join(session: AsyncSession) -> datetime | None:
+    return (await session.exec(select(func.min(Person.joined_at)))).one()
