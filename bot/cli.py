@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from aiohttp import web
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
     tick = commands.add_parser("tick", help="run every due job once, deliver, and exit")
     tick.add_argument("--at", help="act as if it were this ISO time (e.g. 2026-11-30T09:00Z)")
+    people = commands.add_parser("import-people", help="import an HR export (CSV) for retention")
+    people.add_argument("file", help="CSV with email or platform_id, department, hire_date, leave_date")
     manifest = commands.add_parser("slack-manifest", help="print a Slack app manifest")
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https URL of this service")
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "tick":
             return _tick(settings, args.at)
+        if args.command == "import-people":
+            return _import_people(settings, Path(args.file))
         return _run(settings)
     except (ConfigError, CatalogError) as exc:
         print(f"turnabout: {exc}", file=sys.stderr)
@@ -85,6 +90,26 @@ def _tick(settings, at: str | None) -> int:  # type: ignore[no-untyped-def]
 
     counts = asyncio.run(once())
     print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
+
+
+def _import_people(settings, path: Path) -> int:  # type: ignore[no-untyped-def]
+    from bot.import_people import read_people
+    from storage.database import Database
+    from storage.hr import replace_all
+
+    records = read_people(path, SystemClock().now())
+
+    async def store() -> int:
+        database = Database(settings.database_url)
+        try:
+            async with database.session() as session:
+                return await replace_all(session, records, SystemClock().now())
+        finally:
+            await database.dispose()
+
+    count = asyncio.run(store())
+    print(f"Imported {count} people; `admin stats` now compares retention.")
     return 0
 
 

@@ -155,11 +155,13 @@ async def retention(session: AsyncSession, since: datetime, today: date) -> Rete
     whether they took part. Participants are matched by email or platform user id."""
     if (await session.exec(select(func.count()).select_from(HrRecord))).one() == 0:
         return None
+    # Each test guards its NULLs: NOT (false OR NULL) would silently drop the row.
     took_part = or_(
-        col(HrRecord.email).in_(select(Person.email).where(col(Person.joined_at).is_not(None),
-                                                           col(Person.email).is_not(None))),
-        col(HrRecord.platform_user_id).in_(select(Person.user_id).where(
-            col(Person.joined_at).is_not(None))),
+        and_(col(HrRecord.email).is_not(None), col(HrRecord.email).in_(
+            select(func.lower(Person.email)).where(col(Person.joined_at).is_not(None),
+                                                   col(Person.email).is_not(None)))),
+        and_(col(HrRecord.platform_user_id).is_not(None), col(HrRecord.platform_user_id).in_(
+            select(Person.user_id).where(col(Person.joined_at).is_not(None)))),
     )
     employed = and_(or_(col(HrRecord.hire_date).is_(None), col(HrRecord.hire_date) <= since.date()),
                     or_(col(HrRecord.leave_date).is_(None), col(HrRecord.leave_date) >= since.date()))
