@@ -1,0 +1,63 @@
+"""Admin commands over Slack: private answers for admins, a refusal for everyone else."""
+
+from __future__ import annotations
+
+from flows.clock import FrozenClock
+from flows.program import Program
+from tests.adapters.slack.test_introductions import JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_requests import slack_workspace
+
+
+async def test_stats_answer_the_admin_privately_and_refuse_anyone_else(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, with_admin(program), clock) as ws:
+        await join(ws, "U1", JUNIOR)
+        await ws.command("admin stats", "UADA", reply_key="admin")
+        await ws.command("admin stats", "U1", reply_key="member")
+        await ws.settle()
+        [answer] = ws.fake.responses("admin")
+        assert answer.get("response_type", "ephemeral") == "ephemeral"
+        assert "Program stats" in str(answer) and "Active: 1 junior mentors" in str(answer)
+        assert "for the program team" in str(ws.fake.responses("member"))
+
+
+async def test_closing_a_cohort_over_slack_sends_each_person_the_survey_once(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, with_admin(program), clock) as ws:
+        await ws.command("admin cohort start Autumn", "UADA")
+        await join(ws, "U1", JUNIOR)
+        await join(ws, "U2", SENIOR)
+        await ws.command("admin pair <@U1> <@U2>", "UADA")
+        await ws.settle()
+        await ws.command("admin cohort close", "UADA", reply_key="closed")
+        await ws.command("admin cohort close", "UADA", reply_key="again")
+        await ws.settle()
+        await ws.settle()
+        assert "1 pairs ended" in str(ws.fake.responses("closed"))
+        assert "nothing to close" in str(ws.fake.responses("again"))
+        surveys = [p for p in ws.fake.calls_to("chat.postMessage")
+                   if any(b["action_id"].startswith("closing.open") for b in buttons(p))]
+        assert sorted(p["channel"] for p in surveys) == ["DU1", "DU2"]
+
+        survey_button = next(b for b in buttons(surveys[0]) if b["action_id"].startswith("closing"))
+        owner = surveys[0]["channel"].removeprefix("D")
+        await ws.press(survey_button["action_id"], survey_button["value"], owner)
+        await ws.settle()
+        assert ws.fake.calls_to("views.open")[-1]["view"]["callback_id"] == "closing"
+
+
+async def test_an_announcement_over_slack_reaches_each_active_member_once(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, with_admin(program), clock) as ws:
+        await join(ws, "U1", JUNIOR)
+        await join(ws, "U2", SENIOR)
+        before = len(ws.fake.calls_to("chat.postMessage"))
+        await ws.command("admin announce Office hours on Friday at 3pm", "UADA", reply_key="a")
+        await ws.settle()
+        await ws.running.service.deliver_now()
+        news = ws.fake.calls_to("chat.postMessage")[before:]
+        assert sorted(p["channel"] for p in news) == ["DU1", "DU2"]
+        assert "queued for 2 active participants" in str(ws.fake.responses("a"))
