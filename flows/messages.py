@@ -39,12 +39,23 @@ class FileRef:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A small PNG (a chart). Adapters show it where the platform can; elsewhere they show
+    `fallback`, a text version, in its place after the message text."""
+
+    png_base64: str
+    alt: str
+    fallback: str
+
+
+@dataclass(frozen=True)
 class Message:
     text: str
     buttons: tuple[Button, ...] = ()
     facts: tuple[Fact, ...] = ()
     title: str | None = None
     attachment: FileRef | None = None
+    image: Image | None = None
 
     @property
     def fallback(self) -> str:
@@ -52,6 +63,8 @@ class Message:
         lines = [self.title] if self.title else []
         lines.append(plain(self.text))
         lines.extend(f"{f.label}: {plain(f.value)}" for f in self.facts)
+        if self.image is not None:
+            lines.append(plain(self.image.fallback))
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +78,7 @@ class Message:
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             facts=tuple(Fact(**f) for f in data.get("facts", ())),
             attachment=FileRef(**data["attachment"]) if data.get("attachment") else None,
+            image=Image(**data["image"]) if data.get("image") else None,
         )
 
 

@@ -35,6 +35,10 @@ class TokenBucket:
                     self._recent.popleft()
                 if len(self._recent) >= self._per_second:
                     await asyncio.sleep(self._recent[0] + 1.0 - now)
+                    # No tokens stored up while the window was full: they would all go out
+                    # the moment it clears, as a burst every second, and a burst is what a
+                    # little network jitter turns into a 429.
+                    self._stamp = self._now()
                     continue
                 self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
                 self._stamp = now

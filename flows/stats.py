@@ -7,12 +7,14 @@ must be empty or large enough too: otherwise the whole minus the cohort reveals 
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from sqlmodel import select
 
+from flows.charts import bar_chart_png
 from flows.context import Context
-from flows.messages import Message, Response
+from flows.messages import Image, Message, Response
 from storage import stats
 from storage.models import Cohort
 
@@ -50,7 +52,8 @@ async def stats_command(ctx: Context, args: str) -> Response:
     title = f"Program stats: {cohort.name}" if cohort else "Program stats"
     lines.append(f"_Poll, score and retention figures over fewer than {minimum} people are "
                  "hidden, so no one's answers can be worked out._")
-    return Response(messages=(Message(title=title, text="\n".join(lines)),))
+    chart = await joins_chart(ctx, cohort_id)
+    return Response(messages=(Message(title=title, text="\n".join(lines), image=chart),))
 
 
 async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
@@ -65,12 +68,18 @@ async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
     lines = ["*Enrollment*",
              f"- Active: {n('mentor', 'active')} junior mentors, {n('mentee', 'active')} senior mentees",
              f"- Survey not finished: {pending} · paused: {paused} · left: {left}"]
-    months = (await stats.joins_per_month(ctx.session, cohort_id))[-6:]
-    if months:
-        peak = max(count for _, count in months)
-        lines.append("- Joins per month:")
-        lines += [f"  `{m}` {BAR * max(1, round(12 * c / peak))} {c}" for m, c in months]
     return lines
+
+
+async def joins_chart(ctx: Context, cohort_id: int | None) -> Image | None:
+    """Joins over the last six months: a PNG where the platform shows one, else text bars."""
+    months = (await stats.joins_per_month(ctx.session, cohort_id))[-6:]
+    if not months:
+        return None
+    peak = max(count for _, count in months)
+    bars = "\n".join(f"`{m}` {BAR * max(1, round(12 * c / peak))} {c}" for m, c in months)
+    png = base64.b64encode(bar_chart_png(months)).decode("ascii")
+    return Image(png, "Joins per month, last six months", "*Joins per month*\n" + bars)
 
 
 async def _matching(ctx: Context, cohort_id: int | None, minimum: int) -> list[str]:
