@@ -140,7 +140,9 @@ def message_blocks(message: Message) -> list[Block]:
     actions: list[Block] = [ActionsBlock(elements=list(group))
                             for group in _chunked(rendered, BUTTONS_PER_BLOCK)]
     room = MESSAGE_BLOCKS - len(header) - len(actions[:5]) - len(facts[:5])
-    chunks = text_chunks(message.text)
+    # Block Kit images need a public URL, so a chart shows as its text version here.
+    text = message.text + (f"\n{message.image.fallback}" if message.image else "")
+    chunks = text_chunks(text)
     if len(chunks) > room:  # far beyond what anyone reads in chat: keep the start
         last = chunks[room - 1]
         chunks = [*chunks[: room - 1], last[: _safe_cut(last, SECTION_TEXT - 1)] + "…"]
