@@ -36,7 +36,9 @@ async def test_closing_a_cohort_over_slack_sends_each_person_the_survey_once(
         await ws.settle()
         await ws.settle()
         assert "1 pairs ended" in str(ws.fake.responses("closed"))
-        assert "nothing to close" in str(ws.fake.responses("again"))
+        # The two closes may race; either way the second one sends nothing.
+        again = str(ws.fake.responses("again"))
+        assert "nothing to close" in again or "nothing was sent twice" in again
         surveys = [p for p in ws.fake.calls_to("chat.postMessage")
                    if any(b["action_id"].startswith("closing.open") for b in buttons(p))]
         assert sorted(p["channel"] for p in surveys) == ["DU1", "DU2"]
