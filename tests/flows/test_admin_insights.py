@@ -179,3 +179,19 @@ async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: W
         ("j0", "s0")]
     assert "ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
     assert made
+
+
+async def test_two_admins_closing_a_cohort_at_once_send_the_survey_once(world: World) -> None:
+    import asyncio
+
+    ada = world.person("ada")
+    await ada.say("admin cohort start Winter")
+    await pairs_of(world, 1)
+    await world.deliver()
+    world.messenger.sent.clear()
+    replies = await asyncio.gather(ada.say("admin cohort close"), ada.say("admin cohort close"))
+    texts = sorted(r.messages[0].text for r in replies)
+    assert sum("1 pairs ended" in t for t in texts) == 1, texts
+    await world.deliver()
+    assert len([s for s in world.messenger.sent if s.message.buttons
+                and s.message.buttons[0].action_id == "closing.open"]) == 2
