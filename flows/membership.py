@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flows.context import Context
 from flows.dates import friendly, parse_date
 from flows.messages import Button, Fact, Message, Response
-from flows.pairs import close_all_for_leaver
+from flows.pairs import close_all_for_leaver, partner_of
 from flows.people import ROLE_NAMES, name_of
 from flows.text import quote
 from storage import pairs, people
@@ -139,9 +139,7 @@ async def _where_in_matching(ctx: Context, person: Person) -> str:
     assert person.id is not None
     partners = []
     for pair in await pairs.active_pairs_of(ctx.session, person.id):
-        other = await ctx.session.get(
-            Person, pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id
-        )
+        other = await partner_of(ctx, pair, person.id)
         since = friendly(pair.created_at.date())
         partners.append(f"{name_of(other) if other else 'a colleague'} (since {since})")
     if partners:

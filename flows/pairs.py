@@ -136,9 +136,7 @@ async def end_question(ctx: Context, person: Person | None, reason: str) -> Resp
         return await end(ctx, person, active[0].id, reason)  # type: ignore[arg-type]
     messages = []
     for pair in active:
-        partner = await ctx.session.get(
-            Person, pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id
-        )  # type: ignore[union-attr]
+        partner = await partner_of(ctx, pair, person.id)  # type: ignore[union-attr]
         messages.append(
             Message(
                 text=f"End your pairing with {name_of(partner) if partner else 'your partner'}? "
@@ -161,19 +159,9 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
     await _close(ctx, pair, person.id, words)  # type: ignore[arg-type]
     if reason == "mismatch":
         await pairs.exclude(ctx.session, pair.mentor_id, pair.mentee_id, words, ctx.now())
-    partner = await ctx.session.get(
-        Person, pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id
-    )
-    assert partner is not None
-    await send_dm(
-        ctx,
-        f"ended:{pair.id}:{partner.id}",
-        address_of(partner),
-        Message(
-            text=f"{name_of(person)} has closed your pairing. Thank you for the time you gave it; "
-            "you're back in the pool for the next matching round."
-        ),
-    )
+    partner = await _tell_partner(ctx, pair, person, f"{name_of(person)} has closed your "
+                                  "pairing. Thank you for the time you gave it; you're back in "
+                                  "the pool for the next matching round.")
     for admin in await admins(ctx.session, ctx.program):
         await send_dm(
             ctx,
@@ -220,19 +208,21 @@ async def close_all_for_leaver(ctx: Context, person: Person) -> None:
     assert person.id is not None
     for pair in await pairs.active_pairs_of(ctx.session, person.id):
         await _close(ctx, pair, person.id, "left the program")
-        partner = await ctx.session.get(
-            Person, pair.mentee_id if pair.mentor_id == person.id else pair.mentor_id
-        )
-        assert partner is not None
-        await send_dm(
-            ctx,
-            f"ended:{pair.id}:{partner.id}",
-            address_of(partner),
-            Message(
-                text=f"{name_of(person)} has left the program, so your pairing has ended. Thank you "
-                "for the time you gave it; you're back in the pool for the next round."
-            ),
-        )
+        await _tell_partner(ctx, pair, person, f"{name_of(person)} has left the program, so "
+                            "your pairing has ended. Thank you for the time you gave it; you're "
+                            "back in the pool for the next round.")
+
+
+async def partner_of(ctx: Context, pair: Pair, person_id: int | None) -> Person | None:
+    return await ctx.session.get(
+        Person, pair.mentee_id if pair.mentor_id == person_id else pair.mentor_id)
+
+
+async def _tell_partner(ctx: Context, pair: Pair, person: Person, text: str) -> Person:
+    partner = await partner_of(ctx, pair, person.id)
+    assert partner is not None
+    await send_dm(ctx, f"ended:{pair.id}:{partner.id}", address_of(partner), Message(text=text))
+    return partner
 
 
 async def _close(ctx: Context, pair: Pair, by: int, reason: str) -> None:
