@@ -9,6 +9,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from adapters.files import ExportDownloads
 from bot.config import Settings
 from bot.scheduler import build_scheduler
 from flows.clock import Clock, SystemClock
@@ -57,6 +58,8 @@ class Service:
             Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight)
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self._health)
+        # Export links outlive the chat they were sent in: served whatever platforms are on.
+        ExportDownloads(self.database, self.clock).add_routes(self.app)
         for adapter in self.adapters:
             adapter.add_routes(self.app)
         self.app.on_startup.append(self._on_startup)
@@ -72,7 +75,8 @@ class Service:
         if s.teams is not None:
             from adapters.teams.adapter import TeamsAdapter
 
-            adapters.append(TeamsAdapter(s.teams, self.inbound, self.database, self.clock))
+            adapters.append(TeamsAdapter(s.teams, self.inbound, self.database, self.clock,
+                                         s.base_url))
         if s.web_chat:
             from adapters.web.adapter import WebChatAdapter
 

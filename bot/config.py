@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -27,6 +28,17 @@ class Settings:
     slack: SlackSettings | None
     teams: TeamsSettings | None
     web_chat: bool
+    # Where people's browsers reach this service (download links in Teams); "" means
+    # http://{host}:{port}, right for a local run only.
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or local_url(self.host, self.port)
+
+
+def local_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def load_program(path: Path) -> Program:
@@ -107,4 +119,25 @@ def load_settings(
     mode = program.web_chat.enabled
     connected = slack is not None or (teams is not None and teams.authenticated)
     web_chat = mode == "on" or (mode == "auto" and not connected)
-    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat)
+    public_url = _public_url(env, host, int(raw_port))
+    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url)
+
+
+def _public_url(env: Mapping[str, str], host: str, port: int) -> str:
+    raw = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        return local_url(host, port)
+    if not _is_web_address(raw):
+        raise ConfigError("PUBLIC_URL: must be an http(s) address such as "
+                          "https://turnabout.example.com, without ?query or #fragment")
+    return raw.rstrip("/")
+
+
+def _is_web_address(text: str) -> bool:
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number from 0 to 65535)
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname)
+            and not parts.query and not parts.fragment)

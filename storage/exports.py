@@ -8,13 +8,12 @@ delivered: personal data stays in the database no longer than it must.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, delete, func, true, update
+from sqlalchemy import Row, String, cast, delete, func, true, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -190,18 +189,22 @@ async def poll_totals(session: AsyncSession, cohort_id: int | None) -> list[Poll
                        dict(zip(METS, row[5:9], strict=True)), row[9]) for row in result]
 
 
-async def invitations(session: AsyncSession, people: Collection[int] | None) -> Counter[int]:
-    """Poll invitations per poll id, counted from their outbox keys; with `people`, only those
-    sent to them. One query: the keys are short, and SQLite and PostgreSQL split strings
-    differently."""
-    keys = await session.exec(select(OutboxMessage.key).where(
-        col(OutboxMessage.key).startswith(INVITATION_PREFIX)))
-    counted: Counter[int] = Counter()
-    for key in keys:
-        poll, _, person = key.removeprefix(INVITATION_PREFIX).partition(":")
-        if poll.isdigit() and person.isdigit() and (people is None or int(person) in people):
-            counted[int(poll)] += 1
-    return counted
+async def invitations(session: AsyncSession, cohort_id: int | None) -> dict[int, int]:
+    """Poll invitations per poll id, counted from their outbox keys (pulse:{poll}:{person})
+    in the database; with a cohort, only those sent to its people."""
+    rest = func.substr(OutboxMessage.key, len(INVITATION_PREFIX) + 1)
+    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+    colon = (func.strpos if postgres else func.instr)(rest, ":")
+    poll, person = func.substr(rest, 1, colon - 1), func.substr(rest, colon + 1)
+    query = (select(poll, func.count())
+             .where(col(OutboxMessage.key).startswith(INVITATION_PREFIX), colon > 1)
+             .group_by(poll))
+    if cohort_id is not None:
+        # Compared as text: a key that is not pulse:{number}:{number} must not break a cast.
+        ids = select(cast(Person.id, String)).where(col(Person.id).in_(_cohort_people(cohort_id)))
+        query = query.where(person.in_(ids))
+    return {int(poll_id): count for poll_id, count in await session.exec(query)
+            if poll_id.isdigit()}
 
 
 async def shared_comments(session: AsyncSession, cohort_id: int | None) -> list[tuple[str, ...]]:

@@ -10,8 +10,9 @@ from adapters.slack.adapter import EVENTS_PATH
 
 # im:history and mpim:history also let delivery read back its own messages' metadata after a
 # crash (find_sent), so nothing is sent twice.
+# files:write: admin exports arrive as a file uploaded into the admin's DM.
 BOT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history",
-              "mpim:history")
+              "mpim:history", "files:write")
 BOT_EVENTS = ("message.im",)
 PLACEHOLDER_URL = "https://turnabout.example.com"
 APP_NAME_LENGTH = 35  # Slack refuses longer app names

@@ -18,8 +18,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.blocks import message_payload, modal
 from flows.clock import Clock
-from flows.messages import Form, Message
+from flows.messages import FileRef, Form, Message
 from flows.ports import DeliveryError
+from storage import exports
 from storage.database import Database
 from storage.references import find_reference, remember_reference
 
@@ -29,6 +30,9 @@ PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
 METADATA_TYPE = "turnabout_message"  # our outbox key rides along, for find_sent after a crash
 HISTORY_LOOKBACK = 50
+UPLOAD_COMMENT = "{}: the export's CSV files. Keep it within the program team."
+EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
+                  "Type `admin export` for a fresh one.")
 PERMANENT_ERRORS = frozenset({
     "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "msg_too_long",
@@ -60,6 +64,8 @@ class SlackMessenger:
     async def send_dm(
         self, tenant_id: str, user_id: str, message: Message, key: str = ""
     ) -> str | None:
+        if message.attachment is not None:
+            return await self._send_with_file(tenant_id, [user_id], message, key)
         return await self._send_to(tenant_id, [user_id], message, key)
 
     async def send_group(
@@ -69,6 +75,8 @@ class SlackMessenger:
         if not people or len(people) > MAX_GROUP:
             raise DeliveryError(f"a Slack group DM takes 2 to {MAX_GROUP} people, not "
                                 f"{len(people)}", permanent=True)
+        if message.attachment is not None:
+            return await self._send_with_file(tenant_id, people, message, key)
         return await self._send_to(tenant_id, people, message, key)
 
     async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
@@ -98,6 +106,46 @@ class SlackMessenger:
         await self._cache_channel(tenant_id, user_ids, None)
         channel, _ = await self._channel(tenant_id, user_ids)
         return await self.post(channel, message, key)
+
+    async def _send_with_file(self, tenant_id: str, user_ids: list[str], message: Message,
+                              key: str) -> str | None:
+        """The text, then the file uploaded into the same conversation. A retry after a failed
+        upload finds its text already there (by key) and does not post it again; a second
+        delivery finds the file taken and uploads nothing."""
+        assert message.attachment is not None
+        posted = await self.find_sent(tenant_id, user_ids, key) if key else None
+        if posted is None:
+            posted = await self._send_to(tenant_id, user_ids, message, key)
+        channel, _ = await self._channel(tenant_id, user_ids)
+        await self._upload(channel, message.attachment)
+        return posted
+
+    async def _upload(self, channel: str, file: FileRef) -> None:
+        """Taking the file marks its link used before the upload, so two deliveries cannot
+        both upload it; a failed upload gives it back for the retry."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            taken = await exports.take(session, file.token, now)
+            state = None if taken else await exports.why_not_taken(session, file.token, now)
+        if taken is None:
+            if state == "used":
+                log.info("export %s… was uploaded before; not again", file.token[:6])
+            else:  # expired, or expired and purged already
+                await self.post(channel, Message(text=EXPIRED_UPLOAD.format(file.filename)))
+            return
+        try:
+            await self._call(self._client.files_upload_v2(
+                channel=channel, file=taken.content, filename=taken.filename,
+                title=taken.filename, initial_comment=UPLOAD_COMMENT.format(taken.filename)))
+        except BaseException as exc:
+            async with self._database.session() as session:
+                await exports.give_back(session, taken)
+            if isinstance(exc, DeliveryError) and str(exc) == "missing_scope":
+                raise DeliveryError("Slack refused the upload: add the files:write scope to "
+                                    "the app and reinstall it", permanent=True) from exc
+            raise
+        async with self._database.session() as session:
+            await exports.erase(session, file.token)
 
     async def post(self, channel: str, message: Message, key: str = "") -> str | None:
         """Post into a known conversation (a DM the person wrote in, an opened group)."""

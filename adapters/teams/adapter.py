@@ -101,7 +101,8 @@ class TeamsAdapter:
     platform = "teams"
 
     def __init__(
-        self, settings: TeamsSettings, inbound: Inbound, database: Database, clock: Clock
+        self, settings: TeamsSettings, inbound: Inbound, database: Database, clock: Clock,
+        public_url: str | None = None,
     ) -> None:
         self._settings = settings
         config = BotConfig(settings.app_id, settings.app_password, settings.app_type,
@@ -113,7 +114,8 @@ class TeamsAdapter:
         self.cloud_adapter = CloudAdapter(
             ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials))
         self.bot = TeamsBot(inbound, database, clock)
-        self.messenger = TeamsMessenger(self.cloud_adapter, database, settings.app_id, clock)
+        self.messenger = TeamsMessenger(self.cloud_adapter, database, settings.app_id, clock,
+                                        public_url)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGES_PATH, self.handle_messages)

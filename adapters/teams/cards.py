@@ -11,7 +11,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from flows.messages import Button, Form, FormField, Message
+from flows.messages import Button, FileRef, Form, FormField, Message
 
 Card = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -28,6 +28,7 @@ RATING_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]+)`")
 _STYLES = {"primary": "positive", "danger": "destructive"}
+DOWNLOAD_LABEL = "Download (works once, 24 h)"
 
 
 def teams_markdown(text: str) -> str:
@@ -92,15 +93,29 @@ def button_action(button: Button) -> Card:
     return action
 
 
-def message_card(message: Message) -> Card:
+def message_card(message: Message, download_url: str | None = None) -> Card:
+    """`download_url` is where the message's attachment can be fetched: Teams cannot carry a
+    bot's file in a 1:1 chat without extra permissions, so a button opens the one-time link."""
     body = [_title(message.title)] if message.title else []
     body.extend(text_blocks(message.text))
     if message.facts:
         body.append({"type": "FactSet", "facts": [
             {"title": fact.label, "value": fact.value.strip() or "–"} for fact in message.facts]})
+    actions = [button_action(b) for b in message.buttons]
+    if message.attachment is not None:
+        body.append(_file_line(message.attachment, download_url is not None))
+        if download_url is not None:
+            actions.insert(0, {"type": "Action.OpenUrl", "title": DOWNLOAD_LABEL,
+                               "url": download_url, "style": "positive"})
     if not body:
         body.append(_text_block(message.fallback.strip() or "…"))
-    return _card(body, [button_action(b) for b in message.buttons], message.fallback)
+    return _card(body, actions, message.fallback)
+
+
+def _file_line(file: FileRef, linked: bool) -> Card:
+    size = f"{file.size / 1024:,.0f} kB" if file.size >= 1024 else f"{file.size} bytes"
+    where = "" if linked else " (no download link: the service has no PUBLIC_URL)"
+    return _text_block(f"{file.filename} · {size}{where}", isSubtle=True, size="Small")
 
 
 def _choices(field: FormField) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from adapters.files import download_url
 from adapters.teams.cards import card_activity, message_card
 from flows.clock import Clock
 from flows.messages import Message
@@ -53,12 +54,16 @@ def retry_after_seconds(header: str | None, now: datetime) -> float | None:
 
 class TeamsMessenger:
     def __init__(
-        self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock
+        self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock,
+        public_url: str | None = None,
     ) -> None:
         self._adapter = adapter
         self._database = database
         self._app_id = app_id
         self._clock = clock
+        # Where people's browsers reach this service: attachments become download buttons
+        # to {public_url}/exports/{token}.
+        self._public_url = public_url.rstrip("/") if public_url else None
 
     async def send_dm(
         self, tenant_id: str, user_id: str, message: Message, key: str = ""
@@ -97,7 +102,10 @@ class TeamsMessenger:
         return None
 
     async def _send(self, ref: ConversationRef, message: Message) -> str | None:
-        activity = card_activity(message_card(message), message.fallback)
+        link = None
+        if message.attachment is not None and self._public_url is not None:
+            link = download_url(self._public_url, message.attachment.token)
+        activity = card_activity(message_card(message, link), message.fallback)
         if ref.channel_data:
             activity.channel_data = json.loads(ref.channel_data)
         sent_ids: list[str | None] = []

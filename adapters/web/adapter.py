@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from adapters.files import download_path
 from adapters.web import inbox
 from adapters.web.messenger import WebMessenger
 from flows.clock import Clock
@@ -171,7 +172,8 @@ class WebChatAdapter:
             except ValueError:
                 log.warning("web chat message %s is not JSON; skipped", row.id)
                 continue
-            messages.append({"id": row.id, "message": message, "at": row.created_at.isoformat()})
+            messages.append({"id": row.id, "message": with_download_link(message),
+                             "at": row.created_at.isoformat()})
         return web.json_response({"messages": messages})
 
 
@@ -261,9 +263,19 @@ def _form_values(raw: object) -> dict[str, str | tuple[str, ...]]:
     return values
 
 
+def with_download_link(message: Any) -> Any:
+    """An attachment gets the path of its one-time download, relative so it works on whatever
+    address the page was opened (localhost or 127.0.0.1 alike)."""
+    attachment = message.get("attachment") if isinstance(message, dict) else None
+    if not isinstance(attachment, dict) or not isinstance(attachment.get("token"), str):
+        return message
+    return {**message, "attachment": {**attachment,
+                                      "download_url": download_path(attachment["token"])}}
+
+
 def response_json(response: Response) -> dict[str, Any]:
     return {
-        "messages": [message.to_json() for message in response.messages],
+        "messages": [with_download_link(message.to_json()) for message in response.messages],
         "form": asdict(response.form) if response.form is not None else None,
         "errors": dict(response.errors),
         "close_form": response.close_form,

@@ -129,6 +129,7 @@
       parts.push(h("table", { class: "facts" }, h("tbody", {}, message.facts.map((fact) =>
         h("tr", {}, h("th", { scope: "row" }, fact.label), h("td", {}, inline(fact.value)))))));
     }
+    if (message.attachment) parts.push(download(message.attachment));
     if (message.buttons && message.buttons.length) {
       const row = h("div", { class: "actions", role: "group" });
       for (const button of message.buttons) {
@@ -142,6 +143,25 @@
     const li = entry("bot", parts);
     if (at) li.querySelector(".time").textContent = clock(at);
     return li;
+  }
+
+  // An export's one-time link. It opens in a new tab: the file downloads from there, and a
+  // used or expired link shows its explanation there instead of replacing the chat.
+  function download(file) {
+    const href = file.download_url || `/exports/${encodeURIComponent(file.token)}`;
+    const note = h("p", { class: "hint" }, `${file.filename}, ${sizeOf(file.size)}: ` +
+      "the link works once, for 24 hours.");
+    const link = h("a", { class: "btn primary", href, target: "_blank", rel: "noopener noreferrer" },
+      "Download");
+    link.addEventListener("click", () => {
+      note.textContent = `${file.filename}: downloading. The link is used up now.`;
+    });
+    return h("div", { class: "actions attachment" }, link, note);
+  }
+
+  function sizeOf(bytes) {
+    const size = Number(bytes) || 0;
+    return size < 1024 ? `${size} bytes` : `${Math.round(size / 1024).toLocaleString()} kB`;
   }
 
   // ---------- talking to the service ----------

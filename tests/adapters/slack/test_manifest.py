@@ -19,7 +19,8 @@ def test_an_http_manifest_points_commands_events_and_interactivity_at_the_servic
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
-        "commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history", "mpim:history"}
+        "commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history", "mpim:history",
+        "files:write"}
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
 

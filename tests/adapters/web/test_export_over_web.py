@@ -1,0 +1,38 @@
+"""`admin export` in the web chat: the inbox message carries a link that downloads once."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import aiohttp
+
+from flows.clock import FrozenClock
+from flows.export import PREPARING
+from flows.program import Program
+from tests.support.service import make_settings, serve
+
+
+async def test_the_inbox_message_carries_a_link_that_downloads_once(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with (serve(make_settings(database_url, program, web_chat=True), clock) as running,
+                aiohttp.ClientSession(running.url) as http):
+        async with http.post("/web/api/events", json={"user": "ada",
+                                                      "command": "admin export"}) as reply:
+            assert (await reply.json())["messages"][0]["text"] == PREPARING
+        async with http.get("/web/api/inbox", params={"user": "ada", "after": "0"}) as inbox:
+            (item,) = (await inbox.json())["messages"]
+
+        file = item["message"]["attachment"]
+        assert file["filename"] == "turnabout-export-2026-11-23.zip"
+        assert file["download_url"] == f"/exports/{file['token']}"
+        async with http.get(file["download_url"]) as first:
+            assert first.status == 200 and first.content_type == "application/zip"
+            content = await first.read()
+        assert len(content) == file["size"]
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            assert "comments.csv" in archive.namelist()
+        async with http.get(file["download_url"]) as second:
+            assert second.status == 410 and second.content_type == "text/html"
+            assert "admin export" in await second.text()
