@@ -7,6 +7,7 @@ platform's Retry-After, or give up.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.blocks import message_payload, modal
 from flows.clock import Clock
-from flows.messages import FileRef, Form, Message
+from flows.messages import FileRef, Form, Image, Message
 from flows.ports import DeliveryError
 from storage import exports
 from storage.database import Database
@@ -119,6 +120,13 @@ class SlackMessenger:
         channel, _ = await self._channel(tenant_id, user_ids)
         await self._upload(channel, message.attachment)
         return posted
+
+    async def upload_image(self, tenant_id: str, user_id: str, image: Image) -> None:
+        """A chart into the person's DM: Block Kit images need a public URL, uploads don't."""
+        channel, _ = await self._channel(tenant_id, [user_id])
+        await self._call(self._client.files_upload_v2(
+            channel=channel, file=base64.b64decode(image.png_base64), filename="chart.png",
+            title=image.alt))
 
     async def _upload(self, channel: str, file: FileRef) -> None:
         """Taking the file marks its link used before the upload, so two deliveries cannot

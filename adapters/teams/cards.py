@@ -101,6 +101,10 @@ def message_card(message: Message, download_url: str | None = None) -> Card:
     if message.facts:
         body.append({"type": "FactSet", "facts": [
             {"title": fact.label, "value": fact.value.strip() or "–"} for fact in message.facts]})
+    if message.image is not None:
+        # Teams renders data URIs inline, so a chart needs no public image host.
+        body.append({"type": "Image", "url": f"data:image/png;base64,{message.image.png_base64}",
+                     "altText": message.image.alt, "size": "Stretch"})
     actions = [button_action(b) for b in message.buttons]
     if message.attachment is not None:
         body.append(_file_line(message.attachment, download_url is not None))

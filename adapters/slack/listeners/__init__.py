@@ -76,6 +76,14 @@ class Toolkit:
                 raise DeliveryError(f"response_url answered {sent.status_code}: {sent.body}")
         else:
             await self.messenger.send_dm(to.sender.tenant_id, to.sender.user_id, message)
+        if message.image is not None:
+            # The reply showed the text chart; the picture goes to their DM where Slack allows
+            # files. Without files:write it simply stays text.
+            try:
+                await self.messenger.upload_image(to.sender.tenant_id, to.sender.user_id,
+                                                  message.image)
+            except DeliveryError as exc:
+                log.warning("chart upload for %s skipped: %s", to.sender.user_id, exc)
 
     @contextlib.asynccontextmanager
     async def guard(self, to: Reply, ack: AsyncAck | None = None) -> AsyncIterator[None]:

@@ -129,6 +129,10 @@
       parts.push(h("table", { class: "facts" }, h("tbody", {}, message.facts.map((fact) =>
         h("tr", {}, h("th", { scope: "row" }, fact.label), h("td", {}, inline(fact.value)))))));
     }
+    if (message.image && /^[A-Za-z0-9+/=]+$/.test(message.image.png_base64)) {
+      parts.push(h("img", { class: "chart", alt: message.image.alt,
+        src: `data:image/png;base64,${message.image.png_base64}` }));
+    }
     if (message.attachment) parts.push(download(message.attachment));
     if (message.buttons && message.buttons.length) {
       const row = h("div", { class: "actions", role: "group" });

@@ -61,3 +61,19 @@ async def test_an_announcement_over_slack_reaches_each_active_member_once(
         news = ws.fake.calls_to("chat.postMessage")[before:]
         assert sorted(p["channel"] for p in news) == ["DU1", "DU2"]
         assert "queued for 2 active participants" in str(ws.fake.responses("a"))
+
+
+async def test_the_joins_chart_is_uploaded_into_the_admins_dm_as_a_png(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    from tests.support.fake_slack_files import FakeSlackWithFiles
+
+    async with slack_workspace(database_url, with_admin(program), clock,
+                               FakeSlackWithFiles()) as ws:
+        await join(ws, "U1", JUNIOR)
+        await ws.command("admin stats", "UADA", reply_key="stats")
+        await ws.settle()
+        assert "`2026-11` ████████████ 1" in str(ws.fake.responses("stats"))  # the text chart
+        [chart] = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
+        assert chart.content is not None and chart.content.startswith(b"\x89PNG")
+        assert chart.title == "Joins per month, last six months"

@@ -59,3 +59,12 @@ async def test_closing_a_cohort_sends_each_teams_member_the_survey_once(
                        if surveys[0].conversation_id == jo.conversation_id
                        else button_data(surveys[1].card, "Answer the closing survey"))
     assert "Closing survey" in form.text
+
+
+async def test_the_stats_card_shows_joins_per_month_as_an_inline_chart(world: TeamsWorld) -> None:
+    jo = world.user(user_id="29:1jo", name="Jo", aad_object_id="aad-jo")
+    await join(world, jo, JUNIOR)
+    stats = await reply(world, world.user(), text="admin stats")
+    [image] = [e for e in stats.card["body"] if e["type"] == "Image"]
+    assert image["url"].startswith("data:image/png;base64,iVBOR")
+    assert image["altText"] == "Joins per month, last six months"
