@@ -6,15 +6,18 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
+    ClosingAnswer,
     ConversationRef,
+    Meeting,
     OutboxMessage,
     Person,
     PersonTopic,
+    PulseAnswer,
     SurveyAnswers,
     WebChatMessage,
 )
@@ -127,6 +130,13 @@ async def forget_person(session: AsyncSession, person: Person, now: datetime) ->
         await session.exec(
             delete(WebChatMessage).where(col(WebChatMessage.user_id) == person.user_id)
         )
+    # Their own words go; their scores stay, anonymous, inside the aggregates.
+    await session.exec(update(PulseAnswer).where(col(PulseAnswer.person_id) == person.id)
+                       .values(comment=None, share_comment=False))  # type: ignore[call-overload]
+    await session.exec(update(ClosingAnswer).where(col(ClosingAnswer.person_id) == person.id)
+                       .values(learned=None, taught=None, share_text=False))  # type: ignore[call-overload]
+    await session.exec(update(Meeting).where(col(Meeting.reported_by) == person.id)
+                       .values(note=None))  # type: ignore[call-overload]
     await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == person.id))
     await session.exec(delete(SurveyAnswers).where(col(SurveyAnswers.person_id) == person.id))
     person.user_id = f"deleted-{person.id}"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from flows.pulse import OPEN
-from storage.models import Pair, PulseAnswer
+from storage.models import Meeting, Pair, PulseAnswer
 from tests.flows.engagement_world import matched_pair, tick
 from tests.flows.support import World
 
@@ -75,3 +75,20 @@ async def test_a_low_score_flags_the_pair_but_keeps_the_comment_private_unless_s
     async with world.database.session() as session:
         pair = (await session.exec(select(Pair))).one()
     assert pair.at_risk_since is not None
+
+
+async def test_deleting_my_data_removes_my_comment_but_keeps_the_anonymous_score(
+    world: World,
+) -> None:
+    jo, _, _ = await matched_pair(world)
+    await weeks_of_polls(world, 5)
+    poll_id = polls_to(world, "jo")[0].buttons[0].value
+    await jo.submit({**GOOD, "comment": "My manager is hard to reach", "share": ("share",)},
+                    form_id="pulse", context=poll_id)
+    await jo.say("met we talked budgets")
+    await jo.press("membership.leave", "delete")
+    async with world.database.session() as session:
+        (answer,) = list(await session.exec(select(PulseAnswer)))
+        notes = list(await session.exec(select(Meeting.note)))
+    assert (answer.value, answer.comment, answer.share_comment) == (4, None, False)
+    assert notes == [None]
