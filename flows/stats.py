@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from flows.charts import bar_chart_png
@@ -31,7 +32,8 @@ async def find_cohort(ctx: Context, words: str) -> tuple[Cohort | None, str | No
     name = words.removeprefix("cohort").strip() if words.startswith("cohort") else words.strip()
     if not name:
         return None, None
-    cohort = (await ctx.session.exec(select(Cohort).where(Cohort.name == name))).first()
+    cohort = (await ctx.session.exec(
+        select(Cohort).where(func.lower(Cohort.name) == name.lower()))).first()
     if cohort is None:
         known = [c.name for c in await ctx.session.exec(select(Cohort).order_by(Cohort.id))]
         listed = ", ".join(known) if known else "none yet"

@@ -195,3 +195,25 @@ async def test_two_admins_closing_a_cohort_at_once_send_the_survey_once(world: W
     await world.deliver()
     assert len([s for s in world.messenger.sent if s.message.buttons
                 and s.message.buttons[0].action_id == "closing.open"]) == 2
+
+
+async def test_a_cohorts_response_rate_counts_only_its_own_invitations(world: World) -> None:
+    from datetime import timedelta
+
+    from tests.flows.engagement_world import tick
+
+    ada = world.person("ada")
+    await pairs_of(world, 3)  # outside any cohort
+    await ada.say("admin cohort start Beta")
+    beta = await pairs_of(world, 3, start=3)
+    # Pulse polls go to pairs two weeks old, on a poll week's Monday morning.
+    for _ in range(8):
+        await tick(world, world.clock.now().replace(hour=10) + timedelta(weeks=1))
+        if await count(world, PulsePoll):
+            break
+    assert await count(world, OutboxMessage, OutboxMessage.key.like("pulse:%")) == 12  # type: ignore[attr-defined]
+    async with world.database.session() as session:
+        poll = (await session.exec(select(PulsePoll))).one()
+    await answer_poll(world, [p for pair in beta for p in pair][:5], poll.id, "4")  # type: ignore[arg-type]
+    text = (await ada.say("admin stats cohort beta")).messages[0].text
+    assert "5 answers, response rate 83%" in text, text

@@ -1,0 +1,248 @@
+"""Benchmark of `admin stats` and the admin export's build on a large program.
+
+    .venv/bin/python bench/stats.py [--people 100000] [--pairs 40000] [--activity 1000000]
+                                    [--database sqlite|postgres|both] [--repeats 3] [--show]
+
+For each database (a temp SQLite file; a private PostgreSQL database on the local server,
+dropped afterwards) it migrates an empty schema, seeds a program of that size with bulk inserts
+(see bench/_seed.py) and prints the seeding time, then times, each in a fresh child process
+with a real Context on the seeded database:
+
+- `admin stats` (flows.stats.stats_command), --repeats runs: min, median and every run;
+- `admin stats cohort X` for the largest cohort;
+- the export build (flows/export.py: its tables, then the zip), if that module has one yet.
+
+Memory per operation: the tracemalloc peak of one extra run made under tracemalloc (tracing
+slows allocation-heavy code, so the timed runs are untraced), and the child's ru_maxrss (peak
+RSS of the process, with its RSS before the first call for comparison).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import _seed as seeding
+from bot.config import load_program
+from flows import export
+from flows.clock import FrozenClock
+from flows.context import Context
+from flows.messages import Response
+from flows.prompt_catalog import load_default_catalog
+from flows.stats import stats_command
+from storage.database import Database
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 1.0  # admin stats (whole program or a cohort) on PostgreSQL
+NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+NO_EXPORT = "export not available yet"
+Call = Callable[[Context], Awaitable[Any]]
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--pairs", type=int, default=40_000)
+    parser.add_argument("--activity", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per operation")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show", action="store_true", help="print the stats messages too")
+    # Child processes: one seeds, then one measures each operation on the seeded database.
+    parser.add_argument("--seed-into", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=("stats", "cohort", "export"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--cohort", default="", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+# --- the child: one operation, timed ------------------------------------------------------
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def export_build() -> Call | None:
+    """flows/export.py's build step (its set-based tables, then the zip bytes), or None while
+    that module is still a stub."""
+    tables, pack = getattr(export, "_tables", None), getattr(export, "pack", None)
+    if not callable(tables) or not callable(pack):
+        return None
+
+    async def build(ctx: Context) -> bytes:
+        found = await tables(ctx, None)
+        # As export_command does it: compressing is CPU work, off the event loop.
+        return await asyncio.to_thread(pack, found, "bench export\n", ctx.now())
+
+    return build
+
+
+def operation(what: str, cohort: str) -> Call | None:
+    if what == "stats":
+        return lambda ctx: stats_command(ctx, "")
+    if what == "cohort":
+        return lambda ctx: stats_command(ctx, f"cohort {cohort}")
+    return export_build()
+
+
+def _detail(result: Any) -> dict[str, Any]:
+    if isinstance(result, Response):
+        message = result.messages[0]
+        return {"title": message.title, "text": message.text}
+    return {"bytes": len(result)}
+
+
+async def measure(url: str, what: str, cohort: str, repeats: int) -> dict[str, Any]:
+    call = operation(what, cohort)
+    if call is None:
+        return {"skipped": NO_EXPORT}
+    program = load_program(ROOT / "app.yaml")
+    catalog = load_default_catalog([t.id for t in program.survey.topics])
+    database = Database(url)
+
+    async def once() -> Any:
+        # A session per call, as each chat command gets its own.
+        async with database.session() as session:
+            return await call(Context(session, program, FrozenClock(seeding.AT), catalog))
+
+    rss_start = _rss_mb()
+    runs, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = await once()
+        runs.append(time.perf_counter() - started)
+    rss_peak = _rss_mb()
+    tracemalloc.start()
+    await once()
+    traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    await database.dispose()
+    return {"runs": runs, "traced_peak_mb": traced_peak, "rss_start_mb": rss_start,
+            "rss_peak_mb": rss_peak, **_detail(result)}
+
+
+# --- the parent: seed, then a child per operation -----------------------------------------
+
+def child(*arguments: str) -> dict[str, Any]:
+    """Run this script as a child with `arguments`; the JSON it prints last.
+
+    Seeding and each measurement run in their own process, so this one stays small: Linux
+    carries the parent's peak RSS over into a child's ru_maxrss."""
+    command = [sys.executable, str(Path(__file__).resolve()), *arguments]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments[:2])} failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def seed_in_child(url: str, args: argparse.Namespace) -> seeding.Seeded:
+    found = child("--seed-into", url, "--people", str(args.people), "--pairs", str(args.pairs),
+                  "--activity", str(args.activity), "--seed", str(args.seed))
+    return seeding.Seeded(**found)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def print_seeding(seeded: seeding.Seeded, schema_seconds: float, kind: str) -> None:
+    rows = seeded.rows
+    print(f"  schema             alembic upgrade head in {schema_seconds:.1f} s")
+    analyzed = (f"; includes VACUUM ANALYZE {seeded.analyze_seconds:.1f} s"
+                if kind == "postgres" else "; no ANALYZE, as the bot never runs one")
+    print(f"  seeding            {seeded.seconds:.1f} s for {_n(seeded.total())} rows{analyzed}")
+    print(f"    people           {_n(rows['person'])} · survey answers "
+          f"{_n(rows['survey_answers'])} · topics {_n(rows['person_topic'])} · waitlisted "
+          f"{_n(rows['waitlist_entry'])}")
+    cohorts = ", ".join(f"{name} {_n(n)}" for name, n in seeded.cohorts)
+    print(f"    pairs            {_n(rows['pair'])} ({_n(seeded.active_pairs)} active) · "
+          f"{rows['match_round']} rounds · cohorts (pairs): {cohorts}")
+    print(f"    activity         {_n(seeded.total(*seeding.ACTIVITY))} rows: meetings "
+          f"{_n(rows['meeting'])} · prompt deliveries {_n(rows['prompt_delivery'])} · nudges "
+          f"{_n(rows['nudge'])} · outbox {_n(rows['outbox'])} · pulse polls "
+          f"{rows['pulse_poll']} · answers {_n(rows['pulse_answer'])} · HR records "
+          f"{_n(rows['hr_record'])} (+ {_n(rows['closing_answer'])} closing answers)")
+
+
+def print_figures(label: str, figures: dict[str, Any], target: float | None) -> None:
+    if "skipped" in figures:
+        print(f"  {label}: skipped, {figures['skipped']}")
+        return
+    runs = figures["runs"]
+    verdict = ""
+    if target is not None:
+        met = statistics.median(runs) <= target
+        verdict = f" · target (median) ≤ {target:g} s: {'met' if met else 'MISSED'}"
+    print(f"  {label}")
+    print(f"    time             min {min(runs):.3f} s · median {statistics.median(runs):.3f} s "
+          f"(runs {', '.join(f'{r:.3f}' for r in runs)}){verdict}")
+    size = f" · zip {figures['bytes'] / 2**20:.1f} MiB" if "bytes" in figures else ""
+    print(f"    memory           tracemalloc peak {figures['traced_peak_mb']:.1f} MiB (one traced "
+          f"run) · ru_maxrss {figures['rss_peak_mb']:.0f} MiB "
+          f"({figures['rss_start_mb']:.0f} MiB before the first call){size}")
+
+
+def run_database(kind: str, args: argparse.Namespace) -> None:
+    print(f"\n== {NAMES[kind]} ==", flush=True)
+    if kind == "postgres" and not seeding.postgres_reachable():
+        print(f"  skipped: no PostgreSQL server at {seeding.POSTGRES_SERVER} "
+              "(set TEST_POSTGRES_URL)")
+        return
+    with tempfile.TemporaryDirectory() as directory, \
+            seeding.database(kind, Path(directory)) as url:
+        started = time.perf_counter()
+        upgrade(url)
+        schema_seconds = time.perf_counter() - started
+        seeded = seed_in_child(url, args)
+        print_seeding(seeded, schema_seconds, kind)
+        cohort = max(seeded.cohorts, key=lambda c: c[1])[0]
+        for what, label in (("stats", "admin stats"), ("cohort", f"admin stats cohort {cohort}"),
+                            ("export", "export build (flows.export: _tables, then pack)")):
+            figures = child("--measure", what, "--url", url, "--cohort", cohort,
+                            "--repeats", str(args.repeats))
+            target = TARGET_SECONDS if what != "export" and kind == "postgres" else None
+            print_figures(label, figures, target)
+            if args.show and "text" in figures:
+                print("\n".join(f"    | {line}" for line in
+                                [figures["title"], *figures["text"].splitlines()]))
+            sys.stdout.flush()
+
+
+def main() -> int:
+    args = parse()
+    plan = seeding.Plan(args.people, args.pairs, args.activity, args.seed)
+    if args.seed_into:
+        print(json.dumps(dataclasses.asdict(seeding.seed(args.seed_into, plan))))
+        return 0
+    if args.measure:
+        figures = asyncio.run(measure(args.url, args.measure, args.cohort, args.repeats))
+        print(json.dumps(figures))
+        return 0
+    print(f"admin stats bench: {_n(plan.people)} people, {_n(plan.pairs)} pairs, "
+          f"{_n(plan.activity)} activity rows; 'now' is {seeding.AT:%Y-%m-%d %H:%M} UTC")
+    started = time.perf_counter()
+    kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    for kind in kinds:
+        run_database(kind, args)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
