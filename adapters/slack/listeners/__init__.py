@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
@@ -37,6 +38,14 @@ class Reply:
     respond: AsyncRespond | None = None
     trigger_id: str | None = None
     channel: str | None = None
+
+
+HINTED = re.compile(r"`(help|join|profile|status|pause|resume|leave|end|met|admin)\b")
+
+
+def slash_hints(text: str, prefix: str) -> str:
+    """`resume` → `/mentoring resume`: words typed in a channel reach nobody."""
+    return HINTED.sub(lambda m: f"`{prefix}{m.group(1)}", text) if prefix else text
 
 
 @dataclass
@@ -70,6 +79,8 @@ class Toolkit:
         if to.channel:
             await self.messenger.post(to.channel, message)
         elif to.respond is not None and to.respond.response_url:
+            # Replies to a slash command may sit in any channel, where bare words reach nobody.
+            message = replace(message, text=slash_hints(message.text, self.slash_prefix))
             sent = await to.respond(**message_payload(message), response_type="ephemeral",
                                     replace_original=False)
             if sent.status_code != 200:

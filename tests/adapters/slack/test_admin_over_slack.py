@@ -77,3 +77,14 @@ async def test_the_joins_chart_is_uploaded_into_the_admins_dm_as_a_png(
         [chart] = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
         assert chart.content is not None and chart.content.startswith(b"\x89PNG")
         assert chart.title == "Joins per month, last six months"
+
+
+async def test_hints_in_slash_command_replies_name_the_slash_command(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, program, clock) as ws:
+        await join(ws, "U1", JUNIOR)
+        await ws.command("pause", "U1", reply_key="paused")
+        await ws.settle()
+        reply = str(ws.fake.responses("paused")[0]["blocks"])
+        assert "`/mentoring resume`" in reply and "/mentoring /mentoring" not in reply
