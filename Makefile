@@ -22,6 +22,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) turnabout.db .pytest_cache

@@ -36,7 +36,7 @@ EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
                   "Type `admin export` for a fresh one.")
 PERMANENT_ERRORS = frozenset({
     "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
-    "is_archived", "invalid_blocks", "msg_too_long",
+    "is_archived", "invalid_blocks", "msg_too_long", "missing_scope", "not_allowed_token_type",
 })
 
 

@@ -125,3 +125,23 @@ async def test_a_message_sent_just_before_its_dispatcher_died_is_not_sent_again(
     assert len(world.messenger.sent) == 1
     (row,) = await rows(world)
     assert (row.status, row.platform_message_id) == ("sent", "m1")
+
+
+async def test_a_row_whose_sending_cannot_be_checked_is_not_sent_blindly(world: World) -> None:
+    from storage import outbox
+
+    await queue(world, "k", "jo")
+    async with world.database.session() as session:
+        (row,) = (await outbox.claim(session, world.clock.now())).rows  # then it dies
+    world.clock.advance(timedelta(minutes=3))
+
+    async def history_rate_limited(*_: object) -> str | None:
+        raise DeliveryError("ratelimited", retry_after=30)
+
+    world.messenger.find_sent = history_rate_limited  # type: ignore[method-assign]
+    assert await world.deliver() == 0 and world.messenger.sent == []
+    (row,) = await rows(world)
+    assert row.status == "sending"  # checked again once this claim runs out
+    del world.messenger.find_sent
+    world.clock.advance(timedelta(minutes=3))
+    assert await world.deliver() == 1

@@ -2,6 +2,11 @@
 
 It is strict where Slack is strict (Block Kit limits, tokens, trigger ids), so a payload the
 real Slack would refuse fails here too; `assert_block_kit_limits` checks recorded payloads.
+
+With `RateLimits` it also limits chat.postMessage the way Slack does (about one message per
+second per channel, and a workspace-wide cap over a sliding second), answering 429 with a
+whole-second Retry-After beyond them. Every accepted post is kept in `posts` with its outbox
+key, so a test can count duplicates and losses.
 """
 
 from __future__ import annotations
@@ -9,6 +14,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -38,9 +47,44 @@ class Failure:
     retry_after: float | None
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """chat.postMessage limits. Slack publishes ~1/s per channel and keeps the workspace cap
+    to itself; `per_second` stands in for it. A storm answers 429 (Retry-After `storm_retry_after`)
+    to the `storm_size` calls after every `storm_every` accepted posts, like a Slack hiccup."""
+
+    per_second: int = 100
+    per_channel_seconds: float = 1.0
+    storm_every: int = 0
+    storm_size: int = 0
+    storm_retry_after: int = 1
+
+
+@dataclass(frozen=True)
+class Post:
+    """A chat.postMessage Slack accepted."""
+
+    channel: str
+    ts: str
+    key: str | None  # the outbox key from the message metadata
+
+
 class FakeSlack:
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, *, rate_limits: RateLimits | None = None,
+                 record_calls: bool = True,
+                 on_post: Callable[[Post], None] | None = None) -> None:
         self.token = token
+        self.rate_limits = rate_limits
+        # A benchmark posting 10,000 messages can skip keeping every call's arguments.
+        self.record_calls = record_calls
+        self.on_post = on_post  # called as each post is accepted, before Slack answers
+        self.posts: list[Post] = []
+        self.rate_limited = 0  # 429s answered, forced or earned
+        self._window: deque[float] = deque()  # monotonic times of posts in the last second
+        self._last_post: dict[str, float] = {}  # channel → monotonic time of its last post
+        self._storm_left = 0
+        self._hold_after: int | None = None  # answer no post beyond this many (see hold_answers_after)
+        self._release = asyncio.Event()
         self.calls: list[Call] = []
         self.timezones: dict[str, str] = {}
         self.names: dict[str, str] = {}
@@ -67,6 +111,7 @@ class FakeSlack:
         return self
 
     async def __aexit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.release_answers()  # held handlers would otherwise hold up the server's shutdown
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -96,9 +141,40 @@ class FakeSlack:
         return self.calls_to(method)
 
     async def _record(self, call: Call) -> None:
+        if not self.record_calls:
+            return
         async with self._recorded:
             self.calls.append(call)
             self._recorded.notify_all()
+
+    def hold_answers_after(self, posts: int) -> None:
+        """Accept every chat.postMessage but answer none beyond the first `posts` until
+        `release_answers()`: Slack has the message and the sender never hears back, as when
+        a dispatcher dies between the post and recording it as sent."""
+        self._hold_after = posts
+        self._release.clear()
+
+    def release_answers(self) -> None:
+        self._hold_after = None
+        self._release.set()
+
+    def add_channels(self, channels: Iterable[str]) -> None:
+        """Conversations opened before this fake started (a seeded database caches their ids)."""
+        for channel in channels:
+            self.history.setdefault(channel, [])
+
+    def posted_keys(self) -> Counter[str]:
+        """How many times each outbox key was posted (accepted by Slack)."""
+        return Counter(p.key for p in self.posts if p.key is not None)
+
+    def duplicates(self) -> int:
+        """Posts beyond the first for each outbox key."""
+        return sum(n - 1 for n in self.posted_keys().values())
+
+    def lost(self, expected: Iterable[str]) -> int:
+        """Expected outbox keys that never reached Slack."""
+        posted = self.posted_keys()
+        return sum(1 for key in set(expected) if key not in posted)
 
     def payloads(self) -> list[Payload]:
         """Every message and view the bot sent, for limit checks."""
@@ -131,12 +207,57 @@ class FakeSlack:
         if failures:
             failure = failures.pop(0)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            if failure.status == 429:
+                self.rate_limited += 1
             return web.json_response({"ok": False, "error": failure.error},
                                      status=failure.status, headers=headers)
+        if method == "chat.postMessage" and self.rate_limits is not None:
+            wait = self._post_wait(str(args.get("channel") or ""))
+            if wait is not None:
+                self.rate_limited += 1
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(wait)})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(handler(args))
+        answer = handler(args)
+        if method == "chat.postMessage" and answer.get("ok") and self._hold_after is not None \
+                and len(self.posts) > self._hold_after:
+            await self._release.wait()
+        return web.json_response(answer)
+
+    def _post_wait(self, channel: str) -> int | None:
+        """Whole seconds to wait before this post may go through, or None when it may now.
+        No await between this check and the post's record, so the limits hold exactly."""
+        limits = self.rate_limits
+        assert limits is not None
+        if self._storm_left > 0:
+            self._storm_left -= 1
+            return limits.storm_retry_after
+        now = time.monotonic()
+        while self._window and self._window[0] <= now - 1.0:
+            self._window.popleft()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < limits.per_channel_seconds:
+            return max(1, math.ceil(last + limits.per_channel_seconds - now))
+        if len(self._window) >= limits.per_second:
+            return max(1, math.ceil(self._window[0] + 1.0 - now))
+        return None
+
+    def _accepted(self, channel: str, ts: str, metadata: object) -> None:
+        payload = metadata.get("event_payload") if isinstance(metadata, dict) else None
+        key = payload.get("key") if isinstance(payload, dict) else None
+        post = Post(channel, ts, key if isinstance(key, str) else None)
+        self.posts.append(post)
+        if self.rate_limits is not None:
+            now = time.monotonic()
+            self._window.append(now)
+            self._last_post[channel] = now
+            every = self.rate_limits.storm_every
+            if every and len(self.posts) % every == 0:
+                self._storm_left = self.rate_limits.storm_size
+        if self.on_post is not None:
+            self.on_post(post)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()
@@ -171,6 +292,7 @@ class FakeSlack:
             channel = f"D{users[0]}"
         else:
             channel = self._groups.setdefault(tuple(sorted(users)), f"G{len(self._groups) + 1:05d}")
+        self.history.setdefault(channel, [])  # an open conversation has a (maybe empty) history
         return {"ok": True, "channel": {"id": channel}}
 
     def _message(self, args: Payload) -> Payload | None:
@@ -195,6 +317,7 @@ class FakeSlack:
         if isinstance(args.get("metadata"), dict):
             posted["metadata"] = args["metadata"]
         self.history.setdefault(str(args["channel"]), []).append(posted)
+        self._accepted(str(args["channel"]), posted["ts"], args.get("metadata"))
         return {"ok": True, "channel": args["channel"], "ts": posted["ts"]}
 
     def _conversations_history(self, args: Payload) -> Payload:

@@ -1,0 +1,171 @@
+"""Delivery to a rate-limited Slack through the real service: whatever happens on the way (429
+storms, a dispatcher dying between a post and recording it, two replicas at once), every
+outbox key reaches Slack exactly once and ends up `sent`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from sqlmodel import select
+
+from adapters.slack.settings import SlackSettings
+from bot.app import Service
+from flows.clock import FrozenClock
+from flows.delivery import LEASE
+from flows.messages import Message
+from flows.program import Delivery, Program
+from storage import outbox
+from storage.models import OutboxMessage
+from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, RateLimits
+from tests.support.service import make_settings, serve
+from tests.support.slack_requests import SECRET
+
+CHANNELS = 20
+PER_CHANNEL = 2  # two messages to one group DM: Slack's ~1/s per channel applies too
+DEADLINE = 20.0  # seconds; a hang here means a row was lost in some state nobody picks up
+
+
+def paced(program: Program, per_second: float) -> Program:
+    """The program's settings with Slack paced at `per_second` (app.yaml's is 20/s)."""
+    delivery = Delivery(slack_per_second=per_second, per_conversation_seconds=1.0, in_flight=8)
+    return program.model_copy(update={"delivery": delivery})
+
+
+@asynccontextmanager
+async def service(database_url: str, program: Program, clock: FrozenClock,
+                  fake: FakeSlack) -> AsyncIterator[Service]:
+    """The real service (its own database pool, pacer and dispatcher: one replica)."""
+    settings = make_settings(database_url, program,
+                             slack=SlackSettings(TOKEN, SECRET, None, fake.url + "/api/"))
+    async with serve(settings, clock) as running:
+        yield running.service
+
+
+async def queue_group_messages(svc: Service, clock: FrozenClock) -> set[str]:
+    """PER_CHANNEL messages to each of CHANNELS pairs (group DMs); returns their keys."""
+    rows = [{"key": f"load:{channel}:{n}", "platform": "slack", "tenant_id": TEAM_ID,
+             "recipients": [f"UA{channel}", f"UB{channel}"],
+             "payload": Message(text=f"Prompt {n} for pair {channel}").to_json()}
+            for n in range(PER_CHANNEL) for channel in range(CHANNELS)]
+    async with svc.database.session() as session:
+        assert await outbox.enqueue_many(session, rows, clock.now()) == len(rows)
+    return {row["key"] for row in rows}
+
+
+async def deliver_everything(svc: Service, clock: FrozenClock, batch: int = 200) -> int:
+    """Passes until every row is sent or failed; returns how many this replica sent. Time moves
+    on only for rows given back for later, never under another replica's live claims."""
+    sent = 0
+    async with asyncio.timeout(DEADLINE):
+        while True:
+            sent += await svc.dispatcher.deliver_due(batch=batch)
+            statuses = Counter(r.status for r in await outbox_rows(svc))
+            if statuses["sending"]:
+                await asyncio.sleep(0.05)  # another replica is still on its rows
+            elif statuses["pending"]:
+                clock.advance(timedelta(seconds=10))
+            else:
+                return sent
+
+
+async def outbox_rows(svc: Service) -> list[OutboxMessage]:
+    async with svc.database.session() as session:
+        return list(await session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def assert_each_sent_once(svc: Service, fake: FakeSlack, keys: set[str]) -> None:
+    assert fake.posted_keys() == Counter(dict.fromkeys(keys, 1))
+    rows = await outbox_rows(svc)
+    assert {r.key: r.status for r in rows} == dict.fromkeys(keys, "sent")
+    # Each row points at the very post Slack accepted for its key.
+    posted = {p.key: p.ts for p in fake.posts}
+    assert {r.key: r.platform_message_id for r in rows} == posted
+
+
+async def test_a_slack_429_storm_loses_and_duplicates_nothing(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    # Paced above the workspace cap, so 429s are earned as well as forced: two in a row
+    # (Retry-After 1) after every twenty posts.
+    limits = RateLimits(per_second=15, storm_every=20, storm_size=2, storm_retry_after=1)
+    async with FakeSlack(rate_limits=limits) as fake, \
+            service(database_url, paced(program, 30), clock, fake) as svc:
+        keys = await queue_group_messages(svc, clock)
+
+        await deliver_everything(svc, clock)
+
+        assert fake.rate_limited >= 3
+        await assert_each_sent_once(svc, fake, keys)
+
+
+async def test_a_restart_mid_delivery_loses_and_duplicates_nothing(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with FakeSlack(rate_limits=RateLimits(per_second=50)) as fake:
+        # The first replica: Slack takes every post, but after the 12th the answers never
+        # come back, so those rows die between the post and being recorded as sent.
+        fake.hold_answers_after(12)
+        async with service(database_url, paced(program, 50), clock, fake) as first:
+            keys = await queue_group_messages(first, clock)
+            enough = asyncio.Event()
+            fake.on_post = lambda _post: enough.set() if len(fake.posts) >= 16 else None
+            delivering = asyncio.create_task(first.dispatcher.deliver_due())
+            async with asyncio.timeout(DEADLINE):
+                await enough.wait()
+            delivering.cancel()  # the process dies: no answer, no bookkeeping
+            await asyncio.gather(delivering, return_exceptions=True)
+            stranded = [r for r in await outbox_rows(first)
+                        if r.status == "sending" and r.key in fake.posted_keys()]
+        assert stranded, "no row was caught between its post and being recorded"
+        fake.release_answers()
+
+        # Another replica starts once the dead one's claims ran out.
+        clock.advance(LEASE + timedelta(seconds=1))
+        async with service(database_url, paced(program, 50), clock, fake) as second:
+            await deliver_everything(second, clock)
+
+            await assert_each_sent_once(second, fake, keys)
+            # The stranded rows were found in the channels' history, not posted again.
+            assert len(fake.calls_to("conversations.history")) >= len(stranded)
+
+
+async def test_two_dispatchers_against_one_database_send_nothing_twice(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with FakeSlack(rate_limits=RateLimits(per_second=100)) as fake, \
+            service(database_url, paced(program, 60), clock, fake) as one, \
+            service(database_url, paced(program, 60), clock, fake) as other:
+        keys = await queue_group_messages(one, clock)
+
+        # Small claims, so the two replicas keep taking turns at the same rows.
+        sent = await asyncio.gather(deliver_everything(one, clock, batch=3),
+                                    deliver_everything(other, clock, batch=3))
+
+        await assert_each_sent_once(one, fake, keys)
+        assert sum(sent) == len(keys) and min(sent) > 0  # both took part
+
+
+async def test_a_dispatcher_held_up_past_its_claim_leaves_the_row_to_the_one_that_took_it_over(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with FakeSlack() as fake, \
+            service(database_url, paced(program, 50), clock, fake) as slow, \
+            service(database_url, paced(program, 50), clock, fake) as other:
+        async with slow.database.session() as session:
+            await outbox.enqueue(session, key="load:late", platform="slack", tenant_id=TEAM_ID,
+                                 recipients=["UA0", "UB0"], payload=Message(text="Hi").to_json(),
+                                 now=clock.now())
+        fake.fail_next("chat.postMessage", retry_after=1)  # the slow one waits a second...
+        held_up = asyncio.create_task(slow.dispatcher.deliver_due())
+        async with asyncio.timeout(DEADLINE):
+            await fake.wait_for("chat.postMessage")
+        clock.advance(LEASE + timedelta(seconds=1))  # ...in which its claim runs out
+
+        assert await other.dispatcher.deliver_due() == 1  # taken over: checked, then sent
+        assert await held_up == 0  # and the slow one, back, does not post it again
+
+        await assert_each_sent_once(other, fake, {"load:late"})
