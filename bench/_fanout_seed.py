@@ -8,20 +8,18 @@ needs conversations.open (Tier 3, ~50 a minute: 10,000 opens would take over thr
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench import _databases as databases
 from storage.database import driver_urls
 from storage.types import UTCDateTime
 
-POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = databases.POSTGRES_SERVER
 TENANT = "T0TEST"  # the fake Slack's workspace
 # Topic ids from app.yaml: what a junior mentor teaches and a senior mentee learns, and back.
 SENIOR_LEARNS = ("ai-digital-tools", "social-media", "future-of-work", "next-gen-talent",
@@ -31,24 +29,8 @@ JUNIOR_LEARNS = ("leadership", "strategic-thinking", "navigating-org", "company-
 DEPARTMENTS = ("engineering", "product", "sales", "marketing", "finance", "people")
 
 
-@contextmanager
-def database(kind: str, directory: Path) -> Iterator[str]:
-    """A fresh, empty database URL: a SQLite file in `directory`, or a private PostgreSQL
-    database created for this run and dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{directory / 'fanout.db'}"
-        return
-    admin = create_engine(make_url(POSTGRES_SERVER).set(drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
-    name = f"turnabout_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(kind: str, directory: Path) -> AbstractContextManager[str]:
+    return databases.database(kind, directory, "fanout")
 
 
 def sync_engine(url: str) -> Engine:

@@ -14,14 +14,12 @@ answers, closing answers of closed cohorts, and an HR import.
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import time
-import uuid
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, islice
@@ -29,10 +27,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from bench import _databases as databases
+
+POSTGRES_SERVER = databases.POSTGRES_SERVER
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # "now" for the whole bench: a Monday
 _NOW = AT.replace(tzinfo=None)  # rows hold naive UTC, as UTCDateTime stores it
 _START = _NOW - timedelta(days=548)  # the program started 18 months ago
@@ -144,24 +143,8 @@ class Sink(Protocol):
 
 # --- databases -----------------------------------------------------------------------------
 
-@contextmanager
-def database(kind: str, directory: Path) -> Iterator[str]:
-    """A fresh, empty database URL: a SQLite file in `directory`, or a private PostgreSQL
-    database created for this run and dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{directory / 'stats.db'}"
-        return
-    admin = create_engine(make_url(POSTGRES_SERVER).set(drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
-    name = f"turnabout_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(kind: str, directory: Path) -> AbstractContextManager[str]:
+    return databases.database(kind, directory, "stats")
 
 
 def postgres_reachable() -> bool:
