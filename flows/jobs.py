@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 
 from flows import nudges, pulse, weekly_prompts
 from flows.calendar import local_date
@@ -15,12 +16,13 @@ from flows.clock import Clock
 from flows.context import Context
 from flows.program import Program
 from flows.prompt_catalog import Catalog
-from storage import people
+from storage import events, exports, people
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[Context], Awaitable[int]]
+EVENT_MEMORY = timedelta(days=14)
 
 
 async def resume_pauses(ctx: Context) -> int:
@@ -35,12 +37,20 @@ async def resume_pauses(ctx: Context) -> int:
     return len(due)
 
 
+async def housekeeping(ctx: Context) -> int:
+    """Forget inbound event ids once no platform would retry them (Slack retries for minutes,
+    Teams for hours), and drop export files whose links expired."""
+    await events.forget_events_before(ctx.session, ctx.now() - EVENT_MEMORY)
+    return await exports.purge_expired(ctx.session, ctx.now())
+
+
 JOBS: Mapping[str, Job] = {
     "resume_pauses": resume_pauses,
     "weekly_prompts": weekly_prompts.run,
     "nudges": nudges.run,
     "signup_reminders": nudges.remind_signups,
     "pulse_polls": pulse.run,
+    "housekeeping": housekeeping,
 }
 
 

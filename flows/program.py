@@ -100,6 +100,7 @@ class Schedule(_Frozen):
     nudges: int = Field(default=60, ge=1, le=1440)
     signup_reminders: int = Field(default=60, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
+    housekeeping: int = Field(default=1440, ge=1, le=10080)
 
 
 class Delivery(_Frozen):

@@ -145,3 +145,15 @@ async def test_a_row_whose_sending_cannot_be_checked_is_not_sent_blindly(world: 
     del world.messenger.find_sent
     world.clock.advance(timedelta(minutes=3))
     assert await world.deliver() == 1
+
+
+async def test_housekeeping_forgets_old_event_ids_but_not_recent_ones(world: World) -> None:
+    from storage.models import ProcessedEvent
+
+    await world.person("jo").say("help")
+    world.clock.advance(timedelta(days=15))
+    await world.person("jo").say("help")
+    await world.jobs.run("housekeeping")
+    async with world.database.session() as session:
+        kept = list(await session.exec(select(ProcessedEvent)))
+    assert len(kept) == 1 and kept[0].processed_at == world.clock.now()
