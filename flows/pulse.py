@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import select
-
 from flows.calendar import week_moment
 from flows.context import Context
 from flows.events import FormSubmission
@@ -70,7 +67,7 @@ async def run(ctx: Context) -> int:
                 due.setdefault(week, []).append((pair.id, member))
     rows = []
     for week, members in due.items():
-        poll_id = await _poll_for(ctx, week)
+        poll_id = await engagement.poll_for_period(ctx.session, week, ctx.now())
         for _pair_id, member in members:
             message = Message(title="Pulse poll: one minute", text=(
                 "How is your reverse mentoring going? Four quick questions, confidential: "
@@ -81,14 +78,6 @@ async def run(ctx: Context) -> int:
                          "tenant_id": to.tenant_id, "recipients": [to.user_id],
                          "payload": message.to_json()})
     return await outbox.enqueue_many(ctx.session, rows, now)
-
-
-async def _poll_for(ctx: Context, period: str) -> int:
-    dialect = ctx.session.bind.dialect.name if ctx.session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await ctx.session.exec(insert(PulsePoll).values(period=period, opened_at=ctx.now())  # type: ignore[call-overload]
-                           .on_conflict_do_nothing(index_elements=["period"]))
-    return (await ctx.session.exec(select(PulsePoll.id).where(PulsePoll.period == period))).one()  # type: ignore[return-value]
 
 
 async def open_poll(ctx: Context, person: Person | None, poll_id: str) -> Response:

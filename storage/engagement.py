@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Meeting, Nudge, Pair, Person, PersonTopic, PromptDelivery
+from storage import dialect
+from storage.models import Meeting, Nudge, Pair, Person, PersonTopic, PromptDelivery, PulsePoll
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,10 @@ async def claim_prompts(
     """Record (pair, week, slot, prompt) rows; returns the (pair, slot) rows this call inserted,
     so two schedulers racing on one week queue each prompt once."""
     inserted: set[tuple[int, int]] = set()
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         statement = (
-            insert(PromptDelivery)
+            dialect.insert(session, PromptDelivery)
             .values([{"pair_id": p, "week": w, "slot": s, "prompt_id": i, "skipped": False,
                       "created_at": now} for p, w, s, i in chunk])
             .on_conflict_do_nothing()
@@ -151,12 +149,17 @@ async def record_nudge(
     session: AsyncSession, key: str, person_id: int, pair_id: int | None, kind: str, now: datetime
 ) -> bool:
     """False when this logical nudge was recorded before (another replica, a rerun)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Nudge)
+        dialect.insert(session, Nudge)
         .values(key=key, person_id=person_id, pair_id=pair_id, kind=kind, sent_at=now)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Nudge.id)
     )
     return (await session.exec(statement)).first() is not None  # type: ignore[call-overload]
+
+
+async def poll_for_period(session: AsyncSession, period: str, now: datetime) -> int:
+    """The pulse poll of a period, created by whichever replica gets there first."""
+    await session.exec(dialect.insert(session, PulsePoll).values(period=period, opened_at=now)  # type: ignore[call-overload]
+                       .on_conflict_do_nothing(index_elements=["period"]))
+    return (await session.exec(select(PulsePoll.id).where(PulsePoll.period == period))).one()  # type: ignore[return-value]

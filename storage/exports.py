@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import (
     ClosingAnswer,
     Cohort,
@@ -193,8 +194,7 @@ async def invitations(session: AsyncSession, cohort_id: int | None) -> dict[int,
     """Poll invitations per poll id, counted from their outbox keys (pulse:{poll}:{person})
     in the database; with a cohort, only those sent to its people."""
     rest = func.substr(OutboxMessage.key, len(INVITATION_PREFIX) + 1)
-    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-    colon = (func.strpos if postgres else func.instr)(rest, ":")
+    colon = (func.strpos if dialect.is_postgres(session) else func.instr)(rest, ":")
     poll, person = func.substr(rest, 1, colon - 1), func.substr(rest, colon + 1)
     query = (select(poll, func.count())
              .where(col(OutboxMessage.key).startswith(INVITATION_PREFIX), colon > 1)

@@ -14,18 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 6
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
 
 
 async def enqueue(
@@ -40,7 +35,7 @@ async def enqueue(
 ) -> bool:
     """Queue one logical message; False when a message with this key was queued before."""
     statement = (
-        _insert(session)
+        dialect.insert(session, OutboxMessage)
         .values(
             key=key,
             platform=platform,
@@ -81,7 +76,7 @@ async def claim(
     token = uuid.uuid4().hex
     candidates = select(OutboxMessage.id).where(_claimable(now)).order_by(col(OutboxMessage.id))
     candidates = candidates.limit(limit)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect.is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(await session.exec(candidates))
     if not ids:
@@ -176,7 +171,7 @@ async def enqueue_many(
             for r in rows[start : start + chunk]
         ]
         statement = (
-            _insert(session).values(values)
+            dialect.insert(session, OutboxMessage).values(values)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(OutboxMessage.id)
         )

@@ -13,6 +13,7 @@ from sqlalchemy import Select, String, and_, case, cast, func, literal, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import (
     HrRecord,
     Meeting,
@@ -30,7 +31,7 @@ from storage.models import (
 def _month(session: AsyncSession, column):  # type: ignore[no-untyped-def]
     """(what to group by, its 'YYYY-MM' label). PostgreSQL groups by the cheap date_trunc and
     formats only the groups: to_char on every row was most of the query's time."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect.is_postgres(session):
         month = func.date_trunc("month", column)
         return month, func.to_char(month, "YYYY-MM")
     label = func.strftime("%Y-%m", column)
