@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from flows.clock import FrozenClock
-from flows.program import Admins, Program
 from tests.adapters.teams.test_introductions_over_teams import JUNIOR, SENIOR, join, reply
-from tests.support.fake_teams import TeamsWorld, button_data, teams_world
-
-
-@pytest.fixture
-async def world(database_url: str, program: Program, clock: FrozenClock
-                ) -> AsyncIterator[TeamsWorld]:
-    with_admin = program.model_copy(update={"admins": Admins(teams=("aad-ada",))})
-    async with teams_world(database_url, with_admin, clock) as world:
-        yield world
+from tests.support.fake_teams import TeamsWorld, button_data
 
 
 async def test_stats_and_at_risk_for_the_admin_and_a_refusal_for_a_member(

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from flows.clock import FrozenClock
-from flows.program import Admins, Program
 from tests.adapters.teams.test_introductions_over_teams import JUNIOR, SENIOR, join, reply
-from tests.support.fake_teams import TeamsWorld, button_data, teams_world
+from tests.support.fake_teams import TeamsWorld, button_data
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def world(database_url: str, program: Program, clock: FrozenClock
-                ) -> AsyncIterator[TeamsWorld]:
-    with_admin = program.model_copy(update={"admins": Admins(teams=("aad-ada",))})
-    async with teams_world(database_url, with_admin, clock) as world:
-        yield world
 
 
 async def test_weekly_prompts_reach_both_people_and_nudges_only_the_senior(

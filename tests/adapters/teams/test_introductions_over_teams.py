@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from flows.clock import FrozenClock
-from flows.program import Admins, Program
 from tests.support.fake_teams import (
     ConnectorCall,
     TeamsUser,
     TeamsWorld,
     button_data,
     submit_value,
-    teams_world,
 )
 
 JUNIOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
@@ -22,14 +15,6 @@ JUNIOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seni
 SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
           "learn": "ai-digital-tools", "teach": "leadership", "cadence": "fortnightly",
           "meeting_mode": "in-person"}
-
-
-@pytest.fixture
-async def world(database_url: str, program: Program, clock: FrozenClock
-                ) -> AsyncIterator[TeamsWorld]:
-    with_admin = program.model_copy(update={"admins": Admins(teams=("aad-ada",))})
-    async with teams_world(database_url, with_admin, clock) as world:
-        yield world
 
 
 async def reply(world: TeamsWorld, user: TeamsUser, **activity: object) -> ConnectorCall:
