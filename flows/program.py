@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from flows.events import Address, Platform
+from flows.events import Address
 
 
 class _Frozen(BaseModel):
@@ -169,7 +169,3 @@ def parse_program(data: object, source: str = "app.yaml") -> Program:
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ConfigError(f"{source}: {key}: {message}{suffix}") from None
-
-
-def platform_admins(program: Program, platform: Platform) -> tuple[str, ...]:
-    return tuple(getattr(program.admins, platform))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -139,10 +139,6 @@ async def pending_signups(session: AsyncSession) -> list[Person]:
     rows = await session.exec(select(Person).where(Person.status == "pending",
                                                    col(Person.data_deleted).is_(False)))
     return list(rows)
-
-
-async def count_meetings(session: AsyncSession, pair_id: int) -> int:
-    return (await session.exec(select(func.count()).where(Meeting.pair_id == pair_id))).one()
 
 
 async def record_nudge(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -159,8 +159,3 @@ async def paused_until_on_or_before(session: AsyncSession, day: date) -> list[Pe
         )
     )
     return list(result)
-
-
-async def count_by_status(session: AsyncSession) -> dict[str, int]:
-    result = await session.exec(select(Person.status, func.count()).group_by(Person.status))
-    return {status: count for status, count in result}
