@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from flows.clock import Clock
+from core.clock import Clock
 from storage import exports
 from storage.database import Database
 

@@ -28,9 +28,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.messenger import SlackMessenger
-from flows.clock import SystemClock
-from flows.delivery import Dispatcher
-from flows.pacing import Pacer
+from core.clock import SystemClock
+from runtime.delivery import Dispatcher
+from runtime.pacing import Pacer
 from storage import outbox
 from storage.database import Database
 
@@ -79,7 +79,7 @@ def _memory_mb(field: str) -> float:
 
 async def deliver(args: argparse.Namespace) -> dict[str, float]:
     notes = DeliveryLog()
-    delivery_log = logging.getLogger("flows.delivery")
+    delivery_log = logging.getLogger("runtime.delivery")
     delivery_log.addHandler(notes)
     delivery_log.propagate = False
     database = Database(args.url)

@@ -34,15 +34,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.app import platform_capabilities
+from runtime.outgoing import OutboxWriter
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _fanout_seed as seeding
 from bot.config import load_program
-from flows.calendar import iso_week
-from flows.clock import FrozenClock
-from flows.jobs import JobRunner
-from flows.prompt_catalog import load_default_catalog
-from flows.weekly_prompts import FIRST_MEETING
+from config.prompt_catalog import load_default_catalog
+from core.calendar import iso_week
+from core.clock import FrozenClock
+from features.engagement.prompts import FIRST_MEETING
+from runtime.jobs import JobRunner
 from storage.database import Database
 from storage.migrate import upgrade
 from tests.support.fake_slack import FakeSlack, Post, RateLimits
@@ -98,7 +101,8 @@ async def enqueue(url: str, *, trace: bool) -> tuple[int, float, float]:
     program = load_program(ROOT / "app.yaml")
     catalog = load_default_catalog([t.id for t in program.survey.topics])
     database = Database(url)
-    runner = JobRunner(database, program, FrozenClock(AT), catalog)
+    runner = JobRunner(database, program, FrozenClock(AT), catalog,
+                       OutboxWriter(platform_capabilities()))
     if trace:
         tracemalloc.start()
     started = time.perf_counter()

@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.matching import Participant, Rules, Weights, propose
-from flows.matching.scoring import block_scores, encode_pool
-from flows.matching.solver import DENSE_MAX_CELLS
+from features.matching.engine import Participant, Rules, Weights, propose
+from features.matching.engine.scoring import block_scores, encode_pool
+from features.matching.engine.solver import DENSE_MAX_CELLS
 
 TIMEZONES = (
     "America/Los_Angeles",

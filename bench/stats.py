@@ -8,9 +8,9 @@ dropped afterwards) it migrates an empty schema, seeds a program of that size wi
 (see bench/_seed.py) and prints the seeding time, then times, each in a fresh child process
 with a real Context on the seeded database:
 
-- `admin stats` (flows.stats.stats_command), --repeats runs: min, median and every run;
+- `admin stats` (features.admin.stats.stats_command), --repeats runs: min, median and every run;
 - `admin stats cohort X` for the largest cohort;
-- the export build (flows/export.py: its tables, then the zip), if that module has one yet.
+- the export build (features/admin/export.py: its tables, then the zip), if that module has one yet.
 
 Memory per operation: the tracemalloc peak of one extra run made under tracemalloc (tracing
 slows allocation-heavy code, so the timed runs are untraced), and the child's ru_maxrss (peak
@@ -34,16 +34,19 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.app import platform_capabilities
+from runtime.outgoing import OutboxWriter
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _seed as seeding
 from bot.config import load_program
-from flows import export
-from flows.clock import FrozenClock
-from flows.context import Context
-from flows.messages import Response
-from flows.prompt_catalog import load_default_catalog
-from flows.stats import stats_command
+from config.prompt_catalog import load_default_catalog
+from core.clock import FrozenClock
+from core.context import Context
+from core.messages import Response
+from features.admin import export
+from features.admin.stats import stats_command
 from storage.database import Database
 from storage.migrate import upgrade
 
@@ -79,7 +82,7 @@ def _rss_mb() -> float:
 
 
 def export_build() -> Call | None:
-    """flows/export.py's build step (its set-based tables, then the zip bytes), or None while
+    """features/admin/export.py's build step (its set-based tables, then the zip bytes), or None while
     that module is still a stub."""
     tables, pack = getattr(export, "_tables", None), getattr(export, "pack", None)
     if not callable(tables) or not callable(pack):
@@ -119,7 +122,8 @@ async def measure(url: str, what: str, cohort: str, repeats: int) -> dict[str, A
     async def once() -> Any:
         # A session per call, as each chat command gets its own.
         async with database.session() as session:
-            return await call(Context(session, program, FrozenClock(seeding.AT), catalog))
+            return await call(Context(session, program, FrozenClock(seeding.AT), catalog,
+                                    OutboxWriter(platform_capabilities())))
 
     rss_start = _rss_mb()
     runs, result = [], None
@@ -213,7 +217,7 @@ def run_database(kind: str, args: argparse.Namespace) -> None:
         print_seeding(seeded, schema_seconds, kind)
         cohort = max(seeded.cohorts, key=lambda c: c[1])[0]
         for what, label in (("stats", "admin stats"), ("cohort", f"admin stats cohort {cohort}"),
-                            ("export", "export build (flows.export: _tables, then pack)")):
+                            ("export", "export build (features.admin.export: _tables, then pack)")):
             figures = child("--measure", what, "--url", url, "--cohort", cohort,
                             "--repeats", str(args.repeats))
             target = TARGET_SECONDS if what != "export" and kind == "postgres" else None

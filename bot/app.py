@@ -12,16 +12,26 @@ from aiohttp import web
 from adapters.files import ExportDownloads
 from bot.config import Settings
 from bot.scheduler import build_scheduler
-from flows.clock import Clock, SystemClock
-from flows.delivery import Dispatcher
-from flows.inbound import Inbound
-from flows.jobs import JobRunner
-from flows.pacing import Pacer
-from flows.ports import Messenger
-from flows.prompt_catalog import load_default_catalog
+from config.prompt_catalog import load_default_catalog
+from core.clock import Clock, SystemClock
+from core.outgoing import Capabilities
+from core.ports import Messenger
+from runtime.delivery import Dispatcher
+from runtime.inbound import Inbound
+from runtime.jobs import JobRunner
+from runtime.outgoing import OutboxWriter
+from runtime.pacing import Pacer
 from storage.database import Database
 
 log = logging.getLogger(__name__)
+
+
+def platform_capabilities() -> dict[str, Capabilities]:
+    from adapters.slack.messenger import SlackMessenger
+    from adapters.teams.messenger import TeamsMessenger
+    from adapters.web.messenger import WebMessenger
+
+    return {m.platform: m.capabilities for m in (SlackMessenger, TeamsMessenger, WebMessenger)}
 DELIVERY_INTERVAL = 2.0
 
 
@@ -46,11 +56,14 @@ class Service:
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self.catalog = load_default_catalog([t.id for t in settings.program.survey.topics])
+        # Which platforms can hold a group conversation is each messenger's to say; the writer
+        # needs it before any adapter exists, so it asks the messenger classes.
+        self.outbox = OutboxWriter(platform_capabilities())
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
-                               on_committed=self.kick)
+                               self.outbox, on_committed=self.kick)
         self.adapters: list[Adapter] = self._build_adapters()
         self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
-                              on_queued=self.kick)
+                              self.outbox, on_queued=self.kick)
         self._scheduler = build_scheduler(settings.program.schedule, self.jobs) if schedule else None
         delivery = settings.program.delivery
         self.dispatcher = Dispatcher(

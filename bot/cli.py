@@ -12,9 +12,9 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.config import load_settings
-from flows.clock import Clock, FrozenClock, SystemClock
-from flows.program import ConfigError
-from flows.prompt_catalog import CatalogError
+from config.program import ConfigError
+from config.prompt_catalog import CatalogError
+from core.clock import Clock, FrozenClock, SystemClock
 from storage.migrate import upgrade
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
-from flows.program import ConfigError, Program, parse_program
+from config.program import ConfigError, Program, parse_program
 from storage.database import DEFAULT_URL, DatabaseUrlError, driver_urls
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "app.yaml"

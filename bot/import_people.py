@@ -12,7 +12,7 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.program import ConfigError
+from config.program import ConfigError
 from storage.models import HrRecord
 
 MAX_ROWS = 500_000

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from flows.jobs import JOBS, JobRunner
-from flows.program import Schedule
+from config.program import Schedule
+from runtime.jobs import JOBS, JobRunner
 
 
 def build_scheduler(schedule: Schedule, runner: JobRunner) -> AsyncIOScheduler:

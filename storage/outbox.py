@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import col, select
@@ -21,6 +22,14 @@ from storage import dialect
 from storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 6
+
+
+class NewMessage(TypedDict):
+    key: str
+    platform: str
+    tenant_id: str
+    recipients: list[str]
+    payload: dict[str, Any]
 
 
 async def enqueue(
@@ -157,10 +166,9 @@ async def pending_count(session: AsyncSession) -> int:
 
 
 async def enqueue_many(
-    session: AsyncSession, rows: Sequence[dict], now: datetime, chunk: int = 500  # type: ignore[type-arg]
+    session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> int:
-    """Queue many messages in a few statements; keys already queued are skipped. Each row has
-    key, platform, tenant_id, recipients (list) and payload (dict)."""
+    """Queue many messages in a few statements; keys already queued are skipped."""
     queued = 0
     for start in range(0, len(rows), chunk):
         values = [

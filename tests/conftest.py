@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_program
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.database import Database
 from tests.support import databases
+from tests.support.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +60,9 @@ def program() -> Program:
 def clock() -> FrozenClock:
     # A Monday morning in late 2026, so week and weekday arithmetic is easy to read.
     return FrozenClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def world(database: Database, program: Program, clock: FrozenClock) -> World:
+    """The program driven through its real inbound pipeline, jobs and delivery."""
+    return World(database, program, clock)

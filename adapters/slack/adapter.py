@@ -25,8 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import events, listeners
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.settings import SlackSettings
-from flows.clock import Clock
-from flows.inbound import Inbound
+from core.clock import Clock
+from runtime.inbound import Inbound
 from storage.database import Database
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from flows.messages import Button, Choice, Fact, Form, FormField, Message
+from core.messages import Button, Choice, Fact, Form, FormField, Message
 
 MESSAGE_BLOCKS = 50
 MODAL_BLOCKS = 100

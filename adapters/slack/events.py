@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import neutral_action_id
-from flows.clock import Clock
-from flows.events import Action, Address, Command, FormSubmission, Profile
+from core.clock import Clock
+from core.events import Action, Address, Command, FormSubmission, Profile
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.blocks import message_payload, modal
-from flows.clock import Clock
-from flows.messages import FileRef, Form, Image, Message
-from flows.ports import DeliveryError
+from core.clock import Clock
+from core.messages import FileRef, Form, Image, Message
+from core.outgoing import Capabilities
+from core.ports import DeliveryError
 from storage import exports
 from storage.database import Database
 from storage.references import find_reference, remember_reference
@@ -57,6 +58,9 @@ def _seconds(header: object) -> float | None:
 
 
 class SlackMessenger:
+    platform = PLATFORM
+    # Group DMs exist; message metadata carries the outbox key, so a post can be found again.
+    capabilities = Capabilities(group_conversations=True, finds_sent=True)
     def __init__(self, client: AsyncWebClient, database: Database, clock: Clock) -> None:
         self._client = client
         self._database = database

@@ -18,7 +18,7 @@ from adapters.teams.cards import (
     RESERVED_KEYS,
     VALUE_KEY,
 )
-from flows.events import Action, Address, Command, Event, FormSubmission, Profile
+from core.events import Action, Address, Command, Event, FormSubmission, Profile
 
 PLATFORM = "teams"
 MAX_EVENT_KEY = 200  # processed_event keys hold 250 characters

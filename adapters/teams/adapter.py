@@ -28,8 +28,8 @@ from msrest.serialization import Model
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.settings import TeamsSettings
-from flows.clock import Clock
-from flows.inbound import Inbound
+from core.clock import Clock
+from runtime.inbound import Inbound
 from storage.database import Database
 
 log = logging.getLogger(__name__)

@@ -18,10 +18,10 @@ from adapters.teams.cards import (
     message_card,
     saved_card,
 )
-from flows.clock import Clock
-from flows.events import Event, FormSubmission
-from flows.inbound import Inbound
-from flows.messages import Form, Message, Response
+from core.clock import Clock
+from core.events import Event, FormSubmission
+from core.messages import Form, Message, Response
+from runtime.inbound import Inbound
 from storage.database import Database
 from storage.events import was_handled
 from storage.references import forget_reference, remember_reference

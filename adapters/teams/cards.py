@@ -11,7 +11,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from flows.messages import Button, FileRef, Form, FormField, Message
+from core.messages import Button, FileRef, Form, FormField, Message
 
 Card = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"

@@ -1,4 +1,4 @@
-"""Proactive Teams messages through stored conversation references (flows.ports.Messenger)."""
+"""Proactive Teams messages through stored conversation references (core.ports.Messenger)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.files import download_url
 from adapters.teams.cards import card_activity, message_card
-from flows.clock import Clock
-from flows.messages import Message
-from flows.ports import DeliveryError
+from core.clock import Clock
+from core.messages import Message
+from core.outgoing import Capabilities
+from core.ports import DeliveryError
 from storage.database import Database
 from storage.models import ConversationRef
 from storage.references import find_reference
@@ -53,6 +54,9 @@ def retry_after_seconds(header: str | None, now: datetime) -> float | None:
 
 
 class TeamsMessenger:
+    platform = PLATFORM
+    # No proactive group chats, and a bot cannot read its chats back.
+    capabilities = Capabilities(group_conversations=False, finds_sent=False)
     def __init__(
         self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock,
         public_url: str | None = None,
@@ -77,24 +81,11 @@ class TeamsMessenger:
     async def send_group(
         self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
     ) -> str | None:
-        """Teams bots cannot open group chats, so each person gets the message 1:1 (the flow
-        names the others in it). People we cannot reach at all do not hold up the others;
-        a passing failure is raised so the whole message is retried."""
-        first_id: str | None = None
-        gone: list[DeliveryError] = []
-        for user_id in user_ids:
-            try:
-                message_id = await self.send_dm(tenant_id, user_id, message)
-            except DeliveryError as exc:
-                if not exc.permanent:
-                    raise
-                log.warning("Teams group message not delivered to %s: %s", user_id, exc)
-                gone.append(exc)
-                continue
-            first_id = first_id or message_id
-        if gone and len(gone) == len(user_ids):
-            raise gone[0]
-        return first_id
+        """Teams bots cannot open group chats: the outgoing path queues one row per person
+        (see `capabilities`), so this only ever sees one."""
+        if len(user_ids) != 1:
+            raise DeliveryError("Teams has no proactive group chats", permanent=True)
+        return await self.send_dm(tenant_id, user_ids[0], message, key)
 
     async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
         # A bot cannot read its 1:1 chats back without Graph permissions, so a send cut off

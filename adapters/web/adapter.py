@@ -28,12 +28,12 @@ from aiohttp import web
 from adapters.files import download_path
 from adapters.web import inbox
 from adapters.web.messenger import WebMessenger
-from flows.clock import Clock
-from flows.events import Action, Address, Command, Event, FormSubmission, Profile
-from flows.inbound import SORRY, Inbound
-from flows.messages import Response
-from flows.program import Program
-from flows.text import one_line
+from config.program import Program
+from core.clock import Clock
+from core.events import Action, Address, Command, Event, FormSubmission, Profile
+from core.messages import Response
+from core.text import one_line
+from runtime.inbound import SORRY, Inbound
 from storage.database import Database
 
 log = logging.getLogger(__name__)

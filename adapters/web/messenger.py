@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.web import inbox
-from flows.clock import Clock
-from flows.messages import Message
-from flows.ports import DeliveryError
+from core.clock import Clock
+from core.messages import Message
+from core.outgoing import Capabilities
+from core.ports import DeliveryError
 from storage.database import Database
 
 
 class WebMessenger:
+    platform = "web"
+    # A group message is one transaction writing a copy into each inbox; rows carry the key.
+    capabilities = Capabilities(group_conversations=True, finds_sent=True)
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock

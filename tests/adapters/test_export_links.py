@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 
 from bot.config import load_settings
-from flows.clock import FrozenClock
-from flows.program import ConfigError, Program
+from config.program import ConfigError, Program
+from core.clock import FrozenClock
 from storage import exports
 from tests.support.service import Running, make_settings, serve
 

@@ -9,7 +9,7 @@ import yaml
 
 from bot.cli import main
 from bot.config import load_settings
-from flows.program import ConfigError
+from config.program import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 

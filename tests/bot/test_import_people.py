@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.models import HrRecord
-from tests.flows.support import World
+from tests.support.world import World
 
 
 async def turnabout(database_url: str, *args: str) -> tuple[int, str]:

@@ -19,8 +19,8 @@ import aiohttp
 from aiohttp import web
 
 from adapters.teams.settings import TeamsSettings
-from flows.clock import Clock
-from flows.program import Program
+from config.program import Program
+from core.clock import Clock
 from tests.support.adaptive_cards import CardProblem, assert_adaptive_card_1_5
 from tests.support.service import Running, make_settings, serve
 

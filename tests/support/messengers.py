@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flows.messages import Message
-from flows.ports import DeliveryError
+from core.messages import Message
+from core.ports import DeliveryError
 
 
 @dataclass

@@ -13,8 +13,8 @@ from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
 from bot.app import Service
 from bot.config import Settings
-from flows.clock import Clock
-from flows.program import Program
+from config.program import Program
+from core.clock import Clock
 
 
 def make_settings(

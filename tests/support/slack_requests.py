@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 import aiohttp
 
 from adapters.slack.settings import SlackSettings
-from flows.clock import Clock
-from flows.program import Program
+from config.program import Program
+from core.clock import Clock
 from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, Payload, assert_block_kit_limits
 from tests.support.service import Running, make_settings, serve
 

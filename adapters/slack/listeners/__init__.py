@@ -19,10 +19,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from adapters.slack.blocks import form_invitation, message_payload
 from adapters.slack.events import SlackProfiles
 from adapters.slack.messenger import SlackMessenger
-from flows.events import Address
-from flows.inbound import Inbound
-from flows.messages import Form, Message, Response
-from flows.ports import DeliveryError
+from core.events import Address
+from core.messages import Form, Message, Response
+from core.ports import DeliveryError
+from runtime.inbound import Inbound
 
 log = logging.getLogger(__name__)
 

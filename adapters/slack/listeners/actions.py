@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from adapters.slack import events
 from adapters.slack.blocks import neutral_action_id
 from adapters.slack.listeners import Reply, Toolkit
-from flows.events import Profile
+from core.events import Profile
 
 ANY_ACTION = re.compile(r".+")
 SIGNUP_OPEN = "signup.open"

@@ -8,8 +8,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from adapters.slack import events
 from adapters.slack.listeners import Reply, Toolkit
-from flows import commands as command_words
-from flows.events import Profile
+from core.events import Profile
+from runtime import commands as command_words
 
 PROFILE_COMMANDS = ("join", "profile")  # the survey pre-fills name and timezone from Slack
 

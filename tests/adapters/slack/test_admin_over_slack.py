@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from tests.adapters.slack.test_introductions import JUNIOR, SENIOR, buttons, join, with_admin
 from tests.support.slack_requests import slack_workspace
 

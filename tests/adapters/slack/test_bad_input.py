@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from sqlmodel import func, select
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import Person, ProcessedEvent
 from tests.support.slack_requests import (
     JSON,

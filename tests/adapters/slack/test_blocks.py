@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.slack.blocks import message_payload, modal, neutral_action_id, text_chunks
-from flows.messages import Button, Choice, Fact, Form, FormField, Message
+from core.messages import Button, Choice, Fact, Form, FormField, Message
 from tests.support.fake_slack import assert_block_kit_limits
 
 

@@ -14,10 +14,10 @@ from sqlmodel import select
 
 from adapters.slack.settings import SlackSettings
 from bot.app import Service
-from flows.clock import FrozenClock
-from flows.delivery import LEASE
-from flows.messages import Message
-from flows.program import Delivery, Program
+from config.program import Delivery, Program
+from core.clock import FrozenClock
+from core.messages import Message
+from runtime.delivery import LEASE
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, RateLimits

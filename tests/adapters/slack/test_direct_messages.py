@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID
 from tests.support.slack_requests import slack_workspace, url_verification
 

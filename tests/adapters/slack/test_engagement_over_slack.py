@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from tests.adapters.slack.test_introductions import JUNIOR, SENIOR, buttons, join, with_admin
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.slack.events import action_event, form_values, slack_text, submission_event
-from flows.events import Profile
+from core.events import Profile
 
 
 def test_view_state_values_become_field_answers_of_the_right_types() -> None:

@@ -10,10 +10,10 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from adapters.slack.messenger import SlackMessenger
-from flows.clock import FrozenClock
-from flows.export import PREPARING
-from flows.messages import Message
-from flows.program import Admins, Program
+from config.program import Admins, Program
+from core.clock import FrozenClock
+from core.messages import Message
+from features.admin.export import PREPARING
 from storage.models import ExportLink, OutboxMessage
 from tests.support.fake_slack_files import FakeSlackWithFiles
 from tests.support.slack_requests import SlackWorkspace, slack_workspace

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.clock import FrozenClock
-from flows.program import Admins, Program
+from config.program import Admins, Program
+from core.clock import FrozenClock
 from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
 
 JUNIOR: dict[str, Answer] = {

@@ -9,10 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
 from adapters.slack.messenger import PERMANENT_ERRORS, SlackMessenger
-from flows.clock import FrozenClock
-from flows.messages import Button, Fact, Message
-from flows.ports import DeliveryError
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
+from core.messages import Button, Fact, Message
+from core.ports import DeliveryError
 from storage.models import ConversationRef, OutboxMessage
 from storage.outbox import claim, enqueue
 from tests.support.fake_slack import TEAM_ID, TOKEN

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import Person, SurveyAnswers
 from tests.support.slack_requests import Answer, slack_workspace
 

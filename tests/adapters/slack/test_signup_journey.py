@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import func, select
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import ConversationRef, Person, PersonTopic, SurveyAnswers
 from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
 

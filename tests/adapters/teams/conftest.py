@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from flows.clock import FrozenClock
-from flows.program import Admins, Program
+from config.program import Admins, Program
+from core.clock import FrozenClock
 from tests.support.fake_teams import TeamsWorld, teams_world
 
 

@@ -10,7 +10,7 @@ from botframework.connector.auth import AppCredentials, ServiceClientCredentials
 
 from adapters.teams.activities import event_id_of, is_personal, tenant_of, to_event
 from adapters.teams.adapter import PrefetchingCredentialFactory
-from flows.events import Action, Address, Command, FormSubmission, Profile
+from core.events import Action, Address, Command, FormSubmission, Profile
 
 
 def activity(**fields: Any) -> Activity:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.teams.cards import form_card, message_card, saved_card, teams_markdown, text_blocks
-from flows.messages import Button, Choice, Fact, Form, FormField, Message
+from core.messages import Button, Choice, Fact, Form, FormField, Message
 from tests.support.adaptive_cards import CardProblem, assert_adaptive_card_1_5
 
 FEW = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 6))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flows.clock import FrozenClock
+from core.clock import FrozenClock
 from tests.adapters.teams.test_introductions_over_teams import JUNIOR, SENIOR, join, reply
 from tests.support.fake_teams import TeamsWorld, button_data
 

@@ -11,9 +11,9 @@ import pytest
 
 from adapters.teams.cards import DOWNLOAD_LABEL
 from adapters.teams.settings import TeamsSettings
-from flows.clock import FrozenClock
-from flows.export import PREPARING
-from flows.program import Admins, Program
+from config.program import Admins, Program
+from core.clock import FrozenClock
+from features.admin.export import PREPARING
 from tests.support.fake_teams import TeamsWorld, fake_connector
 from tests.support.service import make_settings, serve
 

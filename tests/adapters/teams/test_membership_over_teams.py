@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import Person
 from storage.references import find_reference
 from tests.support.fake_teams import (

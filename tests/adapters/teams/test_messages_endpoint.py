@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from adapters.teams.settings import TeamsSettings
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import ConversationRef, Person
 from storage.references import find_reference
 from tests.support.fake_teams import TeamsWorld, teams_world

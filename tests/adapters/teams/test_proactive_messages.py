@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlmodel import select
 
 from adapters.teams.messenger import TeamsMessenger
-from flows.clock import FrozenClock
-from flows.messages import Button, Message
-from flows.ports import DeliveryError
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
+from core.events import Address
+from core.messages import Button, Message
+from core.outgoing import Outgoing
+from core.ports import DeliveryError
+from storage.models import OutboxMessage
 from tests.support.fake_teams import TeamsUser, TeamsWorld, teams_world
 
 PROMPT = Message(title="This week's prompt", text="Ask your mentor about *one* tool they love.",
@@ -95,27 +99,35 @@ async def test_someone_who_never_opened_a_chat_cannot_be_messaged(world: TeamsWo
     assert world.connector.calls == []
 
 
+async def queue_group(world: TeamsWorld, key: str, *users: TeamsUser | Address) -> int:
+    service = world.running.service
+    to = [u if isinstance(u, Address) else Address("teams", u.user_id, u.tenant_id) for u in users]
+    async with service.database.session() as session:
+        queued = await service.outbox.queue(session, service.clock.now(),
+                                            [Outgoing.group(key, to, PROMPT)])
+    await service.deliver_now()
+    return queued
+
+
 async def test_a_group_message_reaches_each_person_in_their_own_chat(world: TeamsWorld) -> None:
     ada = await reachable(world)
     grace = await reachable(world, user_id="29:1grace", name="Grace Hopper")
 
-    first_id = await messenger_of(world).send_group(
-        ada.tenant_id, [ada.user_id, grace.user_id], PROMPT)
+    assert await queue_group(world, "hello", ada, grace) == 2
 
-    assert [c.conversation_id for c in world.connector.calls] == [
-        ada.conversation_id, grace.conversation_id]
+    assert sorted(c.conversation_id for c in world.connector.calls) == sorted(
+        [ada.conversation_id, grace.conversation_id])
     assert all(c.kind == "send" for c in world.connector.calls)
-    assert first_id == world.connector.calls[0].sent_id
 
 
-async def test_a_group_message_skips_people_it_cannot_reach_but_fails_when_nobody_is(
+async def test_a_group_message_still_reaches_the_others_when_one_person_is_unreachable(
     world: TeamsWorld,
 ) -> None:
     ada = await reachable(world)
-    messenger = messenger_of(world)
 
-    assert await messenger.send_group(ada.tenant_id, [ada.user_id, "29:1stranger"], PROMPT)
-    with pytest.raises(DeliveryError) as failure:
-        await messenger.send_group(ada.tenant_id, ["29:1stranger", "29:1nobody"], PROMPT)
-    assert failure.value.permanent
+    assert await queue_group(world, "hello", ada, Address("teams", "29:1stranger", ada.tenant_id)) == 2
 
+    assert [c.conversation_id for c in world.connector.calls] == [ada.conversation_id]
+    async with world.running.service.database.session() as session:
+        states = {r.recipients: r.status for r in await session.exec(select(OutboxMessage))}
+    assert states == {f'["{ada.user_id}"]': "sent", '["29:1stranger"]': "failed"}

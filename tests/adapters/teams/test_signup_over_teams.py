@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from storage.models import OutboxMessage, Person, SurveyAnswers
 from storage.references import find_reference
 from tests.support.fake_teams import (

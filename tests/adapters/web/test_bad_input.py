@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from flows.clock import FrozenClock
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
 from tests.support.service import Running, make_settings, serve
 
 JSON = {"Content-Type": "application/json"}

@@ -7,9 +7,9 @@ import zipfile
 
 import aiohttp
 
-from flows.clock import FrozenClock
-from flows.export import PREPARING
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
+from features.admin.export import PREPARING
 from tests.support.service import make_settings, serve
 
 

@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import col, func, select
 
 from adapters.web.messenger import WebMessenger
-from flows.clock import FrozenClock
-from flows.messages import Message
-from flows.program import Program
+from config.program import Program
+from core.clock import FrozenClock
+from core.messages import Message
 from storage.database import Database
 from storage.models import Person, SurveyAnswers, WebChatMessage
 from tests.support.service import Running, make_settings, serve

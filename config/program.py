@@ -1,0 +1,172 @@
+"""The program as configured in app.yaml: validated once at start-up, then read-only."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if TYPE_CHECKING:  # config sits below core: the type only, never the import
+    from core.events import Address
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Topic(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,49}$")
+    label: str = Field(min_length=1, max_length=75)
+    # Which side wants to learn it: seniors learn the digital topics, juniors learn leadership.
+    learned_by: Literal["senior", "junior", "both"] = "both"
+
+
+class Option(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,49}$")
+    label: str = Field(min_length=1, max_length=75)
+
+
+class Survey(_Frozen):
+    topics: tuple[Topic, ...] = Field(min_length=2, max_length=100)
+    seniority_levels: tuple[Option, ...] = Field(min_length=2, max_length=100)
+    departments: tuple[Option, ...] = Field(min_length=1, max_length=100)
+    cadences: tuple[Option, ...] = Field(min_length=1, max_length=20)
+    meeting_modes: tuple[Option, ...] = Field(min_length=1, max_length=20)
+    goals_max_length: int = Field(default=500, ge=50, le=2000)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Survey:
+        for name in ("topics", "seniority_levels", "departments", "cadences", "meeting_modes"):
+            ids = [o.id for o in getattr(self, name)]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"survey.{name} lists {', '.join(dupes)} more than once")
+        return self
+
+    def topic_label(self, topic_id: str) -> str:
+        return next((t.label for t in self.topics if t.id == topic_id), topic_id)
+
+    def seniority_rank(self, level_id: str) -> int:
+        ids = [o.id for o in self.seniority_levels]
+        return ids.index(level_id) if level_id in ids else -1
+
+    @staticmethod
+    def label_of(options: tuple[Option, ...], option_id: str | None) -> str:
+        return next((o.label for o in options if o.id == option_id), option_id or "not set")
+
+
+class Admins(_Frozen):
+    slack: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    web: tuple[str, ...] = ()
+
+    def includes(self, address: Address, directory_id: str | None = None) -> bool:
+        listed = getattr(self, address.platform)
+        return address.user_id in listed or (directory_id is not None and directory_id in listed)
+
+
+class Matching(_Frozen):
+    teach_weight: float = Field(default=3.0, gt=0)  # the point of a pair: must count
+    learn_back_weight: float = Field(default=1.0, ge=0)
+    timezone_weight: float = Field(default=1.0, ge=0)
+    cadence_weight: float = Field(default=0.5, ge=0)
+    min_seniority_gap: int = Field(default=1, ge=0)
+    different_departments: bool = False
+    max_mentees_per_mentor: int = Field(default=1, ge=1, le=5)
+    blind_review: bool = True
+
+
+class Prompts(_Frozen):
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday"] = "monday"
+    local_time: time = time(9, 30)
+
+
+class Nudges(_Frozen):
+    inactive_days: int = Field(default=14, ge=1)
+    every_days: int = Field(default=7, ge=1)
+    escalate_after: int = Field(default=2, ge=1)
+    signup_reminder_days: int = Field(default=3, ge=1)
+
+
+class Pulse(_Frozen):
+    every_weeks: int = Field(default=4, ge=1)
+
+
+class Schedule(_Frozen):
+    """Minutes between runs of each scheduled job. Jobs only queue; a rerun sends nothing twice."""
+
+    resume_pauses: int = Field(default=60, ge=1, le=1440)
+    weekly_prompts: int = Field(default=15, ge=1, le=1440)
+    nudges: int = Field(default=60, ge=1, le=1440)
+    signup_reminders: int = Field(default=60, ge=1, le=1440)
+    pulse_polls: int = Field(default=60, ge=1, le=1440)
+    housekeeping: int = Field(default=1440, ge=1, le=10080)
+
+
+class Delivery(_Frozen):
+    """Pacing under the platforms' limits: Slack ~1 message/s per conversation plus a workspace
+    cap; Teams ~30-50 requests/s per app per tenant. Per workspace or tenant, per second."""
+
+    slack_per_second: float = Field(default=20.0, gt=0, le=1000)
+    teams_per_second: float = Field(default=25.0, gt=0, le=1000)
+    web_per_second: float = Field(default=500.0, gt=0, le=10000)
+    per_conversation_seconds: float = Field(default=1.0, ge=0, le=60)
+    in_flight: int = Field(default=32, ge=1, le=512)
+
+    def rates(self) -> dict[str, float]:
+        return {"slack": self.slack_per_second, "teams": self.teams_per_second,
+                "web": self.web_per_second}
+
+
+class Privacy(_Frozen):
+    min_group_size: int = Field(default=5, ge=2)
+
+
+class DemoPerson(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    name: str = Field(min_length=1, max_length=60)
+
+
+class WebChat(_Frozen):
+    enabled: Literal["auto", "on", "off"] = "auto"
+    people: tuple[DemoPerson, ...] = ()
+
+
+class Program(_Frozen):
+    name: str = Field(default="Turnabout", min_length=1, max_length=60)
+    command: str = Field(default="/mentoring", pattern=r"^/[a-z0-9_-]{1,31}$")
+    duration_months: int = Field(default=6, ge=1, le=24)
+    admins: Admins = Admins()
+    survey: Survey
+    matching: Matching = Matching()
+    prompts: Prompts = Prompts()
+    nudges: Nudges = Nudges()
+    pulse: Pulse = Pulse()
+    schedule: Schedule = Schedule()
+    delivery: Delivery = Delivery()
+    privacy: Privacy = Privacy()
+    web_chat: WebChat = WebChat()
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the operator: which key, what is wrong."""
+
+
+def parse_program(data: object, source: str = "app.yaml") -> Program:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of settings at the top level")
+    try:
+        return Program.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ConfigError(f"{source}: {key}: {message}{suffix}") from None

@@ -1,0 +1,29 @@
+"""What every flow is handed: its collaborators, never globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from config.program import Program
+from config.prompt_catalog import Catalog
+from core.clock import Clock
+from core.outgoing import Outbox, Outgoing
+
+
+@dataclass(frozen=True)
+class Context:
+    session: AsyncSession
+    program: Program
+    clock: Clock
+    catalog: Catalog
+    outbox: Outbox
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def queue(self, *items: Outgoing) -> int:
+        """Queue messages in this unit of work: they go out only if it commits."""
+        return await self.outbox.queue(self.session, self.now(), items)

@@ -1,0 +1,78 @@
+"""Every outbox key, written once. A key names one logical message: queuing it twice is a no-op,
+so each key says exactly what makes that message unique (the pair and week of a prompt, the
+round and person of a waitlist note)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.events import Address
+
+
+def intro(pair_id: int) -> str:
+    return f"intro:{pair_id}"
+
+
+def agreed(pair_id: int) -> str:
+    return f"agreed:{pair_id}"
+
+
+def waitlist(round_id: int, person_id: int) -> str:
+    return f"waitlist:{round_id}:{person_id}"
+
+
+def unpaired(pair_id: int, person_id: int) -> str:
+    return f"unpaired:{pair_id}:{person_id}"
+
+
+def ended(pair_id: int, person_id: int) -> str:
+    return f"ended:{pair_id}:{person_id}"
+
+
+def ended_notice(pair_id: int) -> str:
+    return f"ended-admin:{pair_id}"
+
+
+def export(token: str) -> str:
+    return f"export:{token}"
+
+
+def closing(cohort_id: int, person_id: int) -> str:
+    return f"closing:{cohort_id}:{person_id}"
+
+
+def announcement(announcement_id: int, person_id: int) -> str:
+    return f"announce:{announcement_id}:{person_id}"
+
+
+def admin_note(pair_id: int, event_id: str) -> str:
+    return f"note:{pair_id}:{event_id}"
+
+
+def pulse(poll_id: int, person_id: int) -> str:
+    return f"pulse:{poll_id}:{person_id}"
+
+
+def nudge(pair_id: int, last_active: date, number: int) -> str:
+    return f"nudge:{pair_id}:{last_active.isoformat()}:{number}"
+
+
+def at_risk(pair_id: int, day: date) -> str:
+    return f"at-risk:{pair_id}:{day.isoformat()}"
+
+
+def signup_reminder(person_id: int, number: int) -> str:
+    return f"signup-reminder:{person_id}:{number}"
+
+
+def signup(event_id: str) -> str:
+    return f"signup:{event_id}"
+
+
+def prompt(pair_id: int, week: str, slot: int = 0) -> str:
+    return f"prompt:{pair_id}:{week}" + (f":{slot}" if slot else "")
+
+
+def for_admin(key: str, admin: Address) -> str:
+    """The copy of a program-team notice for one admin."""
+    return f"{key}:{admin.platform}:{admin.tenant_id}:{admin.user_id}"

@@ -1,0 +1,47 @@
+"""One way to queue a message: an `Outgoing` names the logical message (its key), who it is for,
+and what it says. Several addresses mean one conversation for all of them where the platform has
+group conversations; the outgoing path decides the rows, never the flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.events import Address
+from core.messages import Message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    key: str
+    to: tuple[Address, ...]
+    message: Message
+
+    @staticmethod
+    def dm(key: str, to: Address, message: Message) -> Outgoing:
+        return Outgoing(key, (to,), message)
+
+    @staticmethod
+    def group(key: str, to: Iterable[Address], message: Message) -> Outgoing:
+        return Outgoing(key, tuple(to), message)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform's messenger can do, declared by the messenger itself."""
+
+    group_conversations: bool = False  # one proactive conversation with several people
+    finds_sent: bool = False  # can tell, after a crash, whether a keyed message went out
+
+
+class Outbox(Protocol):
+    async def queue(
+        self, session: AsyncSession, now: datetime, items: Sequence[Outgoing]
+    ) -> int:
+        """Queue every item in the caller's transaction; the number of new rows (a key queued
+        before adds none)."""
+        ...

@@ -1,0 +1,42 @@
+"""The Messenger port: each platform adapter implements it; delivery calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from core.messages import Message
+
+
+class DeliveryError(Exception):
+    """A send that did not go through. `retry_after` comes from the platform when it said so;
+    `permanent` means retrying cannot help (the user is gone, the bot was removed)."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Messenger(Protocol):
+    """`key` names the logical message (the outbox key). Platforms that can store it with the
+    message (Slack metadata, the web chat's rows) let `find_sent` answer after a crash whether
+    a send went through, so a restarted dispatcher never sends twice."""
+
+    async def send_dm(
+        self, tenant_id: str, user_id: str, message: Message, key: str = ""
+    ) -> str | None:
+        """Send to one person privately; returns the platform's message id when it has one."""
+        ...
+
+    async def send_group(
+        self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
+    ) -> str | None:
+        """Send one message that all of `user_ids` see (Slack group DM). Platforms that cannot
+        open group chats proactively send one 1:1 message to each person instead."""
+        ...
+
+    async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
+        """The id of a message already sent under `key`, or None when none is known. A
+        platform that cannot tell (Teams) answers None: delivery there is at least once."""
+        ...

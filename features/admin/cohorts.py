@@ -1,0 +1,143 @@
+"""Cohorts: pairs grouped in time. Closing one sends the closing survey, thanks and ends pairs."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from core import keys
+from core.context import Context
+from core.dates import friendly, parse_date
+from core.events import FormSubmission
+from core.messages import Button, Choice, Form, FormField, Message, Response
+from core.outgoing import Outgoing
+from core.text import clean, one_line, quote
+from features.people import address_of, name_of
+from storage.models import ClosingAnswer, Cohort, Pair, Person
+
+FORM_ID, OPEN = "closing", "closing.open"
+
+
+async def open_cohort(ctx: Context) -> Cohort | None:
+    result = await ctx.session.exec(select(Cohort).where(col(Cohort.closed_at).is_(None)))
+    return result.first()
+
+
+async def start(ctx: Context, admin: Person, words: str) -> Response:
+    name, _, ends = words.partition(" ends ")
+    name = one_line(name)
+    if not name or len(name) > 80:
+        return Response.say("Name the cohort (up to 80 characters): "
+                            "`admin cohort start Spring 2027 ends 2027-06-30`.")
+    current = await open_cohort(ctx)
+    if current is not None:
+        return Response.say(f"Cohort “{current.name}” is still open. Close it first with "
+                            "`admin cohort close`.")
+    if (await ctx.session.exec(select(Cohort).where(Cohort.name == name))).first():
+        return Response.say(f"There is already a cohort called “{quote(name)}”; pick another name.")
+    end_day = None
+    if ends.strip():
+        end_day = parse_date(ends, ctx.now().date())
+        if end_day is None or end_day <= ctx.now().date():
+            return Response.say(f"I couldn't read “{quote(ends)}” as a future date. "
+                                "Try `ends 2027-06-30`.")
+    ctx.session.add(Cohort(name=name, started_at=ctx.now(), ends_on=end_day, created_by=admin.id))
+    until = f" until {friendly(end_day)}" if end_day else ""
+    return Response.say(f"Cohort “{name}” has started{until}. Pairs confirmed from now on "
+                        "belong to it; `admin stats cohort " + name + "` shows its figures.")
+
+
+async def close(ctx: Context, admin: Person) -> Response:
+    cohort = await open_cohort(ctx)
+    if cohort is None:
+        return Response.say("No cohort is open, so there's nothing to close.")
+    # The conditional update makes closing idempotent even when two admins press at once.
+    closed = await ctx.session.exec(  # type: ignore[call-overload]
+        update(Cohort).where(col(Cohort.id) == cohort.id, col(Cohort.closed_at).is_(None))
+        .values(closed_at=ctx.now()).returning(Cohort.id))
+    if closed.first() is None:
+        return Response.say("That cohort was closed a moment ago; nothing was sent twice.")
+    pairs = list(await ctx.session.exec(
+        select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == "active")))
+    people = 0
+    for pair in pairs:
+        for member_id in (pair.mentor_id, pair.mentee_id):
+            member = await ctx.session.get(Person, member_id)
+            if member is None or member.status == "left":
+                continue
+            await ctx.queue(Outgoing.dm(keys.closing(cohort.id, member_id), address_of(member), Message(
+                title=f"Thank you, {name_of(member)}!",
+                text=(f"The “{cohort.name}” cohort has come to a close, and so has your pairing. "
+                      "Thank you for the time and openness you brought. Five short questions "
+                      "help us make the next round better; answers stay confidential."),
+                buttons=(Button("Answer the closing survey", OPEN, str(cohort.id),
+                                style="primary"),))))
+            people += 1
+        pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), admin.id
+        pair.end_reason = "cohort closed"
+        ctx.session.add(pair)
+    return Response.say(f"Cohort “{cohort.name}” is closed: {len(pairs)} pairs ended, and "
+                        f"{people} people get a thank-you with the closing survey.")
+
+
+def closing_form(cohort: Cohort, values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
+    return Form(
+        form_id=FORM_ID, title="Closing survey", submit_label="Send", context=str(cohort.id),
+        open_action_id=OPEN, values=values or {},
+        intro="Confidential: the program team sees totals, and your words only if you allow it.",
+        fields=(
+            FormField("learned", "The most valuable thing you learned from your partner",
+                      "long_text", required=False, max_length=1000),
+            FormField("taught", "The most valuable thing you passed on", "long_text",
+                      required=False, max_length=1000),
+            FormField("future_leader", "Did the program surface a potential future leader?",
+                      "single_choice", choices=(Choice("yes", "Yes"), Choice("no", "No"),
+                                                Choice("unsure", "Not sure"))),
+            FormField("changed_view", "How do you feel about the company and your career here now?",
+                      "single_choice", choices=(Choice("more", "More positive"),
+                                                Choice("same", "About the same"),
+                                                Choice("less", "Less positive"))),
+            FormField("recommend", "Would you recommend the program to a colleague?", "rating",
+                      choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
+                      hint="1 = not at all, 5 = absolutely"),
+            FormField("share", "Sharing", "multi_choice", required=False,
+                      choices=(Choice("share", "The program team may read my written answers"),)),
+        ),
+    )
+
+
+async def open_survey(ctx: Context, person: Person | None, cohort_id: str) -> Response:
+    cohort = await ctx.session.get(Cohort, int(cohort_id)) if cohort_id.isdigit() else None
+    if person is None or cohort is None or cohort.closed_at is None:
+        return Response.say("That survey isn't open.")
+    return Response(form=closing_form(cohort))
+
+
+async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> Response:
+    cohort = await ctx.session.get(Cohort, int(event.context)) if event.context.isdigit() else None
+    if person is None or person.id is None or cohort is None or cohort.id is None:
+        return Response.say("That survey isn't open.")
+    values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}
+    errors = {}
+    if values.get("future_leader") not in ("yes", "no", "unsure"):
+        errors["future_leader"] = "Please pick one of the options."
+    if values.get("changed_view") not in ("more", "same", "less"):
+        errors["changed_view"] = "Please pick one of the options."
+    if values.get("recommend") not in {"1", "2", "3", "4", "5"}:
+        errors["recommend"] = "Please pick a number from 1 to 5."
+    learned, taught = clean(values.get("learned", "")), clean(values.get("taught", ""))
+    for name, text in (("learned", learned), ("taught", taught)):
+        if len(text) > 1000:
+            errors[name] = f"Please keep it under 1,000 characters (it has {len(text)})."
+    if errors:
+        return Response(form=closing_form(cohort, dict(event.values)), errors=errors)
+    answer = await ctx.session.get(ClosingAnswer, (cohort.id, person.id)) or ClosingAnswer(
+        cohort_id=cohort.id, person_id=person.id, role=person.role or "", future_leader="",
+        changed_view="", recommend=0, answered_at=ctx.now())
+    answer.learned, answer.taught = learned or None, taught or None
+    answer.future_leader, answer.changed_view = values["future_leader"], values["changed_view"]
+    answer.recommend, answer.share_text = int(values["recommend"]), "share" in values.get("share", "")
+    answer.answered_at = ctx.now()
+    ctx.session.add(answer)
+    return Response(close_form=True, messages=(Message(
+        text="Thank you! That's the last thing we'll ask of this cohort."),))

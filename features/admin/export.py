@@ -1,0 +1,243 @@
+"""`admin export [cohort NAME]`: the program's data as CSV files in one zip, sent privately.
+
+Privacy is built into the files rather than left to whoever opens them: no single poll answer,
+never a meeting note (the pair's own words), comments only where their author agreed to share
+them and never next to a name or a score, people whose data was deleted as anonymous rows, and
+poll figures only over at least `privacy.min_group_size` people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import secrets
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from core import keys
+from core.context import Context
+from core.events import Command
+from core.messages import Fact, FileRef, Message, Response
+from core.outgoing import Outgoing
+from core.text import quote
+from storage import exports
+from storage.exports import METS, PollTotals
+from storage.models import Cohort, Person
+
+PREPARING = "Preparing your export; it arrives in a private message in a moment."
+USAGE = "Export everything with `admin export`, or one cohort with `admin export cohort NAME`."
+TOO_FEW = "too few to report"
+DELETED = "(data deleted)"
+COHORTS_LISTED = 20
+# Spreadsheet apps run a cell that starts like a formula; people's own words must stay words.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PARTICIPANTS = ("id", "platform", "display name", "email", "role", "department", "team",
+                "seniority", "timezone", "status", "joined at", "left at", "paused until")
+PAIRS = ("pair id", "mentor id", "mentor name", "mentee id", "mentee name", "status", "score",
+         "manual", "override", "created at", "agreed at", "ended at", "end reason", "cohort",
+         "last met on", "at risk since", "at risk reason")
+MEETINGS = ("pair id", "day")
+POLLS = ("period", "invitations", "responses", "response rate", "average value (1-5)",
+         "roles kept: yes", "met 0 times", "met once", "met twice", "met 3+ times")
+COMMENTS = ("source", "period or cohort", "question", "comment")
+
+README = """{program} export, {when} UTC{scope}
+
+participants.csv  everyone who signed up; people who deleted their data are anonymous rows
+pairs.csv         every pair, active and ended
+meetings.csv      the days each pair reported meeting (what they wrote stays theirs)
+polls.csv         one row per pulse poll; figures only over at least {minimum} people
+comments.csv      only comments their authors agreed to share, without names or scores
+
+Individual poll answers are never exported. This file holds personal data: keep it within
+the program team and delete it when you are done.
+"""
+
+
+@dataclass(frozen=True)
+class Table:
+    filename: str
+    header: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+
+
+async def export_command(ctx: Context, admin: Person, event: Command, args: str) -> Response:
+    cohort, problem = await _cohort(ctx, args)
+    if problem is not None:
+        return Response.say(problem)
+    now = ctx.now()
+    tables = await _tables(ctx, cohort.id if cohort else None)
+    readme = README.format(program=ctx.program.name, when=f"{now:%Y-%m-%d %H:%M}",
+                           scope=f", cohort “{cohort.name}”" if cohort else "",
+                           minimum=ctx.program.privacy.min_group_size)
+    # Compressing a large program takes a moment of CPU: off the event loop.
+    content = await asyncio.to_thread(pack, tables, readme, now)
+    await exports.purge_expired(ctx.session, now)
+    token = secrets.token_urlsafe(24)
+    filename = _filename(now.date(), cohort)
+    await exports.create_link(ctx.session, token=token, person_id=admin.id, filename=filename,
+                              content=content, now=now)
+    summary = _summary(ctx, cohort, tables, FileRef(token, filename, len(content)))
+    await ctx.queue(Outgoing.dm(keys.export(token), event.sender, summary))
+    return Response.say(PREPARING)
+
+
+async def _cohort(ctx: Context, args: str) -> tuple[Cohort | None, str | None]:
+    """The cohort `args` names, or a message saying what went wrong."""
+    words = args.split()
+    if not words:
+        return None, None
+    if words[0].lower() != "cohort" or len(words) < 2:
+        return None, USAGE
+    name = " ".join(words[1:])
+    cohort = await exports.find_cohort(ctx.session, name)
+    if cohort is not None:
+        return cohort, None
+    names = await exports.cohort_names(ctx.session)
+    if not names:
+        known = "There are no cohorts yet; `admin cohort start NAME` starts one."
+    else:
+        listed = ", ".join(f"“{quote(n, 80)}”" for n in names[-COHORTS_LISTED:])
+        known = f"Cohorts: {listed}." if len(names) <= COHORTS_LISTED else \
+            f"The latest cohorts: {listed}."
+    return None, f"I don't know a cohort called “{quote(name)}”. {known}"
+
+
+async def _tables(ctx: Context, cohort_id: int | None) -> list[Table]:
+    """One set-based read per file (two for polls), however many people: no query per row."""
+    session = ctx.session
+    people = await exports.participants(session, cohort_id)
+    totals = await exports.poll_totals(session, cohort_id)
+    invited = await exports.invitations(session, cohort_id)
+    minimum = ctx.program.privacy.min_group_size
+    return [
+        Table("participants.csv", PARTICIPANTS, participant_rows(people)),
+        Table("pairs.csv", PAIRS, pair_rows(await exports.pairs(session, cohort_id))),
+        Table("meetings.csv", MEETINGS, await exports.meetings(session, cohort_id)),
+        Table("polls.csv", POLLS, poll_rows(totals, invited, minimum, cohort_id is not None)),
+        Table("comments.csv", COMMENTS, await exports.shared_comments(session, cohort_id)),
+    ]
+
+
+def participant_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    shaped = []
+    for row in rows:
+        (person_id, _platform, _name, _email, role, _department, _team, _seniority, _timezone,
+         status, joined, left, paused, deleted) = row
+        if deleted:
+            # Only what keeps enrolment figures true: nothing that points to the person.
+            shaped.append((person_id, "", "", "", role, "", "", "", "", status, joined, left,
+                           paused))
+        else:
+            shaped.append(tuple(row[:13]))
+    return shaped
+
+
+def pair_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    shaped = []
+    for row in rows:
+        (pair_id, mentor_id, mentor_name, mentor_deleted, mentee_id, mentee_name,
+         mentee_deleted, *rest) = row
+        shaped.append((pair_id, mentor_id, DELETED if mentor_deleted else mentor_name,
+                       mentee_id, DELETED if mentee_deleted else mentee_name, *rest))
+    return shaped
+
+
+def poll_rows(totals: Sequence[PollTotals], invited: dict[int, int], minimum: int,
+              for_cohort: bool) -> list[tuple[Any, ...]]:
+    rows = []
+    for poll in totals:
+        # Everyone who answered was invited; invitations of people who later deleted their
+        # data went with their messages.
+        invitations = max(invited.get(poll.poll_id, 0), poll.responses)
+        if for_cohort and not invitations:
+            continue
+        # With a cohort, the rest of the program must be empty or large enough too: the whole
+        # minus the cohort would otherwise reveal a few people's answers.
+        rest = poll.all_responses - poll.responses
+        if poll.responses >= minimum and (rest == 0 or rest >= minimum):
+            figures: tuple[str, ...] = (
+                f"{poll.value_sum / poll.responses:.1f}",
+                _percent(poll.roles_kept_yes, poll.responses),
+                *(_percent(poll.met[met], poll.responses) for met in METS))
+        else:
+            figures = (TOO_FEW,) * (2 + len(METS))
+        rate = _percent(poll.responses, invitations) if invitations else ""
+        rows.append((poll.period, invitations, poll.responses, rate, *figures))
+    return rows
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%"
+
+
+def pack(tables: Sequence[Table], readme: str, now: datetime) -> bytes:
+    """The zip, built in memory: a README and one CSV per table."""
+    buffer = io.BytesIO()
+    stamp = now.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w") as archive:
+        files = [("README.txt", readme.encode())]
+        files += [(table.filename, csv_bytes(table)) for table in tables]
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def csv_bytes(table: Table) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(table.header)
+    writer.writerows(map(_cell, row) for row in table.rows)
+    # The byte order mark makes spreadsheet apps read UTF-8 names correctly.
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+# By exact type, not a chain of isinstance checks: a large program has millions of cells.
+_FORMATS: dict[type, Callable[[Any], Any]] = {
+    type(None): lambda _: "",
+    bool: lambda value: "yes" if value else "no",
+    datetime: lambda value: value.isoformat(timespec="seconds"),
+    date: date.isoformat,
+    float: lambda value: round(value, 3),
+    str: _text,
+}
+
+
+def _cell(value: Any) -> Any:
+    format_ = _FORMATS.get(type(value))
+    return value if format_ is None else format_(value)
+
+
+def _filename(day: date, cohort: Cohort | None) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-")[:40] if cohort else ""
+    return f"turnabout-export-{slug + '-' if slug else ''}{day.isoformat()}.zip"
+
+
+def _summary(ctx: Context, cohort: Cohort | None, tables: Sequence[Table],
+             file: FileRef) -> Message:
+    minimum = ctx.program.privacy.min_group_size
+    return Message(
+        title=f"Your export of cohort “{cohort.name}”" if cohort else "Your export",
+        text=(f"*{file.filename}*: {len(tables)} CSV files in one zip. It holds personal "
+              "data: keep it within the program team and delete it when you're done.\n"
+              f"Poll figures show only where at least {minimum} people answered; "
+              "individual answers and meeting notes are never exported."),
+        facts=tuple(Fact(t.filename, _rows(len(t.rows))) for t in tables),
+        attachment=file,
+    )
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")

@@ -1,0 +1,105 @@
+"""Admin tools for running the program: grant and revoke, announce, the at-risk list."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from core import keys
+from core.context import Context
+from core.dates import friendly
+from core.events import Address, Event
+from core.messages import Button, Form, FormField, Message, Response
+from core.outgoing import Outgoing
+from core.text import clean
+from features.people import address_of, name_of
+from storage import grants
+from storage.models import Announcement, Pair, Person
+
+ANNOUNCE_LIMIT = 1500
+AT_RISK_SHOWN = 10
+MESSAGE_PAIR, UNPAIR_PAIR, NOTE_FORM = "admin.message_pair", "admin.unpair_pair", "admin.note"
+
+
+async def grant(ctx: Context, admin: Person, target: Person) -> Response:
+    if ctx.program.admins.includes(address_of(target), target.directory_id):
+        return Response.say(f"{name_of(target)} is already an admin (listed in app.yaml).")
+    added = await grants.grant(ctx.session, target.platform, target.tenant_id, target.user_id,
+                               admin.id, ctx.now())
+    if not added:
+        return Response.say(f"{name_of(target)} is already an admin.")
+    return Response.say(f"{name_of(target)} is now an admin and can use every `admin` command.")
+
+
+async def revoke(ctx: Context, target: Person) -> Response:
+    if ctx.program.admins.includes(address_of(target), target.directory_id):
+        return Response.say(f"{name_of(target)} is an admin through app.yaml; remove them there.")
+    if not await grants.revoke(ctx.session, target.platform, target.tenant_id, target.user_id):
+        return Response.say(f"{name_of(target)} isn't an admin, so nothing changed.")
+    return Response.say(f"{name_of(target)} is no longer an admin.")
+
+
+async def announce(ctx: Context, admin: Person, text: str) -> Response:
+    words = clean(text)
+    if not words:
+        return Response.say("Add the text: `admin announce The next round starts Monday!`")
+    if len(words) > ANNOUNCE_LIMIT:
+        return Response.say(f"Please keep announcements under {ANNOUNCE_LIMIT} characters "
+                            f"(this one has {len(words)}).")
+    people = list(await ctx.session.exec(
+        select(Person.id, Person.platform, Person.tenant_id, Person.user_id)
+        .where(Person.status == "active", col(Person.data_deleted).is_(False))))
+    row = Announcement(text=words, created_by=admin.id, created_at=ctx.now(), recipients=len(people))
+    ctx.session.add(row)
+    await ctx.session.flush()
+    message = Message(title=f"News from {ctx.program.name}", text=words)
+    queued = await ctx.queue(*(
+        Outgoing.dm(keys.announcement(row.id, pid), Address(platform, user, tenant), message)  # type: ignore[arg-type]
+        for pid, platform, tenant, user in people))
+    return Response.say(f"Announcement queued for {queued} active participants.")
+
+
+async def at_risk(ctx: Context) -> Response:
+    pairs = list(await ctx.session.exec(
+        select(Pair).where(Pair.status == "active", col(Pair.at_risk_since).is_not(None))
+        .order_by(col(Pair.at_risk_since))))
+    if not pairs:
+        return Response.say("No pair is flagged as at risk right now. 🎉")
+    messages = [Message(title=f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} at risk",
+                        text="Oldest first. A personal word from you is often all it takes.")]
+    for pair in pairs[:AT_RISK_SHOWN]:
+        mentor = await ctx.session.get(Person, pair.mentor_id)
+        mentee = await ctx.session.get(Person, pair.mentee_id)
+        since = friendly(pair.at_risk_since.date())  # type: ignore[union-attr]
+        messages.append(Message(
+            text=(f"*{name_of(mentor) if mentor else '?'} → {name_of(mentee) if mentee else '?'}*"
+                  f" since {since}: {pair.at_risk_reason or 'flagged'}"),
+            buttons=(Button("Message the pair", MESSAGE_PAIR, str(pair.id), style="primary"),
+                     Button("Unpair", UNPAIR_PAIR, str(pair.id), style="danger"))))
+    if len(pairs) > AT_RISK_SHOWN:
+        messages.append(Message(text=f"…and {len(pairs) - AT_RISK_SHOWN} more."))
+    return Response(messages=tuple(messages))
+
+
+def note_form(pair_id: int) -> Form:
+    return Form(form_id=NOTE_FORM, title="Message the pair", submit_label="Send",
+                context=str(pair_id), open_action_id=MESSAGE_PAIR,
+                fields=(FormField("text", "Your message to both of them", "long_text",
+                                  max_length=1000),))
+
+
+async def send_note(ctx: Context, admin: Person, pair_id: str,
+                    values: dict[str, str | tuple[str, ...]], event: Event) -> Response:
+    pair = await ctx.session.get(Pair, int(pair_id)) if pair_id.isdigit() else None
+    if pair is None or pair.status != "active":
+        return Response.say("That pairing has ended.")
+    text = clean(str(values.get("text") or ""))
+    if not text or len(text) > 1000:
+        return Response(form=note_form(pair.id),  # type: ignore[arg-type]
+                        errors={"text": "Please write a message of up to 1,000 characters."})
+    members = [await ctx.session.get(Person, i) for i in (pair.mentor_id, pair.mentee_id)]
+    to = [address_of(p) for p in members if p is not None]
+    await ctx.queue(Outgoing.group(keys.admin_note(pair.id, event.event_id), to, Message(
+        title=f"A note from the {ctx.program.name} team ({name_of(admin)})", text=text)))
+    return Response(close_form=True, messages=(Message(text="Sent to both of them."),))
+
+

@@ -1,0 +1,196 @@
+"""Where a person stands, and their own controls: status, pause, resume, leave."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.context import Context
+from core.dates import friendly, parse_date
+from core.messages import Button, Fact, Message, Response
+from core.text import quote
+from features.matching.pairs import close_all_for_leaver, partner_of
+from features.people import ROLE_NAMES, name_of
+from storage import pairs, people
+from storage.models import Person
+
+MAX_PAUSE = timedelta(days=365)
+NOT_JOINED = "You haven't joined the program yet. Type `join` to sign up; it takes two minutes."
+
+
+def local_today(person: Person, now: datetime):  # type: ignore[no-untyped-def]
+    zone = ZoneInfo(person.timezone) if person.timezone else None
+    return (now.astimezone(zone) if zone else now).date()
+
+
+async def status(ctx: Context, person: Person | None) -> Response:
+    if person is None:
+        return Response.say(NOT_JOINED)
+    survey = ctx.program.survey
+    if person.status == "pending":
+        return Response.say(
+            "You've started signing up but haven't finished the survey yet. "
+            "Type `join` to pick up where you left off."
+        )
+    if person.status == "left":
+        return Response.say(
+            f"You left the program on {friendly(person.left_at.date())}. "  # type: ignore[union-attr]
+            "You're welcome back any time: type `join`."
+        )
+    assert person.id is not None
+    topics = await people.topics(ctx.session, person.id)
+    role = person.role or "mentor"
+    focus = topics.get("teach" if role == "mentor" else "learn", ())
+    facts = (
+        Fact("Role", ROLE_NAMES.get(role, role)),
+        Fact("Department", survey.label_of(survey.departments, person.department)),
+        Fact("Team", person.team or ""),
+        Fact("Timezone", person.timezone or "not set"),
+        Fact(
+            "Teaching" if role == "mentor" else "Learning",
+            ", ".join(survey.topic_label(t) for t in focus) or "nothing yet",
+        ),
+    )
+    if person.status == "paused":
+        until = (
+            f"until {friendly(person.paused_until)}" if person.paused_until else "until you resume"
+        )
+        return Response(
+            messages=(
+                Message(
+                    title="You're on a break",
+                    text=f"You're paused {until}: no prompts or nudges meanwhile. "
+                    "Type `resume` to come back.",
+                    facts=facts,
+                    buttons=(Button("Resume now", "membership.resume", style="primary"),),
+                ),
+            )
+        )
+    return Response(
+        messages=(
+            Message(
+                title=f"You're in as a {ROLE_NAMES.get(role, role)}",
+                text=await _where_in_matching(ctx, person),
+                facts=facts,
+            ),
+        )
+    )
+
+
+async def pause(ctx: Context, person: Person | None, args: str) -> Response:
+    if person is None or person.status in ("pending", "left"):
+        return Response.say(
+            NOT_JOINED
+            if person is None or person.status == "left"
+            else "Finish the survey first (type `join`); then you can pause any time."
+        )
+    today = local_today(person, ctx.now())
+    words = args.strip()
+    until = None
+    if words:
+        spoken = words.removeprefix("until").strip() if words.lower().startswith("until") else words
+        until = parse_date(spoken, today)
+        if until is None:
+            return Response.say(
+                f"I couldn't read “{quote(spoken)}” as a date. Try "
+                "`pause until 2026-12-31` or `pause until 31 Dec`, or just `pause`."
+            )
+        if until <= today:
+            return Response.say(
+                "That date has already passed. Pick a day after today, "
+                "or type `pause` to pause until you resume."
+            )
+        if until - today > MAX_PAUSE:
+            return Response.say(
+                "A break can last up to a year. Pick an earlier date, or type "
+                "`leave` if you'd rather step out of the program."
+            )
+    person.status, person.paused_until, person.updated_at = "paused", until, ctx.now()
+    ctx.session.add(person)
+    when = (
+        f"until {friendly(until)}; you'll be back automatically that day"
+        if until
+        else "until you type `resume`"
+    )
+    return Response.say(f"You're paused {when}. No prompts, nudges or matching meanwhile.")
+
+
+async def pause_for(ctx: Context, person: Person | None, days: str) -> Response:
+    """The one-click pause offered in a nudge: a break of a few days from today."""
+    if person is None or not days.isdigit() or not 0 < int(days) <= 90:
+        return Response.say("That button has expired. Type `pause until DATE` instead.")
+    until = local_today(person, ctx.now()) + timedelta(days=int(days))
+    return await pause(ctx, person, f"until {until.isoformat()}")
+
+
+async def resume(ctx: Context, person: Person | None) -> Response:
+    if person is None or person.status in ("pending", "left"):
+        return Response.say(NOT_JOINED)
+    if person.status != "paused":
+        return Response.say(
+            "You're not paused, so there's nothing to resume. Type `status` to check."
+        )
+    person.status, person.paused_until, person.updated_at = "active", None, ctx.now()
+    ctx.session.add(person)
+    return Response.say("Welcome back! Prompts and reminders start again from the next one.")
+
+
+async def _where_in_matching(ctx: Context, person: Person) -> str:
+    assert person.id is not None
+    partners = []
+    for pair in await pairs.active_pairs_of(ctx.session, person.id):
+        other = await partner_of(ctx, pair, person.id)
+        since = friendly(pair.created_at.date())
+        partners.append(f"{name_of(other) if other else 'a colleague'} (since {since})")
+    if partners:
+        return f"You're paired with {', '.join(partners)}. Type `end` if it's time to close it."
+    reason = await pairs.waitlist_reason(ctx.session, person.id)
+    if reason:
+        return (
+            f"You're on the waitlist: {reason.rstrip('.')}. You're first in line for the "
+            "next matching round; adding topics with `profile` can help."
+        )
+    return (
+        "You're waiting for the next matching round; you'll get an introduction here as "
+        "soon as you're matched. Type `profile` to change your answers."
+    )
+
+
+def leave_question(person: Person | None) -> Response:
+    if person is None or person.status == "left":
+        return Response.say("You're not in the program, so there's nothing to leave.")
+    return Response(
+        messages=(
+            Message(
+                title="Leave the program?",
+                text="You'll get no more messages from the program. You can keep your answers "
+                "(so rejoining is quick) or have your personal data deleted now.",
+                buttons=(
+                    Button("Leave", "membership.leave", "keep", style="primary"),
+                    Button(
+                        "Leave and delete my data", "membership.leave", "delete", style="danger"
+                    ),
+                    Button("Stay", "membership.stay"),
+                ),
+            ),
+        )
+    )
+
+
+async def leave(ctx: Context, person: Person | None, choice: str) -> Response:
+    if person is None or (person.status == "left" and choice != "delete") or person.data_deleted:
+        return Response.say("You've already left the program.")
+    now = ctx.now()
+    await close_all_for_leaver(ctx, person)
+    if choice == "delete":
+        await people.forget_person(ctx.session, person, now)
+        return Response.say(
+            "You've left and your personal data is deleted: profile, answers "
+            "and topics. Only an anonymous count remains. Thanks for taking part!"
+        )
+    person.status, person.left_at, person.paused_until, person.updated_at = "left", now, None, now
+    ctx.session.add(person)
+    return Response.say(
+        "You've left the program; your answers are kept in case you come back "
+        "(type `join`). Type `leave` again to delete them. Thanks for taking part!"
+    )

@@ -1,0 +1,282 @@
+"""How well a mentor fits a mentee: the score, the same score for whole blocks of the pool at once,
+and the reasons in words.
+
+A pair is only ever proposed when it passes every hard rule *and* the mentor can teach at least
+one topic the mentee wants to learn: a pair must have something to talk about, so a positive
+teach term is part of eligibility, not just of the score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from features.matching.engine.model import Participant, Rules, WaitlistCode, Weights
+
+CADENCE_ORDER = ("weekly", "fortnightly", "monthly")
+_CADENCE_ALIASES = {"biweekly": "fortnightly", "bi-weekly": "fortnightly"}
+WORKDAY_HOURS = 8.0  # 09:00-17:00 local
+
+
+# -- one pair ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def utc_offset_hours(timezone: str, at: datetime) -> float | None:
+    """UTC offset in hours at `at` (DST matters), or None when the name is not a known zone."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    offset = at.astimezone(zone).utcoffset()
+    return None if offset is None else offset.total_seconds() / 3600
+
+
+def hours_apart(a: float, b: float) -> float:
+    # On a 24-hour clock: +12 and -11 are one hour apart, not 23.
+    d = abs(a - b) % 24
+    return min(d, 24 - d)
+
+
+def working_hours_overlap(a: float | None, b: float | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    return max(0.0, WORKDAY_HOURS - hours_apart(a, b))
+
+
+def _cadence(value: str) -> str:
+    key = value.strip().lower()
+    return _CADENCE_ALIASES.get(key, key)
+
+
+def cadence_closeness(a: str, b: str) -> float:
+    """1 for the same cadence, 0.5 for neighbours (weekly/fortnightly), else 0."""
+    a, b = _cadence(a), _cadence(b)
+    if a == b:
+        return 1.0
+    if a in CADENCE_ORDER and b in CADENCE_ORDER:
+        return 0.5 if abs(CADENCE_ORDER.index(a) - CADENCE_ORDER.index(b)) == 1 else 0.0
+    return 0.0
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def pair_score(mentor: Participant, mentee: Participant, weights: Weights, at: datetime) -> float:
+    """The score alone; eligibility (hard rules, topic overlap) is checked elsewhere."""
+    at = _aware(at)
+    overlap = working_hours_overlap(
+        utc_offset_hours(mentor.timezone, at), utc_offset_hours(mentee.timezone, at)
+    )
+    return (
+        weights.teach * len(mentor.teaches & mentee.learns)
+        + weights.learn_back * len(mentee.teaches & mentor.learns)
+        + weights.timezone * overlap / WORKDAY_HOURS
+        + weights.cadence * cadence_closeness(mentor.cadence, mentee.cadence)
+    )
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _plural(x: float, word: str) -> str:
+    return f"{_num(x)} {word}{'' if x == 1 else 's'}"
+
+
+def _topics(ids: Collection[str], labels: Mapping[str, str]) -> str:
+    return ", ".join(sorted((labels.get(t, t) for t in ids), key=str.casefold))
+
+
+def pair_reasons(
+    mentor: Participant, mentee: Participant, at: datetime, topic_labels: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Why this pair fits, in short sentences. No names: reviewers may see pairs blind."""
+    at = _aware(at)
+    reasons = []
+    taught = mentor.teaches & mentee.learns
+    if taught:
+        reasons.append(
+            f"The mentor can teach {_topics(taught, topic_labels)}, which the mentee wants to learn"
+        )
+    shared = mentee.teaches & mentor.learns
+    if shared:
+        reasons.append(f"The mentee can share {_topics(shared, topic_labels)} in return")
+    gap = mentee.seniority - mentor.seniority
+    reasons.append(f"The mentee is {_plural(gap, 'level')} more senior")
+
+    a, b = utc_offset_hours(mentor.timezone, at), utc_offset_hours(mentee.timezone, at)
+    if a is None or b is None:
+        reasons.append("Shared working hours unknown: a timezone is not recognised")
+    elif (apart := hours_apart(a, b)) == 0:
+        reasons.append("Same working hours (same timezone offset)")
+    elif (overlap := working_hours_overlap(a, b)) > 0:
+        reasons.append(
+            f"{_plural(overlap, 'working hour')} overlap (timezones {_plural(apart, 'hour')} apart)"
+        )
+    else:
+        reasons.append(
+            f"No shared working hours (timezones {_plural(apart, 'hour')} apart), "
+            "so calls need an early or late slot"
+        )
+
+    closeness = cadence_closeness(mentor.cadence, mentee.cadence)
+    if closeness == 1:
+        reasons.append(f"Both prefer meeting {_cadence(mentor.cadence)}")
+    else:
+        kind = "Similar" if closeness > 0 else "Different"
+        reasons.append(
+            f"{kind} meeting rhythms ({_cadence(mentor.cadence)} and {_cadence(mentee.cadence)})"
+        )
+    if mentor.department != mentee.department:
+        reasons.append(f"Different departments ({mentor.department} and {mentee.department})")
+    return tuple(reasons)
+
+
+# -- the whole pool, vectorised ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the pool as arrays; row i is the i-th participant given."""
+
+    ids: np.ndarray
+    team: np.ndarray  # integer codes, shared with the other side
+    department: np.ndarray
+    seniority: np.ndarray
+    rhythm: np.ndarray  # code of (timezone, cadence); indexes Pool.rhythm_score
+    teaches: np.ndarray  # (n, topics) 0/1, float so topic overlap is one matrix product
+    learns: np.ndarray
+    slots: np.ndarray  # how many partners each may take
+
+
+@dataclass(frozen=True)
+class Pool:
+    mentors: Side
+    mentees: Side
+    rhythm_score: np.ndarray  # weighted timezone + cadence part of the score, per rhythm pair
+    forbidden: tuple[np.ndarray, np.ndarray]  # (mentor rows, mentee rows)
+    weights: Weights
+    rules: Rules
+
+
+def _codes(values: Sequence[object], table: dict[object, int]) -> np.ndarray:
+    return np.fromiter((table.setdefault(v, len(table)) for v in values), np.int32, len(values))
+
+
+def _topic_matrix(sets: Sequence[frozenset[str]], vocab: Mapping[str, int]) -> np.ndarray:
+    # float32 counts are exact and make the overlap products cheaper than float64 or integers.
+    out = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    out[rows, [vocab[t] for s in sets for t in s]] = 1.0
+    return out
+
+
+def encode_pool(
+    mentors: Sequence[Participant],
+    mentees: Sequence[Participant],
+    weights: Weights,
+    rules: Rules,
+    forbidden: Collection[tuple[int, int]],
+    at: datetime,
+) -> Pool:
+    at = _aware(at)
+    everyone = [*mentors, *mentees]
+    vocab = {
+        t: i for i, t in enumerate(sorted({t for p in everyone for t in p.teaches | p.learns}))
+    }
+    teams: dict[object, int] = {}
+    departments: dict[object, int] = {}
+    rhythms: dict[object, int] = {}
+
+    def side(people: Sequence[Participant], slots: np.ndarray) -> Side:
+        return Side(
+            ids=np.array([p.id for p in people], dtype=np.int64),
+            team=_codes([p.team for p in people], teams),
+            department=_codes([p.department for p in people], departments),
+            seniority=np.array([p.seniority for p in people], dtype=np.int64),
+            rhythm=_codes([(p.timezone, _cadence(p.cadence)) for p in people], rhythms),
+            teaches=_topic_matrix([p.teaches for p in people], vocab),
+            learns=_topic_matrix([p.learns for p in people], vocab),
+            slots=slots,
+        )
+
+    k = rules.max_mentees_per_mentor
+    mentor_side = side(mentors, np.array([min(p.capacity, k) for p in mentors], dtype=np.int64))
+    mentee_side = side(mentees, np.ones(len(mentees), dtype=np.int64))
+
+    # Score the few distinct (timezone, cadence) combinations once; blocks then just look them up.
+    keys = list(rhythms)
+    offsets = np.array([utc_offset_hours(tz, at) for tz, _ in keys], dtype=float)  # None -> nan
+    apart = np.abs(offsets[:, None] - offsets[None, :]) % 24
+    overlap = np.clip(WORKDAY_HOURS - np.minimum(apart, 24 - apart), 0.0, None)
+    overlap = np.nan_to_num(overlap, nan=0.0)
+    closeness = np.array([[cadence_closeness(a, b) for _, b in keys] for _, a in keys])
+    rhythm_score = weights.timezone * overlap / WORKDAY_HOURS + weights.cadence * closeness
+
+    row_of = {pid: i for i, pid in enumerate(mentor_side.ids.tolist())}
+    col_of = {pid: j for j, pid in enumerate(mentee_side.ids.tolist())}
+    known = [(row_of[m], col_of[n]) for m, n in forbidden if m in row_of and n in col_of]
+    rows, cols = (
+        (np.array(x, dtype=np.int64) for x in zip(*known, strict=True))
+        if known
+        else (np.empty(0, np.int64), np.empty(0, np.int64))
+    )
+    return Pool(mentor_side, mentee_side, rhythm_score, (rows, cols), weights, rules)
+
+
+def rule_masks(
+    pool: Pool, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, list[tuple[WaitlistCode, np.ndarray]]]:
+    """Topic-overlap counts and one boolean mask per hard rule for the block rows x cols, in the
+    order a waitlist reason is looked for."""
+    m, n = pool.mentors, pool.mentees
+    teach = m.teaches[rows] @ n.learns[cols].T
+    lowest = m.seniority[rows] + pool.rules.min_seniority_gap  # most junior mentee allowed
+    masks: list[tuple[WaitlistCode, np.ndarray]] = [
+        ("seniority", n.seniority[cols][None, :] >= lowest[:, None]),
+        ("same_team", m.team[rows][:, None] != n.team[cols][None, :]),
+    ]
+    if pool.rules.different_departments:
+        masks.append(
+            ("same_department", m.department[rows][:, None] != n.department[cols][None, :])
+        )
+    masks.append(("no_topics", teach > 0))
+    allowed = np.ones((len(rows), len(cols)), dtype=bool)
+    f_rows, f_cols = pool.forbidden
+    if len(f_rows):
+        # Map forbidden pairs into block coordinates; pairs outside the block drop out.
+        row_pos = np.full(len(m.ids), -1)
+        row_pos[rows] = np.arange(len(rows))
+        col_pos = np.full(len(n.ids), -1)
+        col_pos[cols] = np.arange(len(cols))
+        r, c = row_pos[f_rows], col_pos[f_cols]
+        inside = (r >= 0) & (c >= 0)
+        allowed[r[inside], c[inside]] = False
+    masks.append(("forbidden", allowed))
+    return teach, masks
+
+
+def block_scores(
+    pool: Pool, rows: np.ndarray, cols: np.ndarray, dtype: type[np.floating] = np.float64
+) -> np.ndarray:
+    """Scores for the block rows x cols, exactly 0 where a pair is not allowed (and > 0 else).
+    float32 halves the memory traffic where only a ranking is needed."""
+    teach, masks = rule_masks(pool, rows, cols)
+    w, m, n = pool.weights, pool.mentors, pool.mentees
+    allowed = masks[0][1]
+    for _, mask in masks[1:]:
+        allowed &= mask
+    table = pool.rhythm_score.astype(dtype, copy=False)
+    score = table.take((m.rhythm[rows] * table.shape[1])[:, None] + n.rhythm[cols][None, :])
+    score += teach * dtype(w.teach)
+    if w.learn_back:
+        score += (m.learns[rows] @ n.teaches[cols].T) * dtype(w.learn_back)
+    score *= allowed
+    return score

@@ -1,0 +1,219 @@
+"""Pairs after matching: manual pairs, agreement, ending and unpairing."""
+
+from __future__ import annotations
+
+import json
+
+from core import keys
+from core.context import Context
+from core.messages import Button, Message, Response
+from core.outgoing import Outgoing
+from features.admin.cohorts import open_cohort
+from features.matching.engine import Participant, pair_reasons, pair_score
+from features.matching.intros import introduce
+from features.matching.pool import participant, rules, topic_labels, weights
+from features.people import address_of, name_of, notify_admins
+from storage import pairs, people
+from storage.models import Pair, Person
+
+END = "pair.end"
+END_REASONS = {
+    "goals": "We reached our goals",
+    "mismatch": "Not a good match",
+    "time": "No time right now",
+}
+
+
+async def _participant(ctx: Context, person: Person) -> Participant:
+    assert person.id is not None
+    answers = await people.survey_answers(ctx.session, person.id)
+    topics = await people.topics(ctx.session, person.id)
+    return participant(
+        ctx.program,
+        person,
+        answers.cadence if answers else "",
+        {d: set(t) for d, t in topics.items()},
+    )
+
+
+async def rule_breaks(ctx: Context, mentor: Person, mentee: Person) -> list[str]:
+    """Every hard rule this pair would break, in words an admin can act on."""
+    found = []
+    if mentor.role != "mentor" or mentee.role != "mentee":
+        return ["the first person must be a junior mentor and the second a senior mentee"]
+    for person in (mentor, mentee):
+        if person.status != "active":
+            found.append(f"{name_of(person)} is {person.status}")
+    a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
+    r = rules(ctx.program)
+    if a.team == b.team:
+        found.append("they are on the same team")
+    if b.seniority - a.seniority < r.min_seniority_gap:
+        found.append("the mentee is not more senior than the mentor")
+    if r.different_departments and a.department == b.department:
+        found.append("they are in the same department")
+    if not a.teaches & b.learns:
+        found.append("the mentor teaches nothing the mentee wants to learn")
+    if (a.id, b.id) in await pairs.never_again(ctx.session):
+        found.append("they were paired before or marked as not a good match")
+    mentor_pairs = [
+        p for p in await pairs.active_pairs_of(ctx.session, a.id) if p.mentor_id == a.id
+    ]
+    if len(mentor_pairs) >= r.max_mentees_per_mentor:
+        found.append(f"{name_of(mentor)} already has {len(mentor_pairs)} mentee(s)")
+    if await pairs.active_pairs_of(ctx.session, b.id):
+        found.append(f"{name_of(mentee)} is already in a pair")
+    return found
+
+
+async def pair_by_hand(
+    ctx: Context, admin: Person, mentor: Person, mentee: Person, force: bool
+) -> Response:
+    breaks = await rule_breaks(ctx, mentor, mentee)
+    hard_stop = [b for b in breaks if "already in a pair" in b or "junior mentor and" in b]
+    if hard_stop or (breaks and not force):
+        hint = (
+            "" if hard_stop else " Add `force` to pair them anyway; it is recorded as an override."
+        )
+        return Response.say("I can't pair them: " + "; ".join(breaks) + "." + hint)
+    a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
+    cohort = await open_cohort(ctx)
+    pair = Pair(
+        cohort_id=cohort.id if cohort else None,
+        mentor_id=a.id,
+        mentee_id=b.id,
+        manual=True,
+        override=bool(breaks),
+        score=pair_score(a, b, weights(ctx.program), ctx.now()),
+        reasons=json.dumps(pair_reasons(a, b, ctx.now(), topic_labels(ctx.program))),
+        created_at=ctx.now(),
+    )
+    ctx.session.add(pair)
+    await ctx.session.flush()
+    await pairs.leave_waitlist(ctx.session, [a.id, b.id])
+    await introduce(ctx, pair, mentor, mentee)
+    forced = f" (override: {'; '.join(breaks)})" if breaks else ""
+    return Response.say(
+        f"Paired {name_of(mentor)} with {name_of(mentee)}{forced}. "
+        "Their introduction is on its way."
+    )
+
+
+async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
+    pair = await ctx.session.get(Pair, int(pair_id)) if pair_id.isdigit() else None
+    if person is None or pair is None or person.id not in (pair.mentor_id, pair.mentee_id):
+        return Response.say("This agreement belongs to another pair.")
+    if pair.status != "active":
+        return Response.say("This pairing has ended, so there's nothing to agree to.")
+    now = ctx.now()
+    field = "mentor_agreed_at" if person.id == pair.mentor_id else "mentee_agreed_at"
+    if getattr(pair, field) is not None:
+        return Response.say("You've already agreed. Thank you!")
+    setattr(pair, field, now)
+    if pair.mentor_agreed_at and pair.mentee_agreed_at:
+        pair.agreed_at = now
+        mentor = await ctx.session.get(Person, pair.mentor_id)
+        mentee = await ctx.session.get(Person, pair.mentee_id)
+        assert mentor is not None and mentee is not None
+        await ctx.queue(Outgoing.group(keys.agreed(pair.id),
+            [address_of(mentor), address_of(mentee)],
+            Message(
+                text=f"You've both agreed, {name_of(mentor)} and "
+                f"{name_of(mentee)}: you're all set. Enjoy your first meeting!"
+            ),
+        ))
+    ctx.session.add(pair)
+    waiting = "" if pair.agreed_at else " We'll let you both know once your partner agrees too."
+    return Response.say(f"Thanks for agreeing!{waiting}")
+
+
+async def end_question(ctx: Context, person: Person | None, reason: str) -> Response:
+    active = await pairs.active_pairs_of(ctx.session, person.id) if person and person.id else []
+    if not active:
+        return Response.say("You're not in a pair right now, so there's nothing to end.")
+    if reason:
+        return await end(ctx, person, active[0].id, reason)  # type: ignore[arg-type]
+    messages = []
+    for pair in active:
+        partner = await partner_of(ctx, pair, person.id)  # type: ignore[union-attr]
+        messages.append(
+            Message(
+                text=f"End your pairing with {name_of(partner) if partner else 'your partner'}? "
+                "Tell us why; only the program team sees it.",
+                buttons=tuple(
+                    Button(label, END, f"{pair.id}:{code}") for code, label in END_REASONS.items()
+                ),
+            )
+        )
+    return Response(messages=tuple(messages))
+
+
+async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Response:
+    pair = await ctx.session.get(Pair, pair_id)
+    if pair is None or person.id not in (pair.mentor_id, pair.mentee_id):
+        return Response.say("That pairing isn't yours to end.")
+    if pair.status != "active":
+        return Response.say("That pairing has already ended.")
+    words = END_REASONS.get(reason, reason)[:300]
+    await _close(ctx, pair, person.id, words)  # type: ignore[arg-type]
+    if reason == "mismatch":
+        await pairs.exclude(ctx.session, pair.mentor_id, pair.mentee_id, words, ctx.now())
+    partner = await _tell_partner(ctx, pair, person, f"{name_of(person)} has closed your "
+                                  "pairing. Thank you for the time you gave it; you're back in "
+                                  "the pool for the next matching round.")
+    await notify_admins(ctx, keys.ended_notice(pair.id), Message(
+        title="A pair has ended",
+        text=f"{name_of(person)} ended their pairing with {name_of(partner)}. Reason: {words}"))
+    return Response.say(
+        "Your pairing is closed, and your partner has been told kindly. "
+        "You're back in the pool; we won't pair you two again."
+    )
+
+
+async def unpair(ctx: Context, admin: Person, person: Person) -> Response:
+    active = await pairs.active_pairs_of(ctx.session, person.id)  # type: ignore[arg-type]
+    if not active:
+        return Response.say(f"{name_of(person)} isn't in a pair right now.")
+    for pair in active:
+        await _close(ctx, pair, admin.id, "ended by the program team")  # type: ignore[arg-type]
+        for member_id in (pair.mentor_id, pair.mentee_id):
+            member = await ctx.session.get(Person, member_id)
+            assert member is not None
+            await ctx.queue(Outgoing.dm(keys.unpaired(pair.id, member_id),
+                address_of(member),
+                Message(
+                    text="The program team has closed your current pairing. Thank you for the time "
+                    "you put in; you're back in the pool and will get a fresh match."
+                ),
+            ))
+    return Response.say(
+        f"Done: {len(active)} pairing(s) of {name_of(person)} ended, "
+        "both people told kindly and back in the pool."
+    )
+
+
+async def close_all_for_leaver(ctx: Context, person: Person) -> None:
+    """Someone leaving the program ends their pairs; each partner hears it kindly."""
+    assert person.id is not None
+    for pair in await pairs.active_pairs_of(ctx.session, person.id):
+        await _close(ctx, pair, person.id, "left the program")
+        await _tell_partner(ctx, pair, person, f"{name_of(person)} has left the program, so "
+                            "your pairing has ended. Thank you for the time you gave it; you're "
+                            "back in the pool for the next round.")
+
+
+async def partner_of(ctx: Context, pair: Pair, person_id: int | None) -> Person | None:
+    return await ctx.session.get(
+        Person, pair.mentee_id if pair.mentor_id == person_id else pair.mentor_id)
+
+
+async def _tell_partner(ctx: Context, pair: Pair, person: Person, text: str) -> Person:
+    partner = await partner_of(ctx, pair, person.id)
+    assert partner is not None
+    await ctx.queue(Outgoing.dm(keys.ended(pair.id, partner.id), address_of(partner), Message(text=text)))
+    return partner
+
+
+async def _close(ctx: Context, pair: Pair, by: int, reason: str) -> None:
+    pair.status, pair.ended_at, pair.ended_by, pair.end_reason = "ended", ctx.now(), by, reason
+    ctx.session.add(pair)

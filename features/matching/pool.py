@@ -1,0 +1,96 @@
+"""The matching pool, read set-wise from storage and handed to the pure engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from config.program import Program
+from core.context import Context
+from features.matching.engine import Participant, Rules, Weights
+from storage import pairs
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Pool:
+    mentors: tuple[Participant, ...]
+    mentees: tuple[Participant, ...]
+    forbidden: frozenset[tuple[int, int]]
+    people: dict[int, Person]
+
+
+def weights(program: Program) -> Weights:
+    m = program.matching
+    return Weights(
+        teach=m.teach_weight,
+        learn_back=m.learn_back_weight,
+        timezone=m.timezone_weight,
+        cadence=m.cadence_weight,
+    )
+
+
+def rules(program: Program) -> Rules:
+    m = program.matching
+    return Rules(
+        min_seniority_gap=m.min_seniority_gap,
+        different_departments=m.different_departments,
+        max_mentees_per_mentor=m.max_mentees_per_mentor,
+    )
+
+
+def participant(
+    program: Program, person: Person, cadence: str, topics: dict[str, set[str]], capacity: int = 1
+) -> Participant:
+    assert person.id is not None
+    return Participant(
+        id=person.id,
+        team=f"{person.department}:{(person.team or '').casefold()}",
+        department=program.survey.label_of(program.survey.departments, person.department),
+        seniority=program.survey.seniority_rank(person.seniority or ""),
+        timezone=person.timezone or "UTC",
+        teaches=frozenset(topics.get("teach", ())),
+        learns=frozenset(topics.get("learn", ())),
+        cadence=cadence,
+        capacity=capacity,
+    )
+
+
+async def load_pool(ctx: Context) -> Pool:
+    """Active people not yet at capacity: mentees without a pair, mentors with room left."""
+    rows, topics = await pairs.matchable_people(ctx.session)
+    per_mentor, paired_mentees = await pairs.active_load(ctx.session)
+    k = ctx.program.matching.max_mentees_per_mentor
+    mentors: list[Participant] = []
+    mentees: list[Participant] = []
+    for person, cadence in rows:
+        assert person.id is not None
+        mine = topics.get(person.id, {})
+        if person.role == "mentor" and per_mentor.get(person.id, 0) < k:
+            room = k - per_mentor.get(person.id, 0)
+            mentors.append(participant(ctx.program, person, cadence, mine, room))
+        elif person.role == "mentee" and person.id not in paired_mentees:
+            mentees.append(participant(ctx.program, person, cadence, mine))
+    return Pool(
+        tuple(mentors),
+        tuple(mentees),
+        frozenset(await pairs.never_again(ctx.session)),
+        {person.id: person for person, _ in rows if person.id is not None},
+    )
+
+
+def topic_labels(program: Program) -> dict[str, str]:
+    return {t.id: t.label for t in program.survey.topics}
+
+
+def describe(program: Program, person: Person) -> str:
+    """A blind description: department and seniority, never a name."""
+    survey = program.survey
+    return (
+        f"{survey.label_of(survey.departments, person.department)} · "
+        f"{survey.label_of(survey.seniority_levels, person.seniority)}"
+    )
+
+
+def ids(participants: Sequence[Participant]) -> set[int]:
+    return {p.id for p in participants}

@@ -1,0 +1,192 @@
+"""`admin match`: propose a round, preview it (blind by default), then confirm or discard."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from core import keys
+from core.context import Context
+from core.messages import Button, Message, Response
+from core.outgoing import Outgoing
+from features.admin.cohorts import open_cohort
+from features.matching.engine import Proposal, propose
+from features.matching.intros import introduce
+from features.matching.pool import Pool, describe, load_pool, rules, topic_labels, weights
+from features.people import address_of, name_of
+from storage import pairs
+from storage.models import MatchRound, Pair, Person
+
+CONFIRM, DISCARD = "match.confirm", "match.discard"
+PREVIEW_PAIRS = 15  # keeps the preview inside every platform's message limits
+
+
+async def propose_round(ctx: Context, admin: Person) -> Response:
+    pool = await load_pool(ctx)
+    if not pool.mentors or not pool.mentees:
+        side = "junior mentors" if not pool.mentors else "senior mentees"
+        return Response.say(
+            f"There's nobody to match yet: no {side} are waiting. "
+            "People join with `join`; paused people and current pairs sit out."
+        )
+    proposal = propose(
+        pool.mentors,
+        pool.mentees,
+        weights(ctx.program),
+        rules(ctx.program),
+        pool.forbidden,
+        topic_labels(ctx.program),
+        at=ctx.now(),
+    )
+    round_ = MatchRound(
+        proposal=json.dumps(_as_json(proposal)), created_by=admin.id, created_at=ctx.now()
+    )
+    ctx.session.add(round_)
+    await ctx.session.flush()
+    return Response(messages=(_preview(ctx, round_, proposal, pool),))
+
+
+def _as_json(proposal: Proposal) -> dict:  # type: ignore[type-arg]
+    return {
+        "pairs": [
+            {
+                "mentor": p.mentor_id,
+                "mentee": p.mentee_id,
+                "score": round(p.score, 3),
+                "reasons": list(p.reasons),
+            }
+            for p in proposal.pairs
+        ],
+        "waitlist": [
+            {"person": w.person_id, "role": w.role, "code": w.code, "reason": w.reason}
+            for w in proposal.waitlist
+        ],
+    }
+
+
+def _preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Pool) -> Message:
+    blind = ctx.program.matching.blind_review
+    count = len(proposal.pairs)
+    average = proposal.total_score / count if count else 0.0
+    lines = [
+        f"*{count} pair{'s' if count != 1 else ''}*, average fit {average:.1f}; "
+        f"{len(proposal.waitlist)} waitlisted."
+    ]
+    if blind:
+        lines.append("Names are hidden until you confirm, so the review stays unbiased.")
+    for n, pair in enumerate(proposal.pairs[:PREVIEW_PAIRS], start=1):
+        mentor, mentee = pool.people[pair.mentor_id], pool.people[pair.mentee_id]
+        who = (
+            f"{describe(ctx.program, mentor)} → {describe(ctx.program, mentee)}"
+            if blind
+            else f"{name_of(mentor)} → {name_of(mentee)}"
+        )
+        lines.append(f"{n}. {who} (fit {pair.score:.1f}): {'; '.join(pair.reasons)}")
+    if count > PREVIEW_PAIRS:
+        lines.append(f"…and {count - PREVIEW_PAIRS} more pairs.")
+    reasons = Counter(w.reason for w in proposal.waitlist)
+    if reasons:
+        lines.append("*Waitlisted*")
+        lines.extend(f"- {n} × {reason}" for reason, n in reasons.most_common(8))
+    buttons = (
+        (
+            Button(f"Confirm {count} pairs", CONFIRM, str(round_.id), style="primary"),
+            Button("Discard", DISCARD, str(round_.id)),
+        )
+        if count
+        else ()
+    )
+    return Message(
+        title=f"Matching round #{round_.id}: preview", text="\n".join(lines), buttons=buttons
+    )
+
+
+async def discard_round(ctx: Context, admin: Person, round_id: int) -> Response:
+    if not await pairs.decide_round(ctx.session, round_id, "discarded", admin.id, ctx.now()):
+        return Response.say(f"Round #{round_id} was already decided; nothing changed.")
+    return Response.say(f"Round #{round_id} discarded. Nobody was told anything.")
+
+
+async def confirm_round(ctx: Context, admin: Person, round_id: int) -> Response:
+    round_ = await ctx.session.get(MatchRound, round_id)
+    if round_ is None:
+        return Response.say("I can't find that matching round. Type `admin match` for a new one.")
+    if not await pairs.decide_round(ctx.session, round_id, "confirmed", admin.id, ctx.now()):
+        return Response.say(
+            f"Round #{round_id} was already {round_.status}; nothing was sent twice."
+        )
+    data = json.loads(round_.proposal)
+    cohort = await open_cohort(ctx)
+    cohort_id = cohort.id if cohort else None
+    per_mentor, paired_mentees = await pairs.active_load(ctx.session)
+    k = ctx.program.matching.max_mentees_per_mentor
+    made: list[tuple[Pair, Person, Person]] = []
+    skipped = 0
+    for item in data["pairs"]:
+        mentor = await ctx.session.get(Person, item["mentor"])
+        mentee = await ctx.session.get(Person, item["mentee"])
+        # People may have paused, left or been paired by hand since the preview.
+        if (
+            mentor is None
+            or mentee is None
+            or mentor.status != "active"
+            or mentee.status != "active"
+            or mentee.id in paired_mentees
+            or per_mentor.get(mentor.id, 0) >= k
+        ):  # type: ignore[arg-type]
+            skipped += 1
+            continue
+        pair = Pair(
+            cohort_id=cohort_id,
+            mentor_id=item["mentor"],
+            mentee_id=item["mentee"],
+            round_id=round_id,
+            score=item["score"],
+            reasons=json.dumps(item["reasons"]),
+            created_at=ctx.now(),
+        )
+        ctx.session.add(pair)
+        paired_mentees.add(item["mentee"])
+        per_mentor[item["mentor"]] = per_mentor.get(item["mentor"], 0) + 1
+        made.append((pair, mentor, mentee))
+    await ctx.session.flush()
+    for pair, mentor, mentee in made:
+        await introduce(ctx, pair, mentor, mentee)
+    await _waitlist(ctx, round_id, data["waitlist"], made)
+    return Response(messages=(_confirmed(round_id, made, skipped),))
+
+
+async def _waitlist(ctx: Context, round_id: int, entries: list[dict], made: list) -> None:  # type: ignore[type-arg]
+    matched = {p.id for _, mentor, mentee in made for p in (mentor, mentee)}
+    waiting = []
+    for entry in entries:
+        person = await ctx.session.get(Person, entry["person"])
+        if person is None or person.status != "active" or person.id in matched:
+            continue
+        waiting.append((entry["person"], entry["code"], entry["reason"]))
+        await ctx.queue(Outgoing.dm(keys.waitlist(round_id, person.id),
+            address_of(person),
+            Message(
+                title="No match this round",
+                text=f"{entry['reason'].rstrip('.')}. You stay on the waitlist and are first in line for the "
+                "next round. Adding topics with `profile` can widen your options.",
+            ),
+        ))
+    await pairs.replace_waitlist(ctx.session, round_id, waiting, ctx.now())
+    await pairs.leave_waitlist(ctx.session, matched)
+
+
+def _confirmed(round_id: int, made: list, skipped: int) -> Message:  # type: ignore[type-arg]
+    lines = [f"{name_of(mentor)} → {name_of(mentee)}" for _, mentor, mentee in made[:40]]
+    if len(made) > 40:
+        lines.append(f"…and {len(made) - 40} more.")
+    note = (
+        f" {skipped} pair{'s were' if skipped != 1 else ' was'} skipped because someone "
+        "paused, left or was paired since the preview."
+        if skipped
+        else ""
+    )
+    return Message(
+        title=f"Round #{round_id} confirmed",
+        text=f"{len(made)} pairs are being introduced now.{note}\n" + "\n".join(lines),
+    )

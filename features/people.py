@@ -1,0 +1,68 @@
+"""Small shared views of a person: how to address them, what to call them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from config.program import Program
+from core import keys
+from core.context import Context
+from core.events import Address, Event
+from core.messages import Message
+from core.outgoing import Outgoing
+from storage import grants
+from storage.models import Person
+
+ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
+
+
+def address_of(person: Person) -> Address:
+    return Address(person.platform, person.user_id, person.tenant_id)  # type: ignore[arg-type]
+
+
+def name_of(person: Person) -> str:
+    return person.display_name or "your partner"
+
+
+async def is_admin(
+    session: AsyncSession, program: Program, person: Person | None, event: Event
+) -> bool:
+    """Listed in app.yaml by platform user id or (Teams) directory id, or granted from chat."""
+    directory_id = event.profile.directory_id or (person.directory_id if person else None)
+    if program.admins.includes(event.sender, directory_id):
+        return True
+    s = event.sender
+    return await grants.is_granted(session, s.platform, s.tenant_id, s.user_id)
+
+
+async def admins(session: AsyncSession, program: Program) -> list[Address]:
+    """Where to tell the program team something: every configured admin the bot has met."""
+    found: list[Address] = []
+    for platform in ("slack", "teams", "web"):
+        ids: Iterable[str] = getattr(program.admins, platform)
+        ids = list(ids)
+        if not ids:
+            continue
+        result = await session.exec(
+            select(Person).where(
+                Person.platform == platform,
+                col(Person.user_id).in_(ids) | col(Person.directory_id).in_(ids),
+            )
+        )
+        known = list(result)
+        found.extend(address_of(p) for p in known)
+        met = {p.user_id for p in known} | {p.directory_id for p in known}
+        # Slack can open a DM from a user id alone; Teams needs a stored reference.
+        found.extend(Address(platform, i) for i in ids if i not in met and platform != "teams")  # type: ignore[arg-type]
+    for grant in await grants.all_grants(session):
+        found.append(Address(grant.platform, grant.user_id, grant.tenant_id))  # type: ignore[arg-type]
+    return list(dict.fromkeys(found))
+
+
+async def notify_admins(ctx: Context, key: str, message: Message) -> int:
+    """Tell the program team something: one copy per admin, each under its own key."""
+    return await ctx.queue(*(Outgoing.dm(keys.for_admin(key, admin), admin, message)
+                             for admin in await admins(ctx.session, ctx.program)))

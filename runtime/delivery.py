@@ -1,0 +1,236 @@
+"""Delivers queued outbox rows through each platform's Messenger, paced per workspace."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+
+from core.clock import Clock
+from core.messages import Message
+from core.ports import DeliveryError, Messenger
+from runtime.pacing import Pacer
+from storage import outbox
+from storage.database import Database
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# A Retry-After up to this is waited out in memory; a longer one gives the row back.
+HOLD_LIMIT = 5.0
+RATE_LIMIT_RETRIES = 10
+# How long a claim keeps other dispatchers off a row; a dispatcher that dies holds its rows
+# this long before another takes them over (and checks with the platform before resending).
+LEASE = timedelta(minutes=2)
+LEASE_MARGIN = timedelta(seconds=10)
+# Sent rows are recorded together, this many at most or this many seconds after the first.
+MARK_BATCH = 25
+MARK_WAIT = 0.25
+
+
+class _SentMarks:
+    """Rows whose post went through, recorded as sent in one transaction for a handful of sends.
+
+    One commit per send (a disk sync on SQLite) kept writers queued for the write lock while
+    holding pool connections; the next sends' reads waited behind them, and the stalls reached
+    the platform as bursts, which Slack's workspace cap answered with 429s. Only rows the
+    platform accepted are ever added; a crash before the flush leaves them 'sending', and the
+    next dispatcher asks the platform (find_sent) before sending them again.
+    """
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database, self._clock = database, clock
+        self._pending: list[tuple[OutboxMessage, str | None, datetime]] = []
+        self._first = 0.0
+        self._lock = asyncio.Lock()
+
+    async def add(self, row: OutboxMessage, message_id: str | None) -> None:
+        now = asyncio.get_running_loop().time()
+        if not self._pending:
+            self._first = now
+        self._pending.append((row, message_id, self._clock.now()))
+        if len(self._pending) >= MARK_BATCH or now - self._first >= MARK_WAIT:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:  # one transaction at a time; later sends gather meanwhile
+            marks, self._pending = self._pending, []
+            if not marks:
+                return
+            async with self._database.session() as session:
+                for row, message_id, sent_at in marks:
+                    await outbox.mark_sent(session, row.id, row.claimed_by, sent_at,  # type: ignore[arg-type]
+                                           message_id)
+
+
+class _Feed:
+    """Claimed rows for the senders, topped up in the background before they run out."""
+
+    def __init__(self, claim: Callable[[int], Awaitable[outbox.Batch]], batch: int,
+                 low_water: int) -> None:
+        self._claim, self._batch, self._low_water = claim, batch, low_water
+        self._rows: deque[tuple[OutboxMessage, bool]] = deque()
+        self._claiming: asyncio.Task[None] | None = None
+        self._exhausted = False  # a claim found nothing due: this pass is over
+
+    async def next(self) -> tuple[OutboxMessage, bool] | None:
+        """The next row and whether it was reclaimed from a dead dispatcher; None when done."""
+        while True:
+            if len(self._rows) <= self._low_water and not self._exhausted \
+                    and self._claiming is None:
+                self._claiming = asyncio.create_task(self._top_up())
+            if self._rows:
+                return self._rows.popleft()
+            if self._claiming is None:
+                return None
+            # shield: one sender being cancelled must not cancel the claim the others wait on
+            await asyncio.shield(self._claiming)
+
+    async def close(self) -> None:
+        """Stop a claim under way: rolled back, its rows stay free for the next pass."""
+        if self._claiming is not None:
+            self._claiming.cancel()
+            with contextlib.suppress(BaseException):
+                await self._claiming
+
+    async def _top_up(self) -> None:
+        try:
+            claimed = await self._claim(self._batch)
+        finally:
+            self._claiming = None
+        self._exhausted = not claimed.rows
+        self._rows.extend((row, row.id in claimed.reclaimed) for row in claimed.rows)
+
+
+class Dispatcher:
+    def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
+                 pacer: Pacer | None = None, in_flight: int = 32,
+                 lease: timedelta = LEASE) -> None:
+        self._database = database
+        self._messengers = dict(messengers)
+        self._clock = clock
+        self._pacer = pacer or Pacer({}, 0.0)
+        self._in_flight = in_flight
+        self._lease = lease
+        # Posting this close to the end of a claim could race a dispatcher taking the row over.
+        self._margin = min(lease / 4, LEASE_MARGIN)
+        self._lock = asyncio.Lock()
+
+    async def deliver_due(self, batch: int = 200) -> int:
+        """Send everything due now; returns how many messages went out.
+
+        `in_flight` senders take rows from a feed that claims `batch` rows at a time, the next
+        batch while the last rows of the current one still go out: a stop at every batch
+        boundary, and the catch-up burst after it, is what trips a platform's rate limit."""
+        async with self._lock:  # one pass at a time per process; other replicas claim their own
+            feed = _Feed(self._claim, batch, low_water=min(self._in_flight, batch))
+            marks = _SentMarks(self._database, self._clock)
+
+            async def sender() -> int:
+                sent = 0
+                while (item := await feed.next()) is not None:
+                    sent += await self._send_one(marks, *item)
+                return sent
+
+            senders = [asyncio.create_task(sender()) for _ in range(self._in_flight)]
+            try:
+                return sum(await asyncio.gather(*senders))
+            finally:
+                # On a failure or a cancel, stop the others before recording what was posted.
+                for task in senders:
+                    task.cancel()
+                await asyncio.gather(*senders, return_exceptions=True)
+                await feed.close()
+                await marks.flush()
+
+    async def _claim(self, batch: int) -> outbox.Batch:
+        async with self._database.session() as session:
+            return await outbox.claim(session, self._clock.now(), limit=batch, lease=self._lease)
+
+    async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool) -> int:
+        if reclaimed and await self._sent_before_crash(row, marks):
+            return 0
+        return await self._send(row, marks)
+
+    async def _sent_before_crash(self, row: OutboxMessage, marks: _SentMarks) -> bool:
+        """A row whose dispatcher died mid-send: ask the platform before sending again."""
+        messenger = self._messengers.get(row.platform)
+        if messenger is None:
+            return False
+        try:
+            message_id = await messenger.find_sent(row.tenant_id, json.loads(row.recipients),
+                                                   row.key)
+        except DeliveryError as exc:
+            if exc.permanent:  # the platform will never tell us (no history scope): send
+                log.warning("cannot check whether %s was sent (%s); sending it", row.key, exc)
+                return False
+            # Unknown is not "not sent": the row stays claimed, its lease runs out, and the
+            # next claim checks again (after a history rate limit has passed).
+            log.warning("could not check whether %s was sent (%s); checking later", row.key, exc)
+            return True
+        except Exception:
+            log.warning("could not check whether %s was sent; checking later", row.key,
+                        exc_info=True)
+            return True
+        if message_id is None:
+            return False
+        await marks.add(row, message_id)
+        log.info("outbox %s was sent before a restart; not sending it again", row.key)
+        return True
+
+    async def _send(self, row: OutboxMessage, marks: _SentMarks) -> int:
+        recipients: list[str] = json.loads(row.recipients)
+        message = Message.from_json(json.loads(row.payload))
+        for _ in range(RATE_LIMIT_RETRIES):
+            await self._pacer.wait_turn(row.platform, row.tenant_id, ",".join(recipients))
+            if self._lease_running_out(row):
+                # The row may be another dispatcher's any moment now, and it would not find
+                # our post yet: leave the row to whoever claims it next (they check first).
+                log.warning("outbox %s waited out most of its claim; leaving it", row.key)
+                return 0
+            try:
+                message_id = await self._deliver(row, recipients, message)
+            except DeliveryError as exc:
+                if exc.retry_after is not None and not exc.permanent:
+                    # Rate limited: the whole workspace waits, and the try is not counted.
+                    self._pacer.bucket(row.platform, row.tenant_id).pause(
+                        min(exc.retry_after, HOLD_LIMIT))
+                    if exc.retry_after <= HOLD_LIMIT:
+                        continue
+                    return await self._give_back(row, exc.retry_after)
+                return await self._failed(row, exc, exc.permanent)
+            except Exception as exc:
+                return await self._failed(row, exc, False)
+            await marks.add(row, message_id)  # only now, after the platform took it
+            return 1
+        return await self._give_back(row, HOLD_LIMIT)
+
+    def _lease_running_out(self, row: OutboxMessage) -> bool:
+        until = row.claimed_until
+        return until is not None and self._clock.now() + self._margin >= until
+
+    async def _deliver(self, row: OutboxMessage, recipients: list[str], message: Message) -> str | None:
+        messenger = self._messengers.get(row.platform)
+        if messenger is None:
+            raise DeliveryError(f"{row.platform} is not connected", permanent=True)
+        if len(recipients) == 1:
+            return await messenger.send_dm(row.tenant_id, recipients[0], message, row.key)
+        return await messenger.send_group(row.tenant_id, recipients, message, row.key)
+
+    async def _give_back(self, row: OutboxMessage, delay: float) -> int:
+        async with self._database.session() as session:
+            await outbox.release(session, row, self._clock.now(), delay)
+        return 0
+
+    async def _failed(self, row: OutboxMessage, exc: Exception, permanent: bool) -> int:
+        async with self._database.session() as session:
+            if permanent:
+                row.attempts = outbox.MAX_ATTEMPTS - 1
+            status = await outbox.mark_attempt_failed(
+                session, row, self._clock.now(), str(exc) or type(exc).__name__, None)
+        log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc)
+        return 0

@@ -1,0 +1,65 @@
+"""The one path every inbound event takes, whatever the platform.
+
+Dedupe, the flow and its outbox rows share one transaction: a platform retry of an event
+that committed changes nothing, and an event that failed changed nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from config.program import Program
+from config.prompt_catalog import Catalog
+from core.clock import Clock
+from core.context import Context
+from core.events import Event
+from core.messages import Response
+from core.outgoing import Outbox
+from runtime import router
+from storage.database import Database
+from storage.events import claim_event
+
+log = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "Please try again in a minute; if it keeps happening, tell the program team."
+)
+
+
+class Inbound:
+    def __init__(
+        self,
+        database: Database,
+        program: Program,
+        clock: Clock,
+        catalog: Catalog,
+        outbox: Outbox,
+        on_committed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._database = database
+        self._catalog = catalog
+        self._outbox = outbox
+        self._program = program
+        self._clock = clock
+        self._on_committed = on_committed
+
+    @property
+    def program(self) -> Program:
+        return self._program
+
+    async def handle(self, event: Event, prefix: str = "") -> Response:
+        try:
+            async with self._database.session() as session:
+                if not await claim_event(session, event.event_id, self._clock.now()):
+                    log.info("duplicate event %s ignored", event.event_id)
+                    return Response()
+                response = await router.handle(
+                    event, Context(session, self._program, self._clock, self._catalog, self._outbox), prefix
+                )
+        except Exception:
+            log.exception("event %s failed", event.event_id)
+            return Response.say(SORRY)
+        self._on_committed()
+        return response

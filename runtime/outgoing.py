@@ -1,0 +1,52 @@
+"""Turns `Outgoing` items into outbox rows, consulting what each platform's messenger declares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.outgoing import Capabilities, Outgoing
+from storage import outbox
+
+UNKNOWN = Capabilities()  # a platform nobody declared gets the safe shape: one row per person
+
+
+class OutboxWriter:
+    def __init__(self, capabilities: Mapping[str, Capabilities]) -> None:
+        self._capabilities = dict(capabilities)
+
+    def capabilities(self, platform: str) -> Capabilities:
+        return self._capabilities.get(platform, UNKNOWN)
+
+    def rows(self, item: Outgoing) -> list[outbox.NewMessage]:
+        """One row for a single person. For several: one conversation with everyone who shares a
+        platform and tenant where group conversations exist; otherwise one row per person, so a
+        retry for one never repeats the message to another."""
+        payload = item.message.to_json()
+        if len(item.to) == 1:
+            (to,) = item.to
+            return [_row(item.key, to.platform, to.tenant_id, [to.user_id], payload)]
+        groups: dict[tuple[str, str], list[str]] = {}
+        for address in item.to:
+            groups.setdefault((address.platform, address.tenant_id), []).append(address.user_id)
+        rows = []
+        for (platform, tenant_id), user_ids in groups.items():
+            key = f"{item.key}:{platform}:{tenant_id}"
+            if self.capabilities(platform).group_conversations:
+                rows.append(_row(key, platform, tenant_id, user_ids, payload))
+            else:
+                rows.extend(_row(f"{key}:{u}", platform, tenant_id, [u], payload) for u in user_ids)
+        return rows
+
+    async def queue(self, session: AsyncSession, now: datetime, items: Sequence[Outgoing]) -> int:
+        rows = [row for item in items for row in self.rows(item)]
+        return await outbox.enqueue_many(session, rows, now) if rows else 0
+
+
+def _row(key: str, platform: str, tenant_id: str, recipients: list[str],
+         payload: dict[str, Any]) -> outbox.NewMessage:
+    return {"key": key, "platform": platform, "tenant_id": tenant_id, "recipients": recipients,
+            "payload": payload}

@@ -1,1 +1,0 @@
-from tests.flows.conftest import world  # noqa: F401  (the program driven through its flows)

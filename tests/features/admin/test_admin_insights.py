@@ -1,0 +1,219 @@
+"""Admins run the program from chat: stats that protect privacy, cohorts, announcements, at-risk."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.models import Announcement, ClosingAnswer, OutboxMessage, Pair, PulsePoll
+from tests.support.engagement_world import SENIOR
+from tests.support.world import Chat, World
+
+ADMIN_COMMANDS = ["admin stats", "admin match", "admin at-risk", "admin export",
+                  "admin cohort start Spring", "admin cohort close", "admin announce Hello",
+                  "admin grant @sam", "admin revoke @ada", "admin unpair @sam"]
+
+
+async def pairs_of(world: World, count: int, start: int = 0) -> list[tuple[Chat, Chat]]:
+    """`count` juniors and seniors joined and paired by hand by Ada."""
+    made = []
+    ada = world.person("ada")
+    for n in range(start, start + count):
+        junior = world.person(f"j{n}", display_name=f"Junior {n}")
+        senior = world.person(f"s{n}", display_name=f"Senior {n}")
+        await junior.join(team=f"Junior team {n}")
+        await senior.join(**{**SENIOR, "team": f"Senior team {n}"})
+        reply = (await ada.say(f"admin pair @j{n} @s{n}")).messages[0].text
+        assert "Paired" in reply, reply
+        made.append((junior, senior))
+    return made
+
+
+async def count(world: World, model: type, *where: object) -> int:
+    async with world.database.session() as session:
+        return (await session.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+@pytest.mark.parametrize("text", ADMIN_COMMANDS)
+async def test_every_admin_command_refuses_a_non_admin_and_changes_nothing(
+    world: World, text: str
+) -> None:
+    sam = world.person("sam")
+    await sam.join()
+    reply = (await sam.say(text)).messages[0].text
+    assert "for the program team" in reply
+    assert await count(world, Announcement) == 0
+    assert await count(world, OutboxMessage, OutboxMessage.key.like("announce%")) == 0  # type: ignore[attr-defined]
+
+
+async def test_an_admin_grants_and_revokes_another(world: World) -> None:
+    ada, jo = world.person("ada"), world.person("jo", display_name="Jo")
+    await jo.join()
+    assert "now an admin" in (await ada.say("admin grant @jo")).messages[0].text
+    assert (await jo.say("admin stats")).messages[0].title == "Program stats"
+    assert "through app.yaml" in (await jo.say("admin revoke @ada")).messages[0].text
+    assert "no longer an admin" in (await ada.say("admin revoke @jo")).messages[0].text
+    assert "for the program team" in (await jo.say("admin stats")).messages[0].text
+
+
+async def test_stats_show_enrollment_matching_and_engagement_at_a_glance(world: World) -> None:
+    await pairs_of(world, 5)
+    await world.person("late").say("join")
+    text = (await world.person("ada").say("admin stats")).messages[0].text
+    assert "Active: 5 junior mentors, 5 senior mentees" in text
+    assert "Survey not finished: 1" in text
+    assert "Pairs active: 5 (0 agreed)" in text
+    chart = (await world.person("ada").say("admin stats")).messages[0].image
+    assert chart is not None and chart.fallback.endswith("`2026-11` ████████████ 10")
+    assert base64.b64decode(chart.png_base64).startswith(b"\x89PNG")
+    assert "Average match score:" in text and "too few" not in text.split("Average match")[1][:30]
+    assert "turnabout import-people" in text
+
+
+async def answer_poll(world: World, people: list[Chat], poll_id: int, value: str) -> None:
+    for chat in people:
+        reply = await chat.submit({"value": value, "met": "2", "roles": "yes"}, form_id="pulse",
+                                  context=str(poll_id))
+        assert reply.close_form, reply
+
+
+async def open_poll(world: World) -> int:
+    async with world.database.session() as session:
+        poll = PulsePoll(period="2026-W49", opened_at=world.clock.now())
+        session.add(poll)
+        await session.flush()
+        return poll.id  # type: ignore[return-value]
+
+
+async def test_poll_figures_over_fewer_than_five_people_are_too_few_to_report(
+    world: World,
+) -> None:
+    made = await pairs_of(world, 2)
+    poll_id = await open_poll(world)
+    await answer_poll(world, [made[0][0], made[0][1], made[1][0], made[1][1]], poll_id, "2")
+    text = (await world.person("ada").say("admin stats")).messages[0].text
+    assert "Latest poll (2026-W49): too few to report" in text and "2.0" not in text
+
+
+async def test_filtering_by_cohort_cannot_reveal_one_persons_poll_answer(world: World) -> None:
+    ada = world.person("ada")
+    await ada.say("admin cohort start Alpha")
+    alpha = await pairs_of(world, 3)
+    await ada.say("admin cohort close")
+    await ada.say("admin cohort start Beta")
+    beta = await pairs_of(world, 1, start=3)
+    poll_id = await open_poll(world)
+    await answer_poll(world, [p for pair in alpha for p in pair], poll_id, "4")
+    await answer_poll(world, [beta[0][1]], poll_id, "1")  # the one answer someone might hunt
+
+    overall = (await ada.say("admin stats")).messages[0].text
+    assert "Average value: 3.6 / 5" in overall  # 7 answers: fine to show
+    for name in ("Alpha", "Beta"):  # Alpha's 6 answers would reveal Beta's 1 by subtraction
+        text = (await ada.say(f"admin stats cohort {name}")).messages[0].text
+        assert "too few to report" in text and "Average value" not in text, name
+
+
+async def test_closing_a_cohort_sends_the_closing_survey_once_and_ends_its_pairs(
+    world: World,
+) -> None:
+    ada = world.person("ada")
+    assert "has started" in (await ada.say("admin cohort start Spring ends 2027-06-30")).messages[0].text
+    assert "still open" in (await ada.say("admin cohort start Summer")).messages[0].text
+    made = await pairs_of(world, 2)
+    await world.deliver()
+    world.messenger.sent.clear()
+    closed = (await ada.say("admin cohort close")).messages[0].text
+    assert "2 pairs ended" in closed and "4 people" in closed
+    assert "nothing to close" in (await ada.say("admin cohort close")).messages[0].text
+    await world.deliver()
+    surveys = [s for s in world.messenger.sent if s.message.buttons
+               and s.message.buttons[0].action_id == "closing.open"]
+    assert sorted(s.user_ids[0] for s in surveys) == ["j0", "j1", "s0", "s1"]
+    assert await count(world, Pair, Pair.status == "ended") == 2
+
+    junior = made[0][0]
+    form = (await junior.press("closing.open", surveys[0].message.buttons[0].value)).form
+    assert form is not None and form.form_id == "closing"
+    bad = await junior.submit({"recommend": "7"}, form_id="closing", context=form.context)
+    assert set(bad.errors) == {"future_leader", "changed_view", "recommend"}
+    good = await junior.submit({"learned": "How budgets really get made", "future_leader": "yes",
+                                "changed_view": "more", "recommend": "5"}, form_id="closing",
+                               context=form.context)
+    assert good.close_form and await count(world, ClosingAnswer) == 1
+
+
+async def test_an_announcement_reaches_every_active_participant_once(world: World) -> None:
+    made = await pairs_of(world, 2)
+    await made[0][1].say("pause")
+    await world.deliver()
+    world.messenger.sent.clear()
+    reply = (await world.person("ada").say("admin announce Round two starts Monday!")).messages[0]
+    assert "queued for 3 active participants" in reply.text
+    await world.deliver()
+    assert sorted(s.user_ids[0] for s in world.messenger.sent) == ["j0", "j1", "s1"]
+    assert all(s.message.text == "Round two starts Monday!" for s in world.messenger.sent)
+    too_long = (await world.person("ada").say("admin announce " + "x" * 1600)).messages[0].text
+    assert "under 1500 characters" in too_long
+
+
+async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: World) -> None:
+    ada = world.person("ada")
+    assert "No pair is flagged" in (await ada.say("admin at-risk")).messages[0].text
+    made = await pairs_of(world, 1)
+    async with world.database.session() as session:
+        pair = (await session.exec(select(Pair))).one()
+        pair.at_risk_since, pair.at_risk_reason = world.clock.now(), "a low value score"
+        session.add(pair)
+    listed = (await ada.say("admin at-risk")).messages
+    assert "Junior 0 → Senior 0" in listed[1].text and "a low value score" in listed[1].text
+    note, unpair = listed[1].buttons
+    form = (await ada.press(note.action_id, note.value)).form
+    assert form is not None
+    sent = await ada.submit({"text": "How can we help?"}, form_id=form.form_id, context=form.context)
+    assert sent.close_form
+    await world.deliver()
+    assert [s.user_ids for s in world.messenger.sent if s.message.text == "How can we help?"] == [
+        ("j0", "s0")]
+    assert "ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
+    assert made
+
+
+async def test_two_admins_closing_a_cohort_at_once_send_the_survey_once(world: World) -> None:
+    import asyncio
+
+    ada = world.person("ada")
+    await ada.say("admin cohort start Winter")
+    await pairs_of(world, 1)
+    await world.deliver()
+    world.messenger.sent.clear()
+    replies = await asyncio.gather(ada.say("admin cohort close"), ada.say("admin cohort close"))
+    texts = sorted(r.messages[0].text for r in replies)
+    assert sum("1 pairs ended" in t for t in texts) == 1, texts
+    await world.deliver()
+    assert len([s for s in world.messenger.sent if s.message.buttons
+                and s.message.buttons[0].action_id == "closing.open"]) == 2
+
+
+async def test_a_cohorts_response_rate_counts_only_its_own_invitations(world: World) -> None:
+    from datetime import timedelta
+
+    from tests.support.engagement_world import tick
+
+    ada = world.person("ada")
+    await pairs_of(world, 3)  # outside any cohort
+    await ada.say("admin cohort start Beta")
+    beta = await pairs_of(world, 3, start=3)
+    # Pulse polls go to pairs two weeks old, on a poll week's Monday morning.
+    for _ in range(8):
+        await tick(world, world.clock.now().replace(hour=10) + timedelta(weeks=1))
+        if await count(world, PulsePoll):
+            break
+    assert await count(world, OutboxMessage, OutboxMessage.key.like("pulse:%")) == 12  # type: ignore[attr-defined]
+    async with world.database.session() as session:
+        poll = (await session.exec(select(PulsePoll))).one()
+    await answer_poll(world, [p for pair in beta for p in pair][:5], poll.id, "4")  # type: ignore[arg-type]
+    text = (await ada.say("admin stats cohort beta")).messages[0].text
+    assert "5 answers, response rate 83%" in text, text

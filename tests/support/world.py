@@ -1,0 +1,91 @@
+"""Driving flows through the real inbound pipeline, as an adapter would."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.app import platform_capabilities
+from config.program import Program
+from config.prompt_catalog import load_default_catalog
+from core.clock import FrozenClock
+from core.events import Action, Address, Command, FormSubmission, Profile
+from core.messages import Response
+from runtime.delivery import Dispatcher
+from runtime.inbound import Inbound
+from runtime.jobs import JobRunner
+from runtime.outgoing import OutboxWriter
+from storage.database import Database
+from tests.support.messengers import RecordingMessenger
+
+_ids = itertools.count(1)
+
+GOOD_ANSWERS: dict[str, str | tuple[str, ...]] = {
+    "role": "mentor",
+    "department": "sales",
+    "team": "Inside Sales",
+    "seniority": "entry",
+    "timezone": "Europe/Berlin",
+    "teach": ("ai-digital-tools", "social-media"),
+    "learn": (),
+    "goals": "Help a leader get confident with AI tools",
+    "cadence": "weekly",
+    "meeting_mode": "video",
+}
+
+
+@dataclass
+class Chat:
+    """One person talking to the bot."""
+
+    inbound: Inbound
+    address: Address
+    profile: Profile = field(default_factory=Profile)
+
+    async def say(self, text: str) -> Response:
+        return await self.inbound.handle(
+            Command(self.address, text, f"t{next(_ids)}", self.profile)
+        )
+
+    async def press(self, action_id: str, value: str = "") -> Response:
+        return await self.inbound.handle(
+            Action(self.address, action_id, value, f"t{next(_ids)}", self.profile)
+        )
+
+    async def submit(
+        self,
+        values: dict[str, str | tuple[str, ...]],
+        form_id: str = "signup",
+        event_id: str | None = None,
+        context: str = "",
+    ) -> Response:
+        return await self.inbound.handle(
+            FormSubmission(
+                self.address, form_id, values, event_id or f"t{next(_ids)}", self.profile, context
+            )
+        )
+
+    async def join(self, **answers: str | tuple[str, ...]) -> Response:
+        await self.say("join")
+        return await self.submit({**GOOD_ANSWERS, **answers})
+
+
+@dataclass
+class World:
+    database: Database
+    program: Program
+    clock: FrozenClock
+    messenger: RecordingMessenger = field(default_factory=RecordingMessenger)
+
+    def __post_init__(self) -> None:
+        self.catalog = load_default_catalog([t.id for t in self.program.survey.topics])
+        self.outbox = OutboxWriter(platform_capabilities())
+        self.inbound = Inbound(self.database, self.program, self.clock, self.catalog, self.outbox)
+        self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
+        self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog, self.outbox)
+
+    def person(self, user_id: str, **profile: str) -> Chat:
+        return Chat(self.inbound, Address("web", user_id), Profile(**profile))
+
+    async def deliver(self) -> int:
+        return await self.dispatcher.deliver_due()
