@@ -14,6 +14,7 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.files import download_url
+from adapters.teams.auth import is_loopback_url
 from adapters.teams.cards import card_activity, message_card
 from flows.clock import Clock
 from flows.messages import Message
@@ -55,9 +56,12 @@ def retry_after_seconds(header: str | None, now: datetime) -> float | None:
 class TeamsMessenger:
     def __init__(
         self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock,
-        public_url: str | None = None,
+        public_url: str | None = None, *, loopback_only: bool = False,
     ) -> None:
         self._adapter = adapter
+        # Emulator mode: references come from unauthenticated activities, so only this
+        # machine is ever called, whatever a stored reference says.
+        self._loopback_only = loopback_only
         self._database = database
         self._app_id = app_id
         self._clock = clock
@@ -72,6 +76,8 @@ class TeamsMessenger:
             ref = await find_reference(session, PLATFORM, tenant_id, user_id)
         if ref is None or not ref.conversation_id or not ref.service_url:
             raise DeliveryError(NOT_REACHABLE, permanent=True)
+        if self._loopback_only and not is_loopback_url(ref.service_url):
+            raise DeliveryError("emulator mode calls only loopback serviceUrls", permanent=True)
         return await self._send(ref, message)
 
     async def send_group(
