@@ -8,6 +8,7 @@ from flows.context import Context
 from flows.messages import Button, Message
 from flows.outbound import send_group
 from flows.people import address_of, name_of
+from flows.text import literal
 from storage import people
 from storage.models import Pair, Person
 
@@ -28,7 +29,7 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
     for person, name in ((mentor, junior), (mentee, senior)):
         answers = await people.survey_answers(ctx.session, person.id)  # type: ignore[arg-type]
         if answers is not None and answers.goals:
-            goals.append(f"- {name} hopes to: _{answers.goals}_")
+            goals.append(f"- {name} hopes to: _{literal(answers.goals)}_")
     cadence = await _cadence_label(ctx, mentee)
     agenda = ctx.catalog.first_meeting_agenda()
     reasons = [

@@ -12,6 +12,7 @@ from flows.messages import Button, Message, Response
 from flows.outbound import send_dm, send_group
 from flows.people import address_of, admins, name_of
 from flows.pool import participant, rules, topic_labels, weights
+from flows.text import literal
 from storage import pairs, people
 from storage.models import Pair, Person
 
@@ -170,7 +171,7 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
             Message(
                 title="A pair has ended",
                 text=f"{name_of(person)} ended their pairing with "
-                f"{name_of(partner)}. Reason: {words}",
+                f"{name_of(partner)}. Reason: {literal(words)}",
             ),
         )
     return Response.say(

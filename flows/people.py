@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.events import Address, Event
 from flows.program import Program
+from flows.text import literal
 from storage import grants
 from storage.models import Person
 
@@ -20,7 +21,8 @@ def address_of(person: Person) -> Address:
 
 
 def name_of(person: Person) -> str:
-    return person.display_name or "your partner"
+    """The person's name, ready to put into a message (see flows.text.literal)."""
+    return literal(person.display_name) if person.display_name else "your partner"
 
 
 async def is_admin(

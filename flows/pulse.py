@@ -10,7 +10,7 @@ from flows.events import FormSubmission
 from flows.messages import Button, Choice, Form, FormField, Message, Response
 from flows.outbound import send_dm
 from flows.people import admins, name_of
-from flows.text import clean
+from flows.text import clean, literal
 from flows.weekly_prompts import address
 from storage import engagement, outbox, pairs
 from storage.models import Pair, Person, PulseAnswer, PulsePoll
@@ -156,7 +156,7 @@ async def _flag(ctx: Context, pair: Pair, person: Person, answer: PulseAnswer) -
     pair.at_risk_since = pair.at_risk_since or ctx.now()
     pair.at_risk_reason = "; ".join(reasons)[:300]
     ctx.session.add(pair)
-    comment = f"\nTheir comment, shared with permission: “{answer.comment}”" if (
+    comment = f"\nTheir comment, shared with permission: “{literal(answer.comment)}”" if (
         answer.comment and answer.share_comment) else ""
     mentor = await ctx.session.get(Person, pair.mentor_id)
     mentee = await ctx.session.get(Person, pair.mentee_id)
