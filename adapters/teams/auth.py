@@ -9,6 +9,7 @@ only loopback serviceUrls are called, whatever the activity says.
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 import jwt
@@ -25,10 +26,16 @@ from botframework.connector.auth import (
 CHANNEL_ISSUER = AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
 SERVICE_URL_CLAIM = AuthenticationConstants.SERVICE_URL_CLAIM
 MAX_HEADER = 8192
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Unauthorized(Exception):
     """The request does not prove it comes from Teams; the message says why, for the log."""
+
+
+def _reason(exc: Exception) -> str:
+    """One log line, whatever the token's claims held (they are the sender's to choose)."""
+    return _CONTROL.sub("?", f"{type(exc).__name__}: {exc}")[:300]
 
 
 class SigningKeysUnavailable(Exception):
@@ -73,13 +80,13 @@ async def authenticate(
     try:
         result = await authentication.authenticate_request(activity, auth_header)
     except PermissionError as exc:  # a claim that does not match (an OSError, hence first)
-        raise Unauthorized(f"{type(exc).__name__}: {exc}"[:300]) from None
+        raise Unauthorized(_reason(exc)) from None
     except OSError as exc:  # requests' errors are OSErrors: the key download failed
-        raise SigningKeysUnavailable(f"{type(exc).__name__}: {exc}"[:300]) from None
+        raise SigningKeysUnavailable(_reason(exc)) from None
     except Exception as exc:
         # PyJWTError for a bad signature or an expired token; plain Exception, IndexError or
         # AttributeError for an unknown key id or a key not endorsed for the channel.
-        raise Unauthorized(f"{type(exc).__name__}: {exc}"[:300]) from None
+        raise Unauthorized(_reason(exc)) from None
     identity = result.claims_identity
     vouched = identity.claims.get(SERVICE_URL_CLAIM) if identity is not None else None
     # botbuilder compares this too, on the channel path; it is the promise the bot makes

@@ -217,6 +217,7 @@ def forged_tokens(signer: Signer, service_url: str) -> dict[str, str]:
         "forged signature": intruder.header(service_url),
         "unknown key id": Signer(new_key(), "kid-nobody-published").header(service_url),
         "for another bot": signer.header(service_url, aud="11111111-2222-3333-4444-555555555555"),
+        "a claim that writes log lines": signer.header(service_url, aud="x\nERROR all is lost"),
         "expired": signer.header(service_url, nbf=1_600_000_000, exp=1_600_003_600),
         "no serviceurl claim": signer.header(service_url, serviceurl=None),
         "truncated": signer.header(service_url)[:-20],
