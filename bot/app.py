@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from adapters.files import ExportDownloads
-from bot.config import Settings
+from bot.config import Settings, check_emulator_host
 from bot.scheduler import build_scheduler
 from config.prompt_catalog import load_default_catalog
 from core.clock import Clock, SystemClock
@@ -50,6 +50,7 @@ class Service:
     def __init__(
         self, settings: Settings, clock: Clock | None = None, *, schedule: bool = True
     ) -> None:
+        check_emulator_host(settings.teams, settings.host)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.database = Database(settings.database_url)
@@ -77,6 +78,17 @@ class Service:
             adapter.add_routes(self.app)
         self.app.on_startup.append(self._on_startup)
         self.app.on_cleanup.append(self._on_cleanup)
+
+    def server_options(self) -> dict[str, Any]:
+        """How aiohttp must serve this app (web.run_app and web.AppRunner take the same).
+
+        aiohttp arms its keep-alive timer as soon as a connection opens and closes the
+        connection when it fires while no complete request has arrived, so the keep-alive
+        timeout is also the time allowed for sending request headers."""
+        return {"keepalive_timeout": self.settings.header_timeout}
+
+    def runner(self) -> web.AppRunner:
+        return web.AppRunner(self.app, **self.server_options())
 
     def _build_adapters(self) -> list[Adapter]:
         adapters: list[Adapter] = []

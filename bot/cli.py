@@ -122,7 +122,8 @@ def _run(settings) -> int:  # type: ignore[no-untyped-def]
     print(f"Turnabout is serving {platforms} at {base}", flush=True)
     if settings.web_chat:
         print(f"Open the web chat: {base}/", flush=True)
-    web.run_app(service.app, host=settings.host, port=settings.port, print=None)
+    web.run_app(service.app, host=settings.host, port=settings.port, print=None,
+                **service.server_options())
     return 0
 
 

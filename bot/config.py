@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ class Settings:
     # Where people's browsers reach this service (download links in Teams); "" means
     # http://{host}:{port}, right for a local run only.
     public_url: str = ""
+    # Seconds a client has to send a request's headers, and the longest a keep-alive
+    # connection may sit idle (aiohttp has one timer for both): half-open connections must
+    # not pile up. Behind a reverse proxy, set HEADER_TIMEOUT above its upstream keep-alive.
+    header_timeout: float = 15.0
 
     @property
     def base_url(self) -> str:
@@ -76,14 +81,40 @@ def _slack(env: Mapping[str, str]) -> SlackSettings | None:
     return SlackSettings(token, secret, app_token, api_url)
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_emulator_host(teams: TeamsSettings | None, host: str) -> None:
+    """The emulator mode believes any activity, so only this machine may reach it."""
+    if teams is not None and teams.emulator and not is_loopback(host):
+        raise ConfigError(
+            f"TEAMS_AUTH=emulator: accepts activities without a token, so it serves only a "
+            f"loopback address such as 127.0.0.1, not {host}"
+        )
 
 
 def _teams(env: Mapping[str, str], host: str) -> TeamsSettings | None:
+    """Teams is off without its credentials, unless the local emulator mode is asked for."""
+    auth = env.get("TEAMS_AUTH", "").strip().lower()
     app_id = env.get("MICROSOFT_APP_ID", "")
+    if auth not in ("", "emulator"):
+        raise ConfigError("TEAMS_AUTH: must be 'emulator' (Bot Framework Emulator on this "
+                          "machine, no credentials) or unset")
+    if auth == "emulator":
+        if app_id:
+            raise ConfigError("TEAMS_AUTH=emulator: runs without credentials; unset "
+                              "MICROSOFT_APP_ID, or unset TEAMS_AUTH to use them")
+        teams = TeamsSettings.local_emulator()
+        check_emulator_host(teams, host)
+        return teams
     if not app_id:
-        # Unauthenticated activities are acceptable only from this machine (Emulator, tests).
-        return TeamsSettings("", "") if host in LOOPBACK or host.startswith("127.") else None
+        return None
     app_type = env.get("MICROSOFT_APP_TYPE", "MultiTenant")
     if app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
         raise ConfigError(
@@ -120,7 +151,21 @@ def load_settings(
     connected = slack is not None or (teams is not None and teams.authenticated)
     web_chat = mode == "on" or (mode == "auto" and not connected)
     public_url = _public_url(env, host, int(raw_port))
-    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url)
+    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url,
+                    _header_timeout(env))
+
+
+def _header_timeout(env: Mapping[str, str]) -> float:
+    raw = env.get("HEADER_TIMEOUT", "").strip()
+    if not raw:
+        return Settings.header_timeout
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 1 <= seconds <= 3600:
+        raise ConfigError(f"HEADER_TIMEOUT: '{raw}' is not a number of seconds (1-3600)")
+    return seconds
 
 
 def _public_url(env: Mapping[str, str], host: str, port: int) -> str:

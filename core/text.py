@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 MAX_COMMAND_LENGTH = 2000
+# Unicode's isolates (UAX #9), which belong around embedded text anyway: invisible on every
+# surface, and they tell an adapter where a person's words start and end inside our markup.
+ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+_MARKUP = re.compile(r"[*_`~\\\[\]<>\n\r]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -21,4 +25,12 @@ def one_line(text: str) -> str:
 def quote(text: str, limit: int = 40) -> str:
     """Echo user text back safely: short, no markup that could break our formatting."""
     shown = one_line(text).replace("`", "'").replace("*", "").replace("<", "‹").replace(">", "›")
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+    return literal(shown if len(shown) <= limit else shown[: limit - 1] + "…")
+
+
+def literal(text: str) -> str:
+    """A person's words (a name, goals, a reason, a comment) for a place in our formatted text.
+    Words with characters some surface reads as markup come back isolated (U+2068 … U+2069),
+    so each adapter can show them as words; other words come back unchanged."""
+    text = text.replace(ISOLATE, "").replace(POP_ISOLATE, "")
+    return f"{ISOLATE}{text}{POP_ISOLATE}" if _MARKUP.search(text) else text

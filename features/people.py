@@ -13,6 +13,7 @@ from core.context import Context
 from core.events import Address, Event
 from core.messages import Message
 from core.outgoing import Outgoing
+from core.text import literal
 from storage import grants
 from storage.models import Person
 
@@ -24,7 +25,8 @@ def address_of(person: Person) -> Address:
 
 
 def name_of(person: Person) -> str:
-    return person.display_name or "your partner"
+    """The person's name, ready to put into a message (see core.text.literal)."""
+    return literal(person.display_name) if person.display_name else "your partner"
 
 
 async def is_admin(

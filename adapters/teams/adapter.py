@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from aiohttp import web
 from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import (
@@ -21,10 +20,20 @@ from botbuilder.integration.aiohttp import (
     ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity
-from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
+from botframework.connector.auth import (
+    AppCredentials,
+    AuthenticateRequestResult,
+    ServiceClientCredentialsFactory,
+)
 from msrest.authentication import Authentication
 from msrest.serialization import Model
 
+from adapters.teams.auth import (
+    SigningKeysUnavailable,
+    Unauthorized,
+    authenticate,
+    is_loopback_url,
+)
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.settings import TeamsSettings
@@ -108,20 +117,21 @@ class TeamsAdapter:
         config = BotConfig(settings.app_id, settings.app_password, settings.app_type,
                            settings.tenant_id)
         # An empty APP_ID makes botbuilder accept activities without a token and send replies
-        # without one: the Bot Framework Emulator's local mode, allowed only on loopback.
+        # without one: the Bot Framework Emulator's local mode (TeamsSettings.emulator).
         credentials = PrefetchingCredentialFactory(
             ConfigurationServiceClientCredentialFactory(config))
         self.cloud_adapter = CloudAdapter(
             ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials))
         self.bot = TeamsBot(inbound, database, clock)
         self.messenger = TeamsMessenger(self.cloud_adapter, database, settings.app_id, clock,
-                                        public_url)
+                                        public_url, loopback_only=settings.emulator)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGES_PATH, self.handle_messages)
 
     async def start(self) -> None:
-        mode = "authenticated" if self._settings.authenticated else "local, unauthenticated"
+        mode = "authenticated" if self._settings.authenticated else (
+            "EMULATOR MODE: no tokens, loopback serviceUrls only")
         log.info("Teams adapter listening on %s (%s)", MESSAGES_PATH, mode)
 
     async def stop(self) -> None:
@@ -154,19 +164,30 @@ class TeamsAdapter:
         return await self._process(request, activity)
 
     async def _process(self, request: web.Request, activity: Activity) -> web.StreamResponse:
-        # In local mode there is no app id to check a token against, and botbuilder would
-        # fetch Microsoft's signing keys to try; any header is ignored instead.
-        auth_header = ""
+        auth: AuthenticateRequestResult | str
         if self._settings.authenticated:
-            auth_header = request.headers.get("Authorization", "")
+            try:
+                auth = await authenticate(self.cloud_adapter.bot_framework_authentication,
+                                          activity, request.headers.get("Authorization", ""))
+            except Unauthorized as exc:
+                log.warning("Teams activity refused (401): %s", exc)
+                return _problem(401, "unauthorized")
+            except SigningKeysUnavailable as exc:
+                log.warning("Teams activity not checked (503): signing keys unavailable: %s", exc)
+                return _problem(503, "temporarily unavailable")
+        elif not is_loopback_url(activity.service_url):
+            # Nothing vouches for an unauthenticated serviceUrl: the bot would post its answer
+            # wherever the request pointed.
+            log.warning("Teams activity refused (403): emulator mode calls only loopback "
+                        "serviceUrls")
+            return _problem(403, "emulator mode answers only a loopback serviceUrl")
+        else:
+            auth = ""  # botbuilder without an app id accepts it as the Emulator's
         try:
-            invoke = await self.cloud_adapter.process_activity(
-                auth_header, activity, self.bot.on_turn)
-        except (PermissionError, jwt.PyJWTError):
-            return _problem(401, "unauthorized")
+            invoke = await self.cloud_adapter.process_activity(auth, activity, self.bot.on_turn)
         except Exception:
-            # The turn catches its own errors, so this is token validation failing to fetch
-            # Microsoft's signing keys or the like: "try again" is the honest answer.
+            # The turn catches its own errors, so this is the connector for the reply failing
+            # to get our own token or the like: "try again" is the honest answer.
             log.exception("Teams activity %s could not be processed", activity.id)
             return _problem(503, "temporarily unavailable")
         if invoke is not None:

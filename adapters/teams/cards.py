@@ -5,12 +5,12 @@ Cards are plain dicts so they can be checked and logged as the JSON Teams receiv
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from adapters.teams.markdown import isolated_words, plain, teams_markdown, without_isolates
 from core.messages import Button, FileRef, Form, FormField, Message
 
 Card = dict[str, Any]
@@ -25,17 +25,8 @@ RESERVED_KEYS = frozenset({FORM_ID_KEY, CONTEXT_KEY, MULTI_CHOICE_KEY})
 EXPANDED_CHOICES_MAX = 5  # more radio buttons than this make the card scroll on phones
 RATING_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
 
-_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
-_CODE = re.compile(r"`([^`\n]+)`")
 _STYLES = {"primary": "positive", "danger": "destructive"}
 DOWNLOAD_LABEL = "Download (works once, 24 h)"
-
-
-def teams_markdown(text: str) -> str:
-    """The neutral subset in TextBlock markdown: *bold* → **bold**; _italic_ is already right.
-    TextBlock has no inline code, so `commands` are shown bold: they are what people type."""
-    text = _BOLD.sub(r"**\1**", text)
-    return _CODE.sub(r"**\1**", text)
 
 
 def _is_bullet(line: str) -> bool:
@@ -45,6 +36,7 @@ def _is_bullet(line: str) -> bool:
 def text_blocks(text: str) -> list[Card]:
     """One TextBlock per paragraph line and one per run of bullets (joined with \\r, which is
     how TextBlock separates list items). Blank lines are dropped: empty TextBlocks are invalid."""
+    text = isolated_words(text)  # first: a person's words may span what were lines
     blocks: list[Card] = []
     bullets: list[str] = []
 
@@ -69,8 +61,13 @@ def _text_block(text: str, **style: Any) -> Card:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
+def _markdown_block(text: str, **style: Any) -> Card:
+    """One TextBlock of neutral text (a hint, an error)."""
+    return _text_block(teams_markdown(isolated_words(text)), **style)
+
+
 def _title(text: str) -> Card:
-    return _text_block(text, size="Large", weight="Bolder")
+    return _text_block(plain(text), size="Large", weight="Bolder")
 
 
 def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
@@ -78,14 +75,14 @@ def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
     if actions:
         card["actions"] = actions
     if fallback.strip():
-        card["fallbackText"] = fallback
+        card["fallbackText"] = without_isolates(fallback)
     return card
 
 
 def button_action(button: Button) -> Card:
     action: Card = {
         "type": "Action.Submit",
-        "title": button.label,
+        "title": without_isolates(button.label),
         "data": {ACTION_ID_KEY: button.action_id, VALUE_KEY: button.value},
     }
     if button.style in _STYLES:
@@ -100,11 +97,12 @@ def message_card(message: Message, download_url: str | None = None) -> Card:
     body.extend(text_blocks(message.text))
     if message.facts:
         body.append({"type": "FactSet", "facts": [
-            {"title": fact.label, "value": fact.value.strip() or "–"} for fact in message.facts]})
+            {"title": plain(fact.label), "value": plain(fact.value) or "–"}
+            for fact in message.facts]})
     if message.image is not None:
         # Teams renders data URIs inline, so a chart needs no public image host.
         body.append({"type": "Image", "url": f"data:image/png;base64,{message.image.png_base64}",
-                     "altText": message.image.alt, "size": "Stretch"})
+                     "altText": without_isolates(message.image.alt), "size": "Stretch"})
     actions = [button_action(b) for b in message.buttons]
     if message.attachment is not None:
         body.append(_file_line(message.attachment, download_url is not None))
@@ -112,7 +110,7 @@ def message_card(message: Message, download_url: str | None = None) -> Card:
             actions.insert(0, {"type": "Action.OpenUrl", "title": DOWNLOAD_LABEL,
                                "url": download_url, "style": "positive"})
     if not body:
-        body.append(_text_block(message.fallback.strip() or "…"))
+        body.append(_text_block(plain(message.fallback) or "…"))
     return _card(body, actions, message.fallback)
 
 
@@ -143,7 +141,7 @@ def _initial(field: FormField, value: str | tuple[str, ...] | None) -> str:
 def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
     typed = field.kind in ("text", "long_text")
     element: Card = {"type": "Input.Text" if typed else "Input.ChoiceSet", "id": field.name,
-                     "label": field.label, "isRequired": field.required}
+                     "label": without_isolates(field.label), "isRequired": field.required}
     if field.required:
         element["errorMessage"] = "Please fill this in." if typed else "Please pick one."
     if typed:
@@ -153,12 +151,13 @@ def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
     else:
         choices = _choices(field)
         element.update(
-            choices=[{"title": title, "value": choice} for title, choice in choices],
+            choices=[{"title": without_isolates(title), "value": choice}
+                     for title, choice in choices],
             isMultiSelect=field.kind == "multi_choice",
             style="expanded" if len(choices) <= EXPANDED_CHOICES_MAX else "compact",
         )
     if field.placeholder:
-        element["placeholder"] = field.placeholder
+        element["placeholder"] = without_isolates(field.placeholder)
     elif element.get("style") == "compact":
         element["placeholder"] = "Choose…"  # an empty dropdown gives no hint that it opens
     initial = _initial(field, value)
@@ -168,7 +167,7 @@ def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
 
 
 def _error(text: str) -> Card:
-    return _text_block(text, color="Attention", spacing="Small")
+    return _markdown_block(text, color="Attention", spacing="Small")
 
 
 def form_card(form: Form, errors: Mapping[str, str] | None = None) -> Card:
@@ -189,7 +188,8 @@ def form_card(form: Form, errors: Mapping[str, str] | None = None) -> Card:
         if field.name in errors:
             body.append(_error(errors[field.name]))
         if field.hint:
-            body.append(_text_block(field.hint, isSubtle=True, size="Small", spacing="None"))
+            body.append(_markdown_block(field.hint, isSubtle=True, size="Small",
+                                        spacing="None"))
     submit = {
         "type": "Action.Submit",
         "title": form.submit_label,
@@ -211,6 +211,6 @@ def card_activity(card: Card, summary: str) -> Activity:
     """A message carrying one card; `summary` is what notifications and card-less clients show."""
     return Activity(
         type=ActivityTypes.message,
-        summary=summary[:1000] or None,
+        summary=without_isolates(summary)[:1000] or None,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
     )

@@ -14,6 +14,7 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.files import download_url
+from adapters.teams.auth import is_loopback_url
 from adapters.teams.cards import card_activity, message_card
 from core.clock import Clock
 from core.messages import Message
@@ -59,9 +60,12 @@ class TeamsMessenger:
     capabilities = Capabilities(group_conversations=False, finds_sent=False)
     def __init__(
         self, adapter: CloudAdapter, database: Database, app_id: str, clock: Clock,
-        public_url: str | None = None,
+        public_url: str | None = None, *, loopback_only: bool = False,
     ) -> None:
         self._adapter = adapter
+        # Emulator mode: references come from unauthenticated activities, so only this
+        # machine is ever called, whatever a stored reference says.
+        self._loopback_only = loopback_only
         self._database = database
         self._app_id = app_id
         self._clock = clock
@@ -76,6 +80,8 @@ class TeamsMessenger:
             ref = await find_reference(session, PLATFORM, tenant_id, user_id)
         if ref is None or not ref.conversation_id or not ref.service_url:
             raise DeliveryError(NOT_REACHABLE, permanent=True)
+        if self._loopback_only and not is_loopback_url(ref.service_url):
+            raise DeliveryError("emulator mode calls only loopback serviceUrls", permanent=True)
         return await self._send(ref, message)
 
     async def send_group(

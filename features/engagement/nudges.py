@@ -12,6 +12,7 @@ from core import keys
 from core.context import Context
 from core.messages import Button, Message
 from core.outgoing import Outgoing
+from core.text import literal
 from features.engagement.prompts import MET, address
 from features.people import address_of, notify_admins
 from storage import engagement
@@ -51,10 +52,10 @@ async def run(ctx: Context) -> int:
 
 
 def _nudge(pair: LivePair, days: int) -> Message:
-    mentor = pair.mentor.name or "your mentor"
+    mentor = literal(pair.mentor.name or "your mentor")
     return Message(
         title="A quick check-in",
-        text=(f"Hi {pair.mentee.name or 'there'}, it's been {days} days since you and {mentor} last "
+        text=(f"Hi {literal(pair.mentee.name or 'there')}, it's been {days} days since you and {mentor} last "
               "connected. As the learner in this pairing you set the pace, and even 20 minutes "
               "this week keeps the momentum. What fits?"),
         buttons=(Button("We met", MET, str(pair.id), style="primary"),
@@ -71,7 +72,9 @@ async def _escalate(ctx: Context, pair: LivePair, days: int, nudges: int) -> Non
     row.at_risk_since = ctx.now()
     row.at_risk_reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
     ctx.session.add(row)
-    text = (f"The pair {pair.mentor.name or 'a junior mentor'} → {pair.mentee.name or 'a senior mentee'} "
+    mentor, mentee = (literal(pair.mentor.name or "a junior mentor"),
+                      literal(pair.mentee.name or "a senior mentee"))
+    text = (f"The pair {mentor} → {mentee} "
             f"may be stalling: {row.at_risk_reason}. A personal word from you often helps.")
     await notify_admins(ctx, keys.at_risk(pair.id, ctx.now().date()),
                         Message(title="A pair may need help", text=text))

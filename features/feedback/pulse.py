@@ -10,7 +10,7 @@ from core.context import Context
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean
+from core.text import clean, literal
 from features.engagement.prompts import address
 from features.people import name_of, notify_admins
 from storage import engagement, pairs
@@ -155,7 +155,7 @@ async def _flag(ctx: Context, pair: Pair, person: Person, answer: PulseAnswer) -
     pair.at_risk_since = pair.at_risk_since or ctx.now()
     pair.at_risk_reason = "; ".join(reasons)[:300]
     ctx.session.add(pair)
-    comment = f"\nTheir comment, shared with permission: “{answer.comment}”" if (
+    comment = f"\nTheir comment, shared with permission: “{literal(answer.comment)}”" if (
         answer.comment and answer.share_comment) else ""
     mentor = await ctx.session.get(Person, pair.mentor_id)
     mentee = await ctx.session.get(Person, pair.mentee_id)

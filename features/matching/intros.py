@@ -8,6 +8,7 @@ from core import keys
 from core.context import Context
 from core.messages import Button, Message
 from core.outgoing import Outgoing
+from core.text import literal
 from features.people import address_of, name_of
 from storage import people
 from storage.models import Pair, Person
@@ -29,7 +30,7 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
     for person, name in ((mentor, junior), (mentee, senior)):
         answers = await people.survey_answers(ctx.session, person.id)  # type: ignore[arg-type]
         if answers is not None and answers.goals:
-            goals.append(f"- {name} hopes to: _{answers.goals}_")
+            goals.append(f"- {name} hopes to: _{literal(answers.goals)}_")
     cadence = await _cadence_label(ctx, mentee)
     agenda = ctx.catalog.first_meeting_agenda()
     reasons = [

@@ -8,6 +8,7 @@ from core import keys
 from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
+from core.text import literal
 from features.admin.cohorts import open_cohort
 from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
@@ -163,7 +164,7 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
                                   "the pool for the next matching round.")
     await notify_admins(ctx, keys.ended_notice(pair.id), Message(
         title="A pair has ended",
-        text=f"{name_of(person)} ended their pairing with {name_of(partner)}. Reason: {words}"))
+        text=f"{name_of(person)} ended their pairing with {name_of(partner)}. Reason: {literal(words)}"))
     return Response.say(
         "Your pairing is closed, and your partner has been told kindly. "
         "You're back in the pool; we won't pair you two again."

@@ -226,8 +226,10 @@ class TeamsUser:
         base.update(fields)
         return base
 
-    async def post(self, payload: Any) -> tuple[int, Any]:
-        async with self.http.post(f"{self.bot_url}/api/messages", json=payload) as response:
+    async def post(self, payload: Any, authorization: str | None = None) -> tuple[int, Any]:
+        headers = {"Authorization": authorization} if authorization is not None else {}
+        async with self.http.post(f"{self.bot_url}/api/messages", json=payload,
+                                  headers=headers) as response:
             body = await response.json() if response.content_type == "application/json" else None
             return response.status, body
 
@@ -255,9 +257,10 @@ class TeamsWorld:
 async def teams_world(
     database_url: str, program: Program, clock: Clock, settings: TeamsSettings | None = None
 ) -> AsyncIterator[TeamsWorld]:
-    """The real service in local Teams mode, the fake connector, and an HTTP client.
+    """The real service (in the explicit emulator mode unless `settings` say otherwise), the
+    fake connector, and an HTTP client.
     Fails the test if any card the bot sent breaks the Adaptive Card 1.5 rules."""
-    teams = settings or TeamsSettings("", "")
+    teams = settings or TeamsSettings.local_emulator()
     async with fake_connector() as connector, aiohttp.ClientSession() as http, serve(
         make_settings(database_url, program, teams=teams), clock
     ) as running:

@@ -24,6 +24,7 @@ def make_settings(
     slack: SlackSettings | None = None,
     teams: TeamsSettings | None = None,
     web_chat: bool = False,
+    header_timeout: float = Settings.header_timeout,
 ) -> Settings:
     return Settings(
         program=program,
@@ -34,6 +35,7 @@ def make_settings(
         slack=slack,
         teams=teams,
         web_chat=web_chat,
+        header_timeout=header_timeout,
     )
 
 
@@ -47,7 +49,7 @@ class Running:
 async def serve(settings: Settings, clock: Clock) -> AsyncIterator[Running]:
     """Start the service on a free loopback port; stop it (and its loops) afterwards."""
     service = Service(settings, clock, schedule=False)  # tests move time themselves
-    runner = web.AppRunner(service.app)
+    runner = service.runner()  # served as `turnabout run` serves it
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.teams.cards import form_card, message_card, saved_card, teams_markdown, text_blocks
 from core.messages import Button, Choice, Fact, Form, FormField, Message
+from core.text import literal
 from tests.support.adaptive_cards import CardProblem, assert_adaptive_card_1_5
 
 FEW = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 6))
@@ -124,3 +125,31 @@ def test_the_checker_names_what_teams_would_refuse(broken: dict[str, Any], compl
 
     with pytest.raises(CardProblem, match=complaint):
         assert_adaptive_card_1_5(card)
+
+
+def test_a_persons_words_inside_our_emphasis_leave_it_intact_and_format_nothing() -> None:
+    name = literal("Ada *the* _boss_ `x`")
+    message = Message(title=f"Meet {name}", text=f"*{name}* is the *mentor*: _{literal('a_b')}_",
+                      facts=(Fact("Team", "**R&D** [site](https://evil.example)"),))
+
+    title, text, facts = message_card(message)["body"]
+
+    assert text["text"] == "**Ada ∗the∗ ＿boss＿ ˋxˋ** is the **mentor**: _a_b_"
+    assert title["text"] == "Meet Ada ∗the∗ ＿boss＿ ˋxˋ"
+    assert facts["facts"][0]["value"] == "∗∗R&D∗∗ [site］(https://evil.example)"
+    assert "\u2068" not in str(message_card(message))
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("[Reset your password](https://evil.example)", "[Reset your password］(https://evil.example)"),
+    ("![x](https://evil.example/p.png)", "![x］(https://evil.example/p.png)"),
+    ("[a][ref]", "[a］[ref]"),
+    ("<https://evil.example|Reset here>", "Reset here (https://evil.example)"),
+    ("<https://evil.example>", "https://evil.example"),
+    ("<mailto:x@evil.example|Write>", "Write (mailto:x@evil.example)"),
+])
+def test_links_in_any_text_read_as_words_or_plain_addresses(typed: str, shown: str) -> None:
+    (block,) = text_blocks(f"Reason: {typed}")
+    assert block["text"] == f"Reason: {shown}"
+    (isolated,) = text_blocks(f"Reason: {literal(typed)}")
+    assert not any(shape in isolated["text"] for shape in ("](", "][", "<"))

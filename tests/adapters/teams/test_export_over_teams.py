@@ -26,7 +26,7 @@ async def world(database_url: str, program: Program, clock: FrozenClock
     """Ada (an admin by her directory id) behind a public address the service does not own."""
     admins = program.model_copy(update={"admins": Admins(teams=("aad-ada",))})
     settings = dataclasses.replace(make_settings(database_url, admins,
-                                                 teams=TeamsSettings("", "")),
+                                                 teams=TeamsSettings.local_emulator()),
                                    public_url=PUBLIC_URL)
     async with fake_connector() as connector, aiohttp.ClientSession() as http, serve(
             settings, clock) as running:
