@@ -12,6 +12,7 @@ import yaml
 
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
+from adapters.web.access import token_problem
 from flows.program import ConfigError, Program, parse_program
 from storage.database import DEFAULT_URL, DatabaseUrlError, driver_urls
 
@@ -31,6 +32,8 @@ class Settings:
     # Where people's browsers reach this service (download links in Teams); "" means
     # http://{host}:{port}, right for a local run only.
     public_url: str = ""
+    # The web chat's shared secret; without it the web chat serves this machine only.
+    web_chat_token: str = ""
 
     @property
     def base_url(self) -> str:
@@ -120,7 +123,17 @@ def load_settings(
     connected = slack is not None or (teams is not None and teams.authenticated)
     web_chat = mode == "on" or (mode == "auto" and not connected)
     public_url = _public_url(env, host, int(raw_port))
-    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url)
+    return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url,
+                    _web_chat_token(env))
+
+
+def _web_chat_token(env: Mapping[str, str]) -> str:
+    token = env.get("WEB_CHAT_TOKEN", "")
+    problem = token_problem(token) if token else None
+    if problem:
+        raise ConfigError(f"WEB_CHAT_TOKEN: {problem} (for example the output of "
+                          "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`)")
+    return token
 
 
 def _public_url(env: Mapping[str, str], host: str, port: int) -> str:

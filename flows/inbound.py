@@ -12,8 +12,8 @@ from collections.abc import Callable
 from flows import router
 from flows.clock import Clock
 from flows.context import Context
-from flows.events import Event
-from flows.messages import Response
+from flows.events import Event, FormSubmission
+from flows.messages import Message, Response
 from flows.program import Program
 from flows.prompt_catalog import Catalog
 from storage.database import Database
@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a minute; if it keeps happening, tell the program team."
+)
+NOT_SAVED = (
+    "Sorry, your answers couldn't be saved just now, so nothing was saved. "
+    "Please submit them again in a minute."
 )
 
 
@@ -57,6 +61,7 @@ class Inbound:
                 )
         except Exception:
             log.exception("event %s failed", event.event_id)
-            return Response.say(SORRY)
+            text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY
+            return Response(messages=(Message(text=text),), failed=True)
         self._on_committed()
         return response

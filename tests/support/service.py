@@ -24,16 +24,21 @@ def make_settings(
     slack: SlackSettings | None = None,
     teams: TeamsSettings | None = None,
     web_chat: bool = False,
+    host: str = "127.0.0.1",
+    web_chat_token: str = "",
 ) -> Settings:
+    """`host` is the address the service believes it listens on (its access rules follow it);
+    `serve` still binds to loopback, so a "network" service is reachable from the test only."""
     return Settings(
         program=program,
         config_path=Path("app.yaml"),
         database_url=database_url,
-        host="127.0.0.1",
+        host=host,
         port=0,
         slack=slack,
         teams=teams,
         web_chat=web_chat,
+        web_chat_token=web_chat_token,
     )
 
 
