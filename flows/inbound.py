@@ -26,8 +26,8 @@ SORRY = (
     "Please try again in a minute; if it keeps happening, tell the program team."
 )
 NOT_SAVED = (
-    "Sorry, your answers couldn't be saved just now, so nothing was saved. "
-    "Please submit them again in a minute."
+    "Sorry, something went wrong on our side and nothing was saved. "
+    "Please submit your answers again in a minute."
 )
 
 
