@@ -87,7 +87,10 @@ def _page(kind: str) -> web.Response:
 
 
 def _refused(refusal: Refusal) -> web.Response:
-    return _html(refusal.status, "This download isn't available here", html.escape(refusal.text))
+    page = _html(refusal.status, "This download isn't available here", html.escape(refusal.text))
+    if refusal.status == 401:
+        page.headers["WWW-Authenticate"] = 'Bearer realm="downloads"'
+    return page
 
 
 def _html(status: int, title: str, text: str) -> web.Response:
