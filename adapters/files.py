@@ -3,7 +3,9 @@
 The token is the only key, so it is long and random, works once and for 24 hours. Every answer
 but the file is a short page for a person, never a stack trace: 410 when the link was used or
 expired, 404 when there never was one. HEAD is not served: a link checker probing the URL must
-not use up the one download.
+not use up the one download. A platform may guard its people's links further: the web chat's
+obey the web chat's own access rule (a loopback Host, or its token), checked before the link
+is used up.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from aiohttp import web
@@ -50,6 +54,25 @@ padding: 0 1rem; line-height: 1.5; color: #1d2433">
 """
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request may not be served, in a sentence for the person who made it."""
+
+    status: int
+    text: str
+
+
+# A platform's rule for its people's links; a platform without one serves them to anyone
+# holding the link.
+Guard = Callable[[web.Request], Refusal | None]
+CLOSED = Refusal(404, "This download belongs to a chat that is not running here.")
+
+
+def closed(_request: web.Request) -> Refusal:
+    """The guard for links of a platform that is off: they are served to no one."""
+    return CLOSED
+
+
 def download_path(token: str) -> str:
     return ROUTE.replace("{token}", quote(token, safe=""))
 
@@ -60,6 +83,17 @@ def download_url(public_url: str, token: str) -> str:
 
 def _page(kind: str) -> web.Response:
     status, title, text = PAGES[kind]
+    return _html(status, title, text)
+
+
+def _refused(refusal: Refusal) -> web.Response:
+    page = _html(refusal.status, "This download isn't available here", html.escape(refusal.text))
+    if refusal.status == 401:
+        page.headers["WWW-Authenticate"] = 'Bearer realm="downloads"'
+    return page
+
+
+def _html(status: int, title: str, text: str) -> web.Response:
     return web.Response(status=status, text=PAGE.format(title=html.escape(title), text=text),
                         content_type="text/html", charset="utf-8", headers=PAGE_HEADERS)
 
@@ -67,9 +101,11 @@ def _page(kind: str) -> web.Response:
 class ExportDownloads:
     """Serves export links whatever platforms are on: a link outlives the chat it was sent in."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock,
+                 guards: Mapping[str, Guard] | None = None) -> None:
         self._database = database
         self._clock = clock
+        self._guards = dict(guards or {})
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(ROUTE, self.download, allow_head=False)
@@ -81,6 +117,10 @@ class ExportDownloads:
         now = self._clock.now()
         try:
             async with self._database.session() as session:
+                guard = self._guards.get(await exports.owner_platform(session, token) or "")
+                refusal = guard(request) if guard is not None else None
+                if refusal is not None:
+                    return _refused(refusal)
                 taken = await exports.take(session, token, now)
                 if taken is None:
                     return _page(await exports.why_not_taken(session, token, now))

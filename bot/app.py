@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
-from adapters.files import ExportDownloads
+from adapters.files import ExportDownloads, Guard, closed
 from bot.config import Settings, check_emulator_host
 from bot.scheduler import build_scheduler
 from config.prompt_catalog import load_default_catalog
@@ -22,6 +22,10 @@ from runtime.jobs import JobRunner
 from runtime.outgoing import OutboxWriter
 from runtime.pacing import Pacer
 from storage.database import Database
+from storage.migrate import head_revision, schema_revision
+
+if TYPE_CHECKING:
+    from adapters.web.adapter import WebChatAdapter
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ def platform_capabilities() -> dict[str, Capabilities]:
 
     return {m.platform: m.capabilities for m in (SlackMessenger, TeamsMessenger, WebMessenger)}
 DELIVERY_INTERVAL = 2.0
+READY_TIMEOUT = 3.0  # a readiness probe must answer even when the database hangs
 
 
 class Adapter(Protocol):
@@ -62,6 +67,7 @@ class Service:
         self.outbox = OutboxWriter(platform_capabilities())
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
                                self.outbox, on_committed=self.kick)
+        self.web_chat: WebChatAdapter | None = None
         self.adapters: list[Adapter] = self._build_adapters()
         self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
                               self.outbox, on_queued=self.kick)
@@ -71,9 +77,13 @@ class Service:
             self.database, {a.platform: a.messenger for a in self.adapters}, self.clock,
             Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight)
         self.app = web.Application(client_max_size=1024 * 1024)
+        self._schema_head = head_revision(settings.database_url)
         self.app.router.add_get("/healthz", self._health)
-        # Export links outlive the chat they were sent in: served whatever platforms are on.
-        ExportDownloads(self.database, self.clock).add_routes(self.app)
+        self.app.router.add_get("/readyz", self._ready)
+        # Export links outlive the chat they were sent in: served whatever platforms are on,
+        # except the web chat's, which follow its access rule (and nobody's while it is off).
+        web_links: Guard = self.web_chat.download_refusal if self.web_chat else closed
+        ExportDownloads(self.database, self.clock, {"web": web_links}).add_routes(self.app)
         for adapter in self.adapters:
             adapter.add_routes(self.app)
         self.app.on_startup.append(self._on_startup)
@@ -103,13 +113,18 @@ class Service:
             adapters.append(TeamsAdapter(s.teams, self.inbound, self.database, self.clock,
                                          s.base_url))
         if s.web_chat:
+            from adapters.web.access import WebAccess
             from adapters.web.adapter import WebChatAdapter
 
-            adapters.append(
-                WebChatAdapter(
-                    s.program, self.inbound, self.database, self.clock, deliver_now=self.deliver_now
-                )
-            )
+            access = WebAccess.for_listen_address(s.host, s.web_chat_token)
+            if access is None:
+                log.warning("web chat off: %s is not a loopback address, and without "
+                            "WEB_CHAT_TOKEN anyone on the network could act as an admin", s.host)
+            else:
+                self.web_chat = WebChatAdapter(s.program, self.inbound, self.database,
+                                               self.clock, access=access,
+                                               deliver_now=self.deliver_now)
+                adapters.append(self.web_chat)
         return adapters
 
     def kick(self) -> None:
@@ -131,6 +146,26 @@ class Service:
 
     async def _health(self, _request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": [a.platform for a in self.adapters]})
+
+    async def _ready(self, _request: web.Request) -> web.Response:
+        """Readiness, unlike /healthz: can this replica save what people send it right now?"""
+        problem = await self._readiness_problem()
+        if problem is not None:
+            return web.json_response({"status": "unavailable", "problem": problem}, status=503)
+        return web.json_response({"status": "ready"})
+
+    async def _readiness_problem(self) -> str | None:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT):
+                revision = await schema_revision(self.database)
+        except Exception as exc:
+            log.warning("not ready: the database is unreachable (%s)", type(exc).__name__)
+            return "database unreachable"
+        if revision != self._schema_head:
+            log.warning("not ready: database schema is at %s, this code needs %s; "
+                        "run `turnabout db upgrade`", revision, self._schema_head)
+            return "database migrations are not current"
+        return None
 
     async def _on_startup(self, _app: web.Application) -> None:
         for adapter in self.adapters:

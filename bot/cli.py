@@ -120,8 +120,9 @@ def _run(settings) -> int:  # type: ignore[no-untyped-def]
     platforms = ", ".join(a.platform for a in service.adapters) or "nothing"
     base = f"http://{settings.host}:{settings.port}"
     print(f"Turnabout is serving {platforms} at {base}", flush=True)
-    if settings.web_chat:
-        print(f"Open the web chat: {base}/", flush=True)
+    if service.web_chat is not None:
+        asks = " (it asks for WEB_CHAT_TOKEN)" if service.web_chat.access.networked else ""
+        print(f"Open the web chat: {base}/{asks}", flush=True)
     web.run_app(service.app, host=settings.host, port=settings.port, print=None,
                 **service.server_options())
     return 0

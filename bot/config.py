@@ -13,6 +13,7 @@ import yaml
 
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
+from adapters.web.access import token_problem
 from config.program import ConfigError, Program, parse_program
 from storage.database import DEFAULT_URL, DatabaseUrlError, driver_urls
 
@@ -36,6 +37,8 @@ class Settings:
     # connection may sit idle (aiohttp has one timer for both): half-open connections must
     # not pile up. Behind a reverse proxy, set HEADER_TIMEOUT above its upstream keep-alive.
     header_timeout: float = 15.0
+    # The web chat's shared secret; without it the web chat serves this machine only.
+    web_chat_token: str = ""
 
     @property
     def base_url(self) -> str:
@@ -152,7 +155,7 @@ def load_settings(
     web_chat = mode == "on" or (mode == "auto" and not connected)
     public_url = _public_url(env, host, int(raw_port))
     return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url,
-                    _header_timeout(env))
+                    _header_timeout(env), _web_chat_token(env))
 
 
 def _header_timeout(env: Mapping[str, str]) -> float:
@@ -166,6 +169,15 @@ def _header_timeout(env: Mapping[str, str]) -> float:
     if not 1 <= seconds <= 3600:
         raise ConfigError(f"HEADER_TIMEOUT: '{raw}' is not a number of seconds (1-3600)")
     return seconds
+
+
+def _web_chat_token(env: Mapping[str, str]) -> str:
+    token = env.get("WEB_CHAT_TOKEN", "")
+    problem = token_problem(token) if token else None
+    if problem:
+        raise ConfigError(f"WEB_CHAT_TOKEN: {problem} (for example the output of "
+                          "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`)")
+    return token
 
 
 def _public_url(env: Mapping[str, str], host: str, port: int) -> str:

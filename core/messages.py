@@ -130,12 +130,15 @@ class Response:
 
     `errors` maps field names to messages: the form stays open with them next to the fields
     (Slack `response_action: errors`; Teams and web re-show the form with the messages).
+    `failed`: nothing was saved (the database was unreachable, say); the message says so, and
+    adapters must not render it as a success (a Slack modal stays open).
     """
 
     messages: tuple[Message, ...] = ()
     form: Form | None = None
     errors: dict[str, str] = field(default_factory=dict)
     close_form: bool = False
+    failed: bool = False
 
     @staticmethod
     def say(text: str, **kwargs: Any) -> Response:

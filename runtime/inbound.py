@@ -13,8 +13,8 @@ from config.program import Program
 from config.prompt_catalog import Catalog
 from core.clock import Clock
 from core.context import Context
-from core.events import Event
-from core.messages import Response
+from core.events import Event, FormSubmission
+from core.messages import Message, Response
 from core.outgoing import Outbox
 from runtime import router
 from storage.database import Database
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a minute; if it keeps happening, tell the program team."
+)
+NOT_SAVED = (
+    "Sorry, something went wrong on our side and nothing was saved. "
+    "Please submit your answers again in a minute."
 )
 
 
@@ -60,6 +64,7 @@ class Inbound:
                 )
         except Exception:
             log.exception("event %s failed", event.event_id)
-            return Response.say(SORRY)
+            text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY
+            return Response(messages=(Message(text=text),), failed=True)
         self._on_committed()
         return response

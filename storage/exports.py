@@ -69,6 +69,14 @@ async def take(session: AsyncSession, token: str, now: datetime) -> TakenFile | 
     return None if row is None else TakenFile(token, row[0], bytes(row[1]), now)
 
 
+async def owner_platform(session: AsyncSession, token: str) -> str | None:
+    """The platform of the admin a link was made for (None: no such link, or no owner)."""
+    result = await session.exec(
+        select(Person.platform).join(ExportLink, col(ExportLink.person_id) == col(Person.id))
+        .where(ExportLink.token == token))
+    return result.first()
+
+
 async def why_not_taken(session: AsyncSession, token: str, now: datetime) -> LinkState:
     result = await session.exec(
         select(ExportLink.used_at, ExportLink.expires_at).where(ExportLink.token == token))

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-from storage.database import driver_urls
+from storage.database import Database, driver_urls
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,3 +43,10 @@ def current_revision(url: str) -> str | None:
 
 def head_revision(url: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+async def schema_revision(database: Database) -> str | None:
+    """The migration the live database is at (None: never migrated); one cheap query."""
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision())

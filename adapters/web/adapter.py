@@ -1,10 +1,11 @@
 """The local web chat: a page where one acts as any demo person and talks to the bot.
 
-Local-only by design. There is no sign-in: whoever can open the page can act as anyone,
-including the admins listed in app.yaml. The service binds to 127.0.0.1 by default; do not
-expose it to a network while the web chat is on. Two cheap guards keep other websites open in
-the same browser from driving it: POSTs must be `application/json` (a cross-site page cannot
-send that without a CORS preflight we never answer), and a present Origin must be our own.
+There is no sign-in: whoever may use the page can act as anyone, including the admins listed
+in app.yaml. So who may use it is decided up front (adapters/web/access.py): requests from this
+machine to a loopback address, or, on a network address, requests carrying WEB_CHAT_TOKEN.
+Two cheap guards also keep other websites open in the same browser from driving it: POSTs must
+be `application/json` (a cross-site page cannot send that without a CORS preflight we never
+answer), and a present Origin must be our own.
 
 Events take the same path as Slack and Teams (Inbound.handle), so the web chat exercises the
 real flows and database; proactive messages go through the outbox into WebChatMessage rows.
@@ -25,8 +26,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from adapters.files import download_path
+from adapters.files import Refusal, download_path
 from adapters.web import inbox
+from adapters.web.access import WebAccess
 from adapters.web.messenger import WebMessenger
 from config.program import Program
 from core.clock import Clock
@@ -74,6 +76,12 @@ def _error(message: str, status: int = 400) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def _refused(refusal: Refusal) -> web.Response:
+    # Bearer, not Basic: a browser must not pop up its own password dialog.
+    headers = {"WWW-Authenticate": 'Bearer realm="web chat"'} if refusal.status == 401 else {}
+    return web.json_response({"error": refusal.text}, status=refusal.status, headers=headers)
+
+
 def _friendly(handler: Handler) -> Handler:
     """Bad input gets a 400 with a sentence; anything else is logged, never a stack trace."""
 
@@ -92,6 +100,15 @@ def _friendly(handler: Handler) -> Handler:
     return wrapped
 
 
+def _guarded(refusal_of: Callable[[web.Request], Refusal | None], handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        refusal = refusal_of(request)
+        return _refused(refusal) if refusal is not None else await handler(request)
+
+    return wrapped
+
+
 class WebChatAdapter:
     platform = "web"
 
@@ -102,8 +119,10 @@ class WebChatAdapter:
         database: Database,
         clock: Clock,
         *,
+        access: WebAccess,
         deliver_now: Callable[[], Awaitable[Any]],
     ) -> None:
+        self.access = access
         self._program = program
         self._inbound = inbound
         self._database = database
@@ -112,14 +131,22 @@ class WebChatAdapter:
         self.messenger = WebMessenger(database, clock)
 
     def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/", self._page)
-        app.router.add_get("/web/static/{name}", self._static)
-        app.router.add_get("/web/api/people", self._people)
-        app.router.add_post("/web/api/events", _friendly(self._events))
-        app.router.add_get("/web/api/inbox", _friendly(self._inbox))
+        page, api = self.access.page_refusal, self.access.api_refusal
+        app.router.add_get("/", _guarded(page, self._page))
+        app.router.add_get("/web/static/{name}", _guarded(page, self._static))
+        app.router.add_get("/web/api/people", _guarded(api, self._people))
+        app.router.add_post("/web/api/events", _guarded(api, _friendly(self._events)))
+        app.router.add_get("/web/api/inbox", _guarded(api, _friendly(self._inbox)))
+
+    def download_refusal(self, request: web.Request) -> Refusal | None:
+        """The rule for export links made in the web chat: the same as for its API."""
+        return self.access.api_refusal(request)
 
     async def start(self) -> None:
-        log.info("web chat on: anyone who can open the page can act as anyone (local use only)")
+        if self.access.networked:
+            log.info("web chat on for anyone holding WEB_CHAT_TOKEN; they can act as anyone")
+        else:
+            log.info("web chat on for this machine only: anyone using it can act as anyone")
 
     async def stop(self) -> None:
         return None
@@ -148,6 +175,10 @@ class WebChatAdapter:
             return _error("The web chat only answers its own page.", status=403)
         event = event_from(await _read_json(request), self._demo_names)
         response = await self._inbound.handle(event, prefix="")
+        if response.failed:
+            # Never a 200 that reads like success: the page keeps the form and its answers.
+            text = response.messages[0].text if response.messages else SORRY
+            return _error(text, status=503)
         try:
             # Deliver now, so a welcome or other proactive message is in the inbox by the time
             # the page polls right after this answer. On failure the delivery loop retries.

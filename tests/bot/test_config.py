@@ -82,6 +82,8 @@ def test_broken_yaml_and_a_missing_file_are_reported(tmp_path: Path) -> None:
         ),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL: 'mysql' databases are not supported"),
         ({"PORT": "http"}, "PORT: 'http' is not a port number"),
+        ({"WEB_CHAT_TOKEN": "short"}, "WEB_CHAT_TOKEN: use at least 16"),
+        ({"WEB_CHAT_TOKEN": "sixteen chars with spaces"}, "WEB_CHAT_TOKEN: use printable"),
     ],
 )
 def test_a_bad_environment_variable_is_named(env: dict[str, str], expected: str) -> None:
@@ -103,3 +105,9 @@ def test_slack_in_socket_mode_needs_no_signing_secret_and_turns_the_web_chat_off
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
     assert settings.slack is not None and settings.slack.app_token == "xapp-1"
     assert not settings.web_chat
+
+
+def test_the_web_chat_token_comes_from_the_environment_only() -> None:
+    assert load_settings({}).web_chat_token == ""
+    token = "x" * 24
+    assert load_settings({"WEB_CHAT_TOKEN": token}, host="0.0.0.0").web_chat_token == token

@@ -25,17 +25,22 @@ def make_settings(
     teams: TeamsSettings | None = None,
     web_chat: bool = False,
     header_timeout: float = Settings.header_timeout,
+    host: str = "127.0.0.1",
+    web_chat_token: str = "",
 ) -> Settings:
+    """`host` is the address the service believes it listens on (its access rules follow it);
+    `serve` still binds to loopback, so a "network" service is reachable from the test only."""
     return Settings(
         program=program,
         config_path=Path("app.yaml"),
         database_url=database_url,
-        host="127.0.0.1",
+        host=host,
         port=0,
         slack=slack,
         teams=teams,
         web_chat=web_chat,
         header_timeout=header_timeout,
+        web_chat_token=web_chat_token,
     )
 
 

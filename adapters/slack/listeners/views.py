@@ -22,6 +22,12 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
         async with toolkit.guard(to, ack):
             event = events.submission_event(body)
             response = await toolkit.inbound.handle(event, toolkit.slash_prefix)
+            first_input = _first_input(body)
+            if response.failed and first_input and response.messages:
+                # Nothing was saved: the modal stays open, answers kept, to submit again.
+                await ack(response_action="errors",
+                          errors={first_input: response.messages[0].text})
+                return
             if response.errors:
                 await ack(response_action="errors", errors=dict(response.errors))
                 return
@@ -31,3 +37,9 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
                 await ack()  # closes the modal
             for message in response.messages:
                 await toolkit.say(message, to)
+
+
+def _first_input(body: dict[str, Any]) -> str | None:
+    blocks = (body.get("view") or {}).get("blocks") or []
+    return next((b["block_id"] for b in blocks
+                 if b.get("type") == "input" and b.get("block_id")), None)

@@ -7,6 +7,7 @@
   const POLL_MS = 2000;
   const NEW_PERSON = "__new__";
   const STORE_KEY = "turnabout.webchat";
+  const TOKEN_KEY = "turnabout.webchat.token";
   const USER_ID = /^[a-z0-9][a-z0-9._-]{0,39}$/;
   const INLINE = /`([^`\n]+)`|\*([^*\n]+)\*|(?<![\p{L}\p{N}])_([^_\n]+)_(?![\p{L}\p{N}])/gu;
   const TIMEZONE = (() => {
@@ -25,6 +26,7 @@
     chats: new Map(),    // person id -> {nodes: [li], lastId, seen: Set, loaded, polling}
     queue: Promise.resolve(),  // requests go one at a time, so replies keep their order
     formCount: 0,
+    token: "",           // WEB_CHAT_TOKEN, when the service is on a network address
   };
 
   // ---------- small DOM helpers ----------
@@ -157,10 +159,36 @@
       "the link works once, for 24 hours.");
     const link = h("a", { class: "btn primary", href, target: "_blank", rel: "noopener noreferrer" },
       "Download");
-    link.addEventListener("click", () => {
-      note.textContent = `${file.filename}: downloading. The link is used up now.`;
+    link.addEventListener("click", (event) => {
+      if (!state.token) {  // this machine's own address: the plain link works
+        note.textContent = `${file.filename}: downloading. The link is used up now.`;
+        return;
+      }
+      event.preventDefault();  // a plain link cannot carry the token header
+      fetchFile(href, file, note);
     });
     return h("div", { class: "actions attachment" }, link, note);
+  }
+
+  async function fetchFile(href, file, note) {
+    try {
+      const reply = await call(href);
+      if (!reply.ok) {
+        note.textContent = reply.status === 410
+          ? `${file.filename}: this link was already used or has expired. Type admin export for a fresh one.`
+          : `${file.filename}: the download didn't work (HTTP ${reply.status}). Please try again.`;
+        return;
+      }
+      const url = URL.createObjectURL(await reply.blob());
+      const save = h("a", { href: url, download: file.filename, hidden: true });
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      note.textContent = `${file.filename}: downloaded. The link is used up now.`;
+    } catch {
+      note.textContent = "Couldn't reach Turnabout. Is the service still running?";
+    }
   }
 
   function sizeOf(bytes) {
@@ -169,12 +197,46 @@
   }
 
   // ---------- talking to the service ----------
+  // A networked web chat needs WEB_CHAT_TOKEN on every call. It comes from the address's
+  // #token=… fragment (browsers never send a fragment to the server, so no log keeps it) or
+  // from a prompt, stays in this tab's sessionStorage, and travels in the Authorization header.
+  function loadToken() {
+    const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+    if (match) {
+      saveToken(decodeURIComponent(match[1]));
+      history.replaceState(null, "", location.pathname + location.search);
+    } else {
+      try { state.token = sessionStorage.getItem(TOKEN_KEY) || ""; } catch { /* private mode */ }
+    }
+  }
+
+  function saveToken(token) {
+    state.token = token.trim();
+    try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* kept in memory only */ }
+  }
+
+  // Asked only when the person did something (never from the poll timer).
+  function askToken() {
+    const given = window.prompt("This web chat needs its access token (WEB_CHAT_TOKEN):", "");
+    if (!given || !given.trim()) return false;
+    saveToken(given);
+    return true;
+  }
+
+  async function call(path, options = {}, interactive = true) {
+    const headers = { ...(options.headers || {}) };
+    if (state.token) headers.Authorization = `Bearer ${state.token}`;
+    const reply = await fetch(path, { ...options, headers });
+    if (reply.status === 401 && interactive && askToken()) return call(path, options, interactive);
+    return reply;
+  }
+
   async function post(id, payload) {
     const person = state.people.find((p) => p.id === id);
     const body = { user: id, timezone: TIMEZONE, request_id: newRequestId(), ...payload };
     if (person && person.custom) body.name = person.name;
     try {
-      const reply = await fetch("/web/api/events", {
+      const reply = await call("/web/api/events", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
       const data = await reply.json().catch(() => ({}));
@@ -228,7 +290,7 @@
     chat.polling = true;
     try {
       const query = new URLSearchParams({ user: id, after: String(chat.lastId) });
-      const reply = await fetch(`/web/api/inbox?${query}`);
+      const reply = await call(`/web/api/inbox?${query}`, {}, false);
       if (!reply.ok) return;
       const data = await reply.json();
       for (const item of data.messages || []) {
@@ -437,9 +499,13 @@
   }
 
   async function start() {
+    loadToken();
     let data = { people: [], program: "Turnabout" };
     try {
-      data = await (await fetch("/web/api/people")).json();
+      const reply = await call("/web/api/people");
+      const body = await reply.json().catch(() => ({}));
+      if (reply.ok) data = body;
+      else ui.who.textContent = `${body.error || `HTTP ${reply.status}`} Reload the page to try again.`;
     } catch {
       ui.who.textContent = "Couldn't reach Turnabout. Is the service running?";
     }
