@@ -102,7 +102,9 @@ def candidate_graph(
             top, val = _top(score, k_row)
             r, c = np.nonzero(val > 0)
             mentor_best.append((r, span[top[r, c]], val[r, c]))
-            floor = np.where((val > 0).all(axis=1), val.min(axis=1), 0).astype(np.float32)
+            # A mentor's list is full, and its floor rises, only once it holds k_row entries.
+            full = np.count_nonzero(val > 0, axis=1) >= k_row
+            floor = np.where(full, val.min(axis=1), 0).astype(np.float32)
         # Re-rank once the newcomers would fill every list again: a few times in all.
         if added > n_rows * k_row:
             best, floor = _best_per_row(*_joined(mentor_best), k_row, n_rows)
