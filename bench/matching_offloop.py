@@ -30,7 +30,14 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import random as sparse_random
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
-from features.matching.engine import Rules, Weights, propose, propose_async, shutdown_worker, start_worker
+from features.matching.engine import (
+    Rules,
+    Weights,
+    propose,
+    propose_async,
+    shutdown_worker,
+    start_worker,
+)
 from features.matching.engine.scoring import block_scores, encode_pool
 
 
