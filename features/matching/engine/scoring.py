@@ -8,10 +8,11 @@ teach term is part of eligibility, not just of the score.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -141,6 +142,16 @@ def pair_reasons(
 
 # -- the whole pool, vectorised ---------------------------------------------------------------
 
+# Cells scored at once: bounds the temporaries of a block (~150 MB at 4M cells).
+BLOCK_CELLS = 4_000_000
+
+
+def spans(n: int, step: int) -> Iterator[np.ndarray]:
+    """Consecutive index ranges of at most `step` (>= 1) covering range(n)."""
+    step = max(1, step)
+    for start in range(0, n, step):
+        yield np.arange(start, min(n, start + step))
+
 
 @dataclass(frozen=True)
 class Side:
@@ -183,7 +194,7 @@ def encode_pool(
     mentees: Sequence[Participant],
     weights: Weights,
     rules: Rules,
-    forbidden: Collection[tuple[int, int]],
+    forbidden: Iterable[tuple[int, int]],
     at: datetime,
 ) -> Pool:
     at = _aware(at)
@@ -220,15 +231,22 @@ def encode_pool(
     closeness = np.array([[cadence_closeness(a, b) for _, b in keys] for _, a in keys])
     rhythm_score = weights.timezone * overlap / WORKDAY_HOURS + weights.cadence * closeness
 
-    row_of = {pid: i for i, pid in enumerate(mentor_side.ids.tolist())}
-    col_of = {pid: j for j, pid in enumerate(mentee_side.ids.tolist())}
-    known = [(row_of[m], col_of[n]) for m, n in forbidden if m in row_of and n in col_of]
-    rows, cols = (
-        (np.array(x, dtype=np.int64) for x in zip(*known, strict=True))
-        if known
-        else (np.empty(0, np.int64), np.empty(0, np.int64))
-    )
-    return Pool(mentor_side, mentee_side, rhythm_score, (rows, cols), weights, rules)
+    # Vectorised: programs that run many rounds forbid many pairs (earlier pairs, "don't pair
+    # me with"), and a Python loop over millions of them would cost seconds.
+    pairs = np.fromiter(chain.from_iterable(forbidden), np.int64).reshape(-1, 2)
+    rows, known_r = _positions(mentor_side.ids, pairs[:, 0])
+    cols, known_c = _positions(mentee_side.ids, pairs[:, 1])
+    known = known_r & known_c
+    return Pool(mentor_side, mentee_side, rhythm_score, (rows[known], cols[known]), weights, rules)
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each wanted id sits in `ids` (unique), and whether it is there at all."""
+    if not len(ids):
+        return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), bool)
+    order = np.argsort(ids)
+    place = order[np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)]
+    return place, ids[place] == wanted
 
 
 def rule_masks(

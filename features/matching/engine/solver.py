@@ -1,16 +1,20 @@
-"""The assignment: the pairs with the highest total score over the whole pool.
+"""The assignment: as many pairs as the pool allows, and among those the highest total score.
 
-This is a maximum-weight bipartite matching, with each mentor repeated once per free place.
-Small pools are solved exactly on the dense score matrix. Large pools keep each person's best
-candidates (top-k per mentee and per mentor), solve that sparse graph exactly, then solve the
-leftovers exactly again, so nobody is left waiting while a fitting partner still has room.
+This is a maximum-cardinality maximum-weight bipartite matching, each mentor repeated once per
+free place. Both solvers get it from one min-cost assignment in which leaving a place or a
+mentee unmatched costs more than any total score could win back, so a pair more always beats a
+better fit. Small pools are solved exactly on the dense score matrix. Large pools keep each
+person's best candidates (top-k per mentee and per mentor) and solve that graph exactly; when
+it might hold fewer pairs than the pool allows, a maximum-cardinality matching over every allowed
+pair is added to it, so the number of pairs is still the largest possible.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Literal
 
 import numpy as np
@@ -18,35 +22,29 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from features.matching.engine.model import (
-    Participant,
-    Proposal,
-    ProposedPair,
-    Role,
-    Rules,
-    WaitlistCode,
-    Waitlisted,
-    Weights,
-)
+from features.matching.engine.candidates import Edges, candidate_graph
+from features.matching.engine.cardinality import maximum_matching
+from features.matching.engine.model import Participant, Proposal, ProposedPair, Rules, Weights
 from features.matching.engine.scoring import (
+    BLOCK_CELLS,
     Pool,
     block_scores,
     encode_pool,
     pair_reasons,
     pair_score,
-    rule_masks,
+    spans,
 )
+from features.matching.engine.waitlist import waitlist
 
 Method = Literal["auto", "dense", "sparse"]
 
 # Tuned with bench/matching.py on 2 cores. The exact dense solve stays under ~1 s up to about
 # 2,000 x 2,000 places x mentees; beyond, its time grows much faster than the sparse path's.
 DENSE_MAX_CELLS = 4_000_000
-# Candidates kept per person on the sparse path: 64 kept >= 0.9997 of the optimum on the
-# 5,000 and 10,000 benchmark cohorts, 32 only about 0.9989.
-DEFAULT_TOP_K = 64
-# Cells scored at once: bounds the temporaries of a block (~150 MB at 4M cells).
-_BLOCK_CELLS = 4_000_000
+# Candidates kept per mentee on the sparse path; each mentor keeps a third as many per place.
+# On the 5,000 and 10,000 benchmark cohorts 192 keeps >= 0.99999 of the optimum, 128 (both
+# sides) about 0.99997 and 64 only about 0.9997; mentees' lists matter more than mentors'.
+DEFAULT_TOP_K = 192
 
 _Pairs = tuple[np.ndarray, np.ndarray]  # (mentor rows, mentee rows)
 
@@ -63,7 +61,8 @@ def propose(
     method: Method = "auto",
     top_k: int = DEFAULT_TOP_K,
 ) -> Proposal:
-    """Propose pairs that maximise the total score, and say why everyone else is waiting.
+    """Propose as many pairs as the rules allow and, among those, the highest total score; and
+    say why everyone else is waiting.
 
     Hard rules: never the same team; the mentee at least `min_seniority_gap` levels above the
     mentor; different departments if asked; never a forbidden pair; a mentor takes at most
@@ -71,7 +70,8 @@ def propose(
     about: the mentor teaches at least one topic the mentee wants to learn.
     `forbidden` holds (mentor_id, mentee_id) pairs never to propose. `at` fixes the moment whose
     UTC offsets (DST) are compared; it defaults to now. `method` forces the dense or sparse path,
-    `top_k` sets how many candidates per person the sparse path keeps.
+    `top_k` sets how many candidates per mentee the sparse path keeps (a third as many per
+    mentor place).
     """
     for people, role in ((mentors, "mentor"), (mentees, "mentee")):
         ids = [p.id for p in people]
@@ -82,7 +82,9 @@ def propose(
     at = at or datetime.now(UTC)
     # Someone signed up on both sides must never be paired with themself.
     both = {p.id for p in mentors} & {p.id for p in mentees}
-    pool = encode_pool(mentors, mentees, weights, rules, [*forbidden, *((i, i) for i in both)], at)
+    pool = encode_pool(
+        mentors, mentees, weights, rules, chain(forbidden, ((i, i) for i in both)), at
+    )
 
     rows, cols = _assign(pool, method, top_k)
     order = np.lexsort((cols, rows))
@@ -97,10 +99,10 @@ def propose(
         )
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
     )
-    waitlist = _waitlist(pool, "mentor", np.setdiff1d(np.arange(len(mentors)), rows)) + _waitlist(
+    waiting = waitlist(pool, "mentor", np.setdiff1d(np.arange(len(mentors)), rows)) + waitlist(
         pool, "mentee", np.setdiff1d(np.arange(len(mentees)), cols)
     )
-    return Proposal(pairs, waitlist, math.fsum(p.score for p in pairs))
+    return Proposal(pairs, waiting, math.fsum(p.score for p in pairs))
 
 
 # -- solving ----------------------------------------------------------------------------------
@@ -110,10 +112,12 @@ def _empty() -> _Pairs:
     return np.empty(0, np.int64), np.empty(0, np.int64)
 
 
-def _spans(n: int, step: int) -> Iterator[np.ndarray]:
-    step = max(1, step)
-    for start in range(0, n, step):
-        yield np.arange(start, min(n, start + step))
+def _unmatched_cost(best_score: float, n_a: int, n_b: int) -> float:
+    """What leaving one row unmatched must cost so that no total score pays for it: more than
+    the score of any whole matching, which has at most min(n_a, n_b) pairs.
+    Kept this small (rather than, say, 1e9) so scores keep their precision beside it: on a
+    10,000 x 10,000 pool it is about 3e5, and float64 still resolves 1e-10 there."""
+    return min(n_a, n_b) * best_score + 1.0
 
 
 def _assign(pool: Pool, method: Method, top_k: int) -> _Pairs:
@@ -122,24 +126,7 @@ def _assign(pool: Pool, method: Method, top_k: int) -> _Pairs:
     cells = int(slots.sum()) * len(cols)
     if method == "dense" or (method == "auto" and cells <= DENSE_MAX_CELLS):
         return _dense(pool, rows, cols, slots)
-    r, c = _sparse(pool, rows, cols, slots, top_k)
-    # The candidate lists may have hidden someone's only free partner: solve what is left over
-    # until nobody who waits has a fitting partner with room. Every sparse round that does not
-    # end it adds a pair (each mentee keeps its best allowed mentor), so the loop terminates.
-    while True:
-        free = slots - np.bincount(r, minlength=len(slots))
-        left_rows, left_cols = np.flatnonzero(free > 0), np.setdiff1d(cols, c)
-        if not len(left_rows) or not len(left_cols):
-            break
-        exact = int(free[left_rows].sum()) * len(left_cols) <= DENSE_MAX_CELLS
-        if exact:
-            more_r, more_c = _dense(pool, left_rows, left_cols, free[left_rows])
-        else:
-            more_r, more_c = _sparse(pool, left_rows, left_cols, free[left_rows], top_k)
-        r, c = np.concatenate([r, more_r]), np.concatenate([c, more_c])
-        if exact or not len(more_r):
-            break
-    return r, c
+    return _sparse(pool, rows, cols, slots, top_k)
 
 
 def _dense(pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray) -> _Pairs:
@@ -148,7 +135,7 @@ def _dense(pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray) ->
     if not len(rows) or not len(cols):
         return _empty()
     score = np.empty((len(rows), len(cols)))
-    for span in _spans(len(cols), _BLOCK_CELLS // len(rows)):
+    for span in spans(len(cols), BLOCK_CELLS // len(rows)):
         score[:, span] = block_scores(pool, rows, cols[span])
     # People without a single allowed partner only make the matrix bigger.
     live_r = np.flatnonzero(score.any(axis=1) & (slots > 0))
@@ -159,83 +146,69 @@ def _dense(pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray) ->
     whole = len(owner) == len(live_r) == len(rows) and len(live_c) == len(cols)
     cost = score if whole else score[np.ix_(owner, live_c)]
     del score
+    # The solver matches every row of the smaller side, to an allowed partner (cost -score) or
+    # a forbidden one (cost `unmatched`, read as "unmatched"): so fewer unmatched comes first.
+    unmatched = _unmatched_cost(float(cost.max()), *cost.shape)
+    disallowed = cost == 0
     np.negative(cost, out=cost)  # in place: maximize=True would copy the whole matrix
+    cost[disallowed] = unmatched
+    del disallowed
     r, c = linear_sum_assignment(cost)
     keep = cost[r, c] < 0
     return rows[owner[r[keep]]], cols[live_c[c[keep]]]
 
 
-def _top(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and values of the k largest entries of each row, in no particular order."""
-    if k >= score.shape[1]:
-        return np.broadcast_to(np.arange(score.shape[1]), score.shape), score
-    top = np.argpartition(score, score.shape[1] - k, axis=1)[:, -k:]
-    return top, np.take_along_axis(score, top, axis=1)
-
-
 def _sparse(
     pool: Pool, rows: np.ndarray, cols: np.ndarray, slots: np.ndarray, top_k: int
 ) -> _Pairs:
-    """Exact on a candidate graph: each mentee's top_k mentors and each mentor's top mentees."""
+    """Exact on a candidate graph: each mentee's top_k mentors and each mentor's top mentees,
+    plus, when needed, the edges of a largest matching over all allowed pairs."""
     rows, slots = rows[slots > 0], slots[slots > 0]
     if not len(rows) or not len(cols):
         return _empty()
-    n_rows, n_cols = len(rows), len(cols)
-    k_col = min(top_k, n_rows)
-    k_row = min(top_k * int(slots.max()), n_cols)  # a mentor with more places needs more options
-    best_val, best_col = np.empty((n_rows, 0), np.float32), np.empty((n_rows, 0), np.int64)
-    edge_r: list[np.ndarray] = []
-    edge_c: list[np.ndarray] = []
-    edge_w: list[np.ndarray] = []
-    for span in _spans(n_cols, _BLOCK_CELLS // n_rows):
-        # float32 is plenty for choosing candidates and ranks them twice as fast.
-        score = block_scores(pool, rows, cols[span], np.float32)
-        # Partitioning along contiguous rows is much faster, hence the transposed copy.
-        top, val = _top(np.ascontiguousarray(score.T), k_col)
-        ok = val > 0
-        edge_r.append(top[ok])
-        edge_c.append(np.broadcast_to(span[:, None], top.shape)[ok])
-        edge_w.append(val[ok])
-        # Keep a running top k_row per mentor across the column blocks.
-        top, val = _top(score, k_row)
-        keep, best_val = _top(np.concatenate([best_val, val], axis=1), k_row)
-        best_col = np.take_along_axis(np.concatenate([best_col, span[top]], axis=1), keep, axis=1)
-    ok = best_val > 0
-    edge_r.append(np.broadcast_to(np.arange(n_rows)[:, None], ok.shape)[ok])
-    edge_c.append(best_col[ok])
-    edge_w.append(best_val[ok])
-    er, ec = np.concatenate(edge_r), np.concatenate(edge_c)
-    ew = np.concatenate(edge_w).astype(np.float64)
-    _, first = np.unique(er * n_cols + ec, return_index=True)
-    r, c = _match_graph(er[first], ec[first], ew[first], slots)
+    # A mentor with more places needs more options.
+    found = candidate_graph(pool, rows, cols, top_k, max(1, top_k // 3) * int(slots.max()))
+    r, c = _match_graph(found.edges, slots)
+    # Nobody can be paired more often than they have places and allowed partners: when the
+    # solve reaches that bound it has the most pairs possible, the usual case, and is done.
+    bound = min(
+        int(np.count_nonzero(found.col_degree)),
+        int(np.minimum(slots, found.row_degree).sum()),
+    )
+    if len(r) < bound:
+        largest = maximum_matching(pool, rows, cols, slots)
+        if len(largest) > len(r):
+            r, c = _match_graph(found.edges.union(largest, len(cols)), slots)
     return rows[r], cols[c]
 
 
-def _match_graph(er: np.ndarray, ec: np.ndarray, ew: np.ndarray, slots: np.ndarray) -> _Pairs:
-    """Maximum-weight matching on the edges (mentor er, mentee ec, score ew > 0)."""
-    if not len(er):
+def _match_graph(edges: Edges, slots: np.ndarray) -> _Pairs:
+    """Most pairs, then highest total, on the edges (positions into slots, score > 0)."""
+    if not len(edges):
         return _empty()
     # Only people with an edge take part; then mentor places become rows of their own.
-    used_r, er = np.unique(er, return_inverse=True)
-    used_c, ec = np.unique(ec, return_inverse=True)
+    used_r, er = np.unique(edges.row, return_inverse=True)
+    used_c, ec = np.unique(edges.col, return_inverse=True)
     places = slots[used_r]
     first_place = np.cumsum(places) - places
     copies = places[er]
     edge = np.repeat(np.arange(len(er)), copies)
     nth = np.arange(len(edge)) - np.repeat(np.cumsum(copies) - copies, copies)
-    a, b, w = first_place[er][edge] + nth, ec[edge], ew[edge]
+    a, b, w = first_place[er][edge] + nth, ec[edge], edges.score[edge]
     n_a, n_b = int(places.sum()), len(used_c)
     # The solver wants rows <= columns; put the smaller side on the rows.
     swapped = n_a > n_b
     if swapped:
         a, b, n_a, n_b = b, a, n_b, n_a
     # A full matching of the rows must exist, so every row gets a private "stay unmatched"
-    # partner. Costs are shifted to stay > 0 because sparse matrices drop explicit zeros; every
-    # row is matched exactly once, so the shift does not change which matching is cheapest.
+    # partner, dearer than anything a score could win back. Costs are shifted to stay > 0
+    # because sparse matrices drop explicit zeros; every row is matched exactly once, so the
+    # shift does not change which matching is cheapest.
     shift = float(w.max()) + 1.0
+    unmatched = shift + _unmatched_cost(float(w.max()), n_a, n_b)
     graph = csr_matrix(
         (
-            np.concatenate([shift - w, np.full(n_a, shift)]),
+            np.concatenate([shift - w, np.full(n_a, unmatched)]),
             (np.concatenate([a, np.arange(n_a)]), np.concatenate([b, n_b + np.arange(n_a)])),
         ),
         shape=(n_a, n_b + n_a),
@@ -245,64 +218,3 @@ def _match_graph(er: np.ndarray, ec: np.ndarray, ew: np.ndarray, slots: np.ndarr
     place, mentee = (mb[real], ma[real]) if swapped else (ma[real], mb[real])
     place_owner = np.repeat(np.arange(len(used_r)), places)
     return used_r[place_owner[place]], used_c[mentee]
-
-
-# -- the waitlist -----------------------------------------------------------------------------
-
-
-def _why(code: WaitlistCode, role: Role, rules: Rules) -> str:
-    other = "mentee" if role == "mentor" else "mentor"
-    gap = rules.min_seniority_gap
-    levels = f" (at least {gap} level{'' if gap == 1 else 's'} {{}} you)" if gap else ""
-    texts: dict[WaitlistCode, str] = {
-        "nobody_on_other_side": f"There are no {other}s signed up for this round yet",
-        "same_team": f"Every possible {other} is on your own team",
-        "same_department": f"Every possible {other} is in your own department",
-        "forbidden": f"Every {other} who would fit has been paired with you before "
-        "or was marked as not a good match",
-        "outmatched": f"The {other}s who fit are already paired with a better-fitting {role}",
-    }
-    if role == "mentor":
-        texts["no_capacity"] = "Your mentee capacity is set to zero for this round"
-        texts["seniority"] = "No mentee is senior enough" + levels.format("above")
-        texts["no_topics"] = "No senior mentee wants to learn what you can teach yet"
-    else:
-        texts["no_capacity"] = "The mentors who would fit have no free places this round"
-        texts["seniority"] = "No mentor is junior enough" + levels.format("below")
-        texts["no_topics"] = "No junior mentor can teach what you want to learn yet"
-    return texts[code]
-
-
-def _waitlist(pool: Pool, role: Role, idx: np.ndarray) -> tuple[Waitlisted, ...]:
-    """Waitlist entries for the unmatched rows `idx` of one side, naming the rule that blocked
-    them: the rules filter the other side in turn, and the first to leave nobody is the reason;
-    if somebody is left, the optimum gave them to someone else."""
-    side, other = (pool.mentors, pool.mentees) if role == "mentor" else (pool.mentees, pool.mentors)
-    if not len(idx):
-        return ()
-    names: list[WaitlistCode] = ["nobody_on_other_side"]
-    counts = np.zeros((1, len(idx)), np.int64)
-    for span in _spans(len(other.ids), _BLOCK_CELLS // len(idx)):
-        if role == "mentor":
-            _, masks = rule_masks(pool, idx, span)
-            axis = 1
-        else:
-            _, masks = rule_masks(pool, span, idx)
-            masks.append(("no_capacity", (other.slots[span] > 0)[:, None]))
-            axis = 0
-        names = ["nobody_on_other_side", *(name for name, _ in masks)]
-        running = np.ones(masks[0][1].shape, dtype=bool)
-        sizes = [running.sum(axis=axis)]
-        sizes += [(running := running & mask).sum(axis=axis) for _, mask in masks]
-        counts = counts + np.stack(sizes)
-    blocked = counts == 0
-    first = np.argmax(blocked, axis=0)
-    codes = [names[f] if blocked[f, i] else "outmatched" for i, f in enumerate(first.tolist())]
-    if role == "mentor":
-        codes = [
-            "no_capacity" if side.slots[j] == 0 else c for j, c in zip(idx, codes, strict=True)
-        ]
-    return tuple(
-        Waitlisted(int(side.ids[j]), role, _why(code, role, pool.rules), code)
-        for j, code in zip(idx.tolist(), codes, strict=True)
-    )
