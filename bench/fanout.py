@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import platform_capabilities
+from runtime.jobs import build_registry
 from runtime.outgoing import OutboxWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -102,7 +103,7 @@ async def enqueue(url: str, *, trace: bool) -> tuple[int, float, float]:
     catalog = load_default_catalog([t.id for t in program.survey.topics])
     database = Database(url)
     runner = JobRunner(database, program, FrozenClock(AT), catalog,
-                       OutboxWriter(platform_capabilities()))
+                       OutboxWriter(platform_capabilities()), build_registry().jobs())
     if trace:
         tracemalloc.start()
     started = time.perf_counter()

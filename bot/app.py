@@ -18,7 +18,7 @@ from core.outgoing import Capabilities
 from core.ports import Messenger
 from runtime.delivery import Dispatcher
 from runtime.inbound import Inbound
-from runtime.jobs import JobRunner
+from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
 from runtime.pacing import Pacer
 from storage.database import Database
@@ -65,12 +65,13 @@ class Service:
         # Which platforms can hold a group conversation is each messenger's to say; the writer
         # needs it before any adapter exists, so it asks the messenger classes.
         self.outbox = OutboxWriter(platform_capabilities())
+        self.registry = build_registry()
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
-                               self.outbox, on_committed=self.kick)
+                               self.outbox, self.registry, on_committed=self.kick)
         self.web_chat: WebChatAdapter | None = None
         self.adapters: list[Adapter] = self._build_adapters()
         self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
-                              self.outbox, on_queued=self.kick)
+                              self.outbox, self.registry.jobs(), on_queued=self.kick)
         self._scheduler = build_scheduler(settings.program.schedule, self.jobs) if schedule else None
         delivery = settings.program.delivery
         self.dispatcher = Dispatcher(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from config.program import Schedule
-from runtime.jobs import JOBS, JobRunner
+from runtime.jobs import JobRunner
 
 
 def build_scheduler(schedule: Schedule, runner: JobRunner) -> AsyncIOScheduler:
@@ -15,7 +15,7 @@ def build_scheduler(schedule: Schedule, runner: JobRunner) -> AsyncIOScheduler:
     may run the same jobs, and unique outbox keys keep them from sending anything twice."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     first = datetime.now(UTC) + timedelta(seconds=5)  # let the web server come up first
-    for name in JOBS:
+    for name in runner.jobs:
         scheduler.add_job(
             runner.run, "interval", args=[name], id=name, name=name,
             minutes=getattr(schedule, name), next_run_time=first,

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.program import Program
 from core import keys
 from core.context import Context
-from core.events import Address, Event
+from core.events import Address, Event, Profile
 from core.messages import Message
 from core.outgoing import Outgoing
 from core.text import literal
@@ -22,6 +22,16 @@ ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
 
 def address_of(person: Person) -> Address:
     return Address(person.platform, person.user_id, person.tenant_id)  # type: ignore[arg-type]
+
+
+def refresh_profile(person: Person, profile: Profile) -> None:
+    """What the platform says about the person now wins over what it said before."""
+    if profile.display_name and profile.display_name != person.display_name:
+        person.display_name = profile.display_name[:200]
+    if profile.directory_id and profile.directory_id != person.directory_id:
+        person.directory_id = profile.directory_id
+    if profile.email and profile.email != person.email:
+        person.email = profile.email[:320]
 
 
 def name_of(person: Person) -> str:

@@ -1,4 +1,5 @@
-"""Command words: parsing what people type and answering `help` and unknown words."""
+"""What people type: parsing command words, and the help and unknown-word answers, all read
+from the registry."""
 
 from __future__ import annotations
 
@@ -8,48 +9,15 @@ from dataclasses import dataclass
 from config.program import Program
 from core.messages import Message
 from core.text import MAX_COMMAND_LENGTH, clean, quote
+from features.registry import Registry
 
-
-@dataclass(frozen=True)
-class CommandInfo:
-    name: str
-    usage: str
-    summary: str
-
-
-COMMANDS = (
-    CommandInfo("help", "help", "what the program is and what you can say"),
-    CommandInfo("join", "join", "sign up: a short survey so we can match you"),
-    CommandInfo("profile", "profile", "see or change your survey answers"),
-    CommandInfo("status", "status", "where you stand in the program"),
-    CommandInfo("pause", "pause [until 2026-12-31]", "take a break from prompts and nudges"),
-    CommandInfo("resume", "resume", "come back from a break"),
-    CommandInfo("met", "met [note]", "log that you and your partner met today"),
-    CommandInfo("end", "end [reason]", "close your current pairing"),
-    CommandInfo("leave", "leave", "leave the program, optionally deleting your data"),
-)
-ALIASES = {
-    "signup": "join",
-    "sign-up": "join",
-    "start": "join",
-    "optin": "join",
-    "opt-in": "join",
-    "edit": "profile",
-    "me": "status",
-    "unpause": "resume",
-    "quit": "leave",
-    "stop": "leave",
-    "hi": "help",
-    "hello": "help",
-    "?": "help",
-}
+GREETINGS = ("hi", "hello", "?")  # answered with help, like an empty command
 
 
 @dataclass(frozen=True)
 class Parsed:
-    name: str  # a command name, "" for empty input, or the unknown word
+    word: str  # a command word as typed ("help" for empty input), lower-cased
     args: str
-    known: bool
 
 
 def parse(text: str, slash_command: str) -> Parsed:
@@ -57,20 +25,18 @@ def parse(text: str, slash_command: str) -> Parsed:
     if words.lower().startswith(slash_command):
         words = words[len(slash_command) :].strip()
     if not words:
-        return Parsed("help", "", True)
+        return Parsed("help", "")
     head, _, rest = words.partition(" ")
-    name = head.lower().strip(".!")
-    name = ALIASES.get(name, name)
-    known = any(c.name == name for c in COMMANDS) or name == "admin"
-    return Parsed(name, rest.strip(), known)
+    word = head.lower().strip(".!") or head.lower()
+    return Parsed("help" if word in GREETINGS else word, rest.strip())
 
 
 def too_long(text: str) -> bool:
     return len(text) > MAX_COMMAND_LENGTH
 
 
-def help_message(program: Program, prefix: str) -> Message:
-    lines = "\n".join(f"- `{prefix}{c.usage}`: {c.summary}" for c in COMMANDS)
+def help_message(program: Program, registry: Registry) -> Message:
+    lines = "\n".join(f"- `{c.spelled}`: {c.summary}" for c in registry.commands())
     return Message(
         title=f"{program.name}: reverse mentoring",
         text=(
@@ -78,18 +44,29 @@ def help_message(program: Program, prefix: str) -> Message:
             "how younger employees and customers see the company, and work-life balance; "
             "seniors share leadership and how the organisation works in return. "
             "Joining is optional, conversations stay between the two of you, "
-            "and you can pause or leave any time.\n" + lines
+            "and you can pause or leave any time.\n- `help`: what the program is and what you "
+            "can say\n" + lines
         ),
     )
 
 
-def unknown_message(word: str, prefix: str) -> Message:
-    names = [c.name for c in COMMANDS] + list(ALIASES)
+def admin_help(registry: Registry) -> Message:
+    lines = "\n".join(f"- `{c.spelled}`: {c.summary}" for c in registry.commands(admin=True))
+    return Message(title="Admin commands", text=lines)
+
+
+def unknown_message(word: str, registry: Registry, *, admin: bool = False) -> Message:
+    names = registry.spoken_words(admin=admin) + ([] if admin else ["help"])
     close = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.6)
-    hint = f" Did you mean `{prefix}{ALIASES.get(close[0], close[0])}`?" if close else ""
-    return Message(
-        text=f"Sorry, I don't know “{quote(word)}”.{hint} Type `{prefix}help` to see what I can do."
-    )
+    if close:
+        spec = registry.find_command(close[0], admin=admin)
+        suggestion = spec.spelled.split(" [")[0].split(" @")[0] if spec else close[0]
+        hint = f" Did you mean `{suggestion}`?"
+    else:
+        hint = ""
+    where = "`admin help`" if admin else "`help`"
+    shown = f"admin {quote(word[:30])}" if admin else quote(word)
+    return Message(text=f"Sorry, I don't know “{shown}”.{hint} Type {where} to see what I can do.")
 
 
 def too_long_message() -> Message:

@@ -16,6 +16,7 @@ from core.context import Context
 from core.events import Event, FormSubmission
 from core.messages import Message, Response
 from core.outgoing import Outbox
+from features.registry import Registry
 from runtime import router
 from storage.database import Database
 from storage.events import claim_event
@@ -40,11 +41,13 @@ class Inbound:
         clock: Clock,
         catalog: Catalog,
         outbox: Outbox,
+        registry: Registry,
         on_committed: Callable[[], None] = lambda: None,
     ) -> None:
         self._database = database
         self._catalog = catalog
         self._outbox = outbox
+        self.registry = registry
         self._program = program
         self._clock = clock
         self._on_committed = on_committed
@@ -53,15 +56,14 @@ class Inbound:
     def program(self) -> Program:
         return self._program
 
-    async def handle(self, event: Event, prefix: str = "") -> Response:
+    async def handle(self, event: Event) -> Response:
         try:
             async with self._database.session() as session:
                 if not await claim_event(session, event.event_id, self._clock.now()):
                     log.info("duplicate event %s ignored", event.event_id)
                     return Response()
-                response = await router.handle(
-                    event, Context(session, self._program, self._clock, self._catalog, self._outbox), prefix
-                )
+                ctx = Context(session, self._program, self._clock, self._catalog, self._outbox)
+                response = await router.handle(event, ctx, self.registry)
         except Exception:
             log.exception("event %s failed", event.event_id)
             text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY

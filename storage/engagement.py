@@ -12,7 +12,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import dialect
-from storage.models import Meeting, Nudge, Pair, Person, PersonTopic, PromptDelivery, PulsePoll
+from storage.models import (
+    Meeting,
+    Nudge,
+    Pair,
+    Person,
+    PersonTopic,
+    PromptDelivery,
+    PulsePoll,
+    Status,
+)
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,7 @@ async def nudges_since(session: AsyncSession, kind: str) -> dict[int, list[datet
 
 
 async def pending_signups(session: AsyncSession) -> list[Person]:
-    rows = await session.exec(select(Person).where(Person.status == "pending",
+    rows = await session.exec(select(Person).where(Person.status == Status.PENDING,
                                                    col(Person.data_deleted).is_(False)))
     return list(rows)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Column,
@@ -18,8 +19,18 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
-# visitor: known to the bot (an admin, say) but never opted in; pending: survey not finished.
-PERSON_STATUSES = ("visitor", "pending", "active", "paused", "left")
+
+class Status(StrEnum):
+    """Where a person stands. Transitions live in features/enrolment/lifecycle.py."""
+
+    VISITOR = "visitor"  # known to the bot (an admin, say) but never opted in
+    PENDING = "pending"  # started the survey, not finished
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+PERSON_STATUSES = tuple(Status)
 
 
 def _when(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]

@@ -15,6 +15,7 @@ from storage.models import (
     Pair,
     Person,
     PersonTopic,
+    Status,
     SurveyAnswers,
     WaitlistEntry,
 )
@@ -28,14 +29,14 @@ async def matchable_people(
         await session.exec(
             select(Person, SurveyAnswers.cadence)
             .join(SurveyAnswers, col(SurveyAnswers.person_id) == col(Person.id))
-            .where(Person.status == "active", col(Person.role).in_(("mentor", "mentee")))
+            .where(Person.status == Status.ACTIVE, col(Person.role).in_(("mentor", "mentee")))
             .order_by(col(Person.id))
         )
     )
     topic_rows = await session.exec(
         select(PersonTopic)
         .join(Person, col(Person.id) == col(PersonTopic.person_id))
-        .where(Person.status == "active")
+        .where(Person.status == Status.ACTIVE)
     )
     topics: dict[int, dict[str, set[str]]] = {}
     for row in topic_rows:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete, update
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -18,6 +18,7 @@ from storage.models import (
     Person,
     PersonTopic,
     PulseAnswer,
+    Status,
     SurveyAnswers,
     WebChatMessage,
 )
@@ -40,7 +41,7 @@ async def get_or_create_person(
     tenant_id: str,
     user_id: str,
     now: datetime,
-    status: str = "pending",
+    status: str = Status.PENDING,
 ) -> Person:
     person = await find_person(session, platform, tenant_id, user_id)
     if person is None:
@@ -144,7 +145,7 @@ async def forget_person(session: AsyncSession, person: Person, now: datetime) ->
     for attribute in ("directory_id", "display_name", "email", "timezone", "team", "paused_until"):
         setattr(person, attribute, None)
     person.data_deleted = True
-    person.status = "left"
+    person.status = Status.LEFT
     person.left_at = person.left_at or now
     person.updated_at = now
     session.add(person)
@@ -153,9 +154,23 @@ async def forget_person(session: AsyncSession, person: Person, now: datetime) ->
 async def paused_until_on_or_before(session: AsyncSession, day: date) -> list[Person]:
     result = await session.exec(
         select(Person).where(
-            Person.status == "paused",
+            Person.status == Status.PAUSED,
             col(Person.paused_until).is_not(None),
             col(Person.paused_until) <= day,
         )
     )
     return list(result)
+
+
+async def find_named(session: AsyncSession, platform: str, tenant_id: str,
+                     user_id: str) -> Person | None:
+    """A person someone named: by platform user id or (Teams) directory id, never a forgotten one."""
+    result = await session.exec(
+        select(Person).where(
+            col(Person.platform).in_([platform]),
+            Person.tenant_id == tenant_id,
+            or_(col(Person.user_id) == user_id, col(Person.directory_id) == user_id),
+            col(Person.data_deleted).is_(False),
+        )
+    )
+    return result.first()

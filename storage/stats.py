@@ -24,6 +24,7 @@ from storage.models import (
     PromptDelivery,
     PulseAnswer,
     PulsePoll,
+    Status,
     WaitlistEntry,
 )
 
@@ -90,7 +91,7 @@ async def pair_figures(session: AsyncSession, cohort_id: int | None, since: date
 
 async def waitlist_reasons(session: AsyncSession) -> list[tuple[str, int]]:
     query = (select(WaitlistEntry.reason, func.count()).join(Person, col(Person.id) == col(WaitlistEntry.person_id))
-             .where(Person.status == "active").group_by(WaitlistEntry.reason)
+             .where(Person.status == Status.ACTIVE).group_by(WaitlistEntry.reason)
              .order_by(func.count().desc()))
     return [(r, n) for r, n in await session.exec(query)]
 

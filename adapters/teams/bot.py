@@ -59,7 +59,7 @@ class TeamsBot:
                 if activity.type == ActivityTypes.message:
                     await turn.send_activity(PRIVATE_ONLY)
                 return
-            response = await self._inbound.handle(event, prefix="")
+            response = await self._inbound.handle(event)
             await self._render(turn, response, event)
         except Exception:
             log.exception("Teams turn for activity %s failed", activity.id)

@@ -174,7 +174,7 @@ class WebChatAdapter:
         if origin and urlsplit(origin).netloc != request.host:
             return _error("The web chat only answers its own page.", status=403)
         event = event_from(await _read_json(request), self._demo_names)
-        response = await self._inbound.handle(event, prefix="")
+        response = await self._inbound.handle(event)
         if response.failed:
             # Never a 200 that reads like success: the page keeps the form and its answers.
             text = response.messages[0].text if response.messages else SORRY

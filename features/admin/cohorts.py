@@ -13,7 +13,7 @@ from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, one_line, quote
 from features.people import address_of, name_of
-from storage.models import ClosingAnswer, Cohort, Pair, Person
+from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
 FORM_ID, OPEN = "closing", "closing.open"
 
@@ -63,7 +63,7 @@ async def close(ctx: Context, admin: Person) -> Response:
     for pair in pairs:
         for member_id in (pair.mentor_id, pair.mentee_id):
             member = await ctx.session.get(Person, member_id)
-            if member is None or member.status == "left":
+            if member is None or member.status == Status.LEFT:
                 continue
             await ctx.queue(Outgoing.dm(keys.closing(cohort.id, member_id), address_of(member), Message(
                 title=f"Thank you, {name_of(member)}!",

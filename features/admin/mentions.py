@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.events import Address
+from storage import people
 from storage.models import Person
 
 _TOKEN = re.compile(r"<@([A-Za-z0-9:._\-]+)(?:\|[^>]*)?>|(?<![\w<])@([a-z0-9][a-z0-9._-]{0,39})")
@@ -25,14 +25,14 @@ def without_mentions(text: str) -> str:
     return " ".join(_TOKEN.sub(" ", text).split())
 
 
-async def find_mentioned(session: AsyncSession, sender: Address, user_id: str) -> Person | None:
-    """A person on the sender's platform and tenant, by user id or directory id."""
-    result = await session.exec(
-        select(Person).where(
-            Person.platform == sender.platform,
-            Person.tenant_id == sender.tenant_id,
-            or_(col(Person.user_id) == user_id, col(Person.directory_id) == user_id),
-            col(Person.data_deleted).is_(False),
-        )
-    )
-    return result.first()
+async def mentioned_people(session: AsyncSession, sender: Address,
+                           text: str) -> tuple[list[Person], list[str]]:
+    """The people named in `text` on the sender's platform and tenant, and the ids nobody has."""
+    found, missing = [], []
+    for user_id in mentioned_ids(text):
+        person = await people.find_named(session, sender.platform, sender.tenant_id, user_id)
+        if person is None:
+            missing.append(user_id)
+        else:
+            found.append(person)
+    return found, missing

@@ -13,7 +13,7 @@ from core.outgoing import Outgoing
 from core.text import clean
 from features.people import address_of, name_of
 from storage import grants
-from storage.models import Announcement, Pair, Person
+from storage.models import Announcement, Pair, Person, Status
 
 ANNOUNCE_LIMIT = 1500
 AT_RISK_SHOWN = 10
@@ -47,7 +47,7 @@ async def announce(ctx: Context, admin: Person, text: str) -> Response:
                             f"(this one has {len(words)}).")
     people = list(await ctx.session.exec(
         select(Person.id, Person.platform, Person.tenant_id, Person.user_id)
-        .where(Person.status == "active", col(Person.data_deleted).is_(False))))
+        .where(Person.status == Status.ACTIVE, col(Person.data_deleted).is_(False))))
     row = Announcement(text=words, created_by=admin.id, created_at=ctx.now(), recipients=len(people))
     ctx.session.add(row)
     await ctx.session.flush()

@@ -14,12 +14,14 @@ from core.messages import Button, Message
 from core.outgoing import Outgoing
 from core.text import literal
 from features.engagement.prompts import MET, address
+from features.enrolment.membership import PAUSE_FOR
+from features.enrolment.survey import OPEN as SURVEY_OPEN
 from features.people import address_of, notify_admins
 from storage import engagement
 from storage.engagement import LivePair
 from storage.models import Pair
 
-SCHEDULE, PAUSE_FOR = "engage.schedule", "membership.pause_for"
+SCHEDULE = "engage.schedule"
 SIGNUP_REMINDERS = 2
 
 
@@ -99,6 +101,6 @@ async def remind_signups(ctx: Context) -> int:
                 text=("You started joining the reverse mentoring program but haven't finished the "
                       "survey. It takes about two minutes, and then you're in the next matching round."
                       + (" This is the last reminder." if last else "")),
-                buttons=(Button("Finish the survey", "signup.open", style="primary"),))))
+                buttons=(Button("Finish the survey", SURVEY_OPEN, style="primary"),))))
             sent += 1
     return sent

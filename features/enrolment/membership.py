@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
+from core.calendar import local_date
 from core.context import Context
 from core.dates import friendly, parse_date
 from core.messages import Button, Fact, Message, Response
 from core.text import quote
+from features.enrolment import lifecycle
 from features.matching.pairs import close_all_for_leaver, partner_of
 from features.people import ROLE_NAMES, name_of
 from storage import pairs, people
-from storage.models import Person
+from storage.models import Person, Status
 
+LEAVE, STAY, RESUME, PAUSE_FOR = (
+    "membership.leave", "membership.stay", "membership.resume", "membership.pause_for")
 MAX_PAUSE = timedelta(days=365)
 NOT_JOINED = "You haven't joined the program yet. Type `join` to sign up; it takes two minutes."
 
 
-def local_today(person: Person, now: datetime):  # type: ignore[no-untyped-def]
-    zone = ZoneInfo(person.timezone) if person.timezone else None
-    return (now.astimezone(zone) if zone else now).date()
+def local_today(person: Person, now: datetime) -> date:
+    """The person's own date; an unknown or broken timezone counts as UTC."""
+    return local_date(now, person.timezone)
 
 
 async def status(ctx: Context, person: Person | None) -> Response:
     if person is None:
         return Response.say(NOT_JOINED)
     survey = ctx.program.survey
-    if person.status == "pending":
+    if person.status == Status.PENDING:
         return Response.say(
             "You've started signing up but haven't finished the survey yet. "
             "Type `join` to pick up where you left off."
         )
-    if person.status == "left":
+    if person.status == Status.LEFT:
         return Response.say(
             f"You left the program on {friendly(person.left_at.date())}. "  # type: ignore[union-attr]
             "You're welcome back any time: type `join`."
@@ -51,7 +54,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
             ", ".join(survey.topic_label(t) for t in focus) or "nothing yet",
         ),
     )
-    if person.status == "paused":
+    if person.status == Status.PAUSED:
         until = (
             f"until {friendly(person.paused_until)}" if person.paused_until else "until you resume"
         )
@@ -62,7 +65,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
                     text=f"You're paused {until}: no prompts or nudges meanwhile. "
                     "Type `resume` to come back.",
                     facts=facts,
-                    buttons=(Button("Resume now", "membership.resume", style="primary"),),
+                    buttons=(Button("Resume now", RESUME, style="primary"),),
                 ),
             )
         )
@@ -78,10 +81,10 @@ async def status(ctx: Context, person: Person | None) -> Response:
 
 
 async def pause(ctx: Context, person: Person | None, args: str) -> Response:
-    if person is None or person.status in ("pending", "left"):
+    if person is None or person.status in (Status.PENDING, Status.LEFT):
         return Response.say(
             NOT_JOINED
-            if person is None or person.status == "left"
+            if person is None or person.status == Status.LEFT
             else "Finish the survey first (type `join`); then you can pause any time."
         )
     today = local_today(person, ctx.now())
@@ -105,7 +108,7 @@ async def pause(ctx: Context, person: Person | None, args: str) -> Response:
                 "A break can last up to a year. Pick an earlier date, or type "
                 "`leave` if you'd rather step out of the program."
             )
-    person.status, person.paused_until, person.updated_at = "paused", until, ctx.now()
+    lifecycle.pause(person, until, ctx.now())
     ctx.session.add(person)
     when = (
         f"until {friendly(until)}; you'll be back automatically that day"
@@ -124,13 +127,13 @@ async def pause_for(ctx: Context, person: Person | None, days: str) -> Response:
 
 
 async def resume(ctx: Context, person: Person | None) -> Response:
-    if person is None or person.status in ("pending", "left"):
+    if person is None or person.status in (Status.PENDING, Status.LEFT):
         return Response.say(NOT_JOINED)
-    if person.status != "paused":
+    if person.status != Status.PAUSED:
         return Response.say(
             "You're not paused, so there's nothing to resume. Type `status` to check."
         )
-    person.status, person.paused_until, person.updated_at = "active", None, ctx.now()
+    lifecycle.resume(person, ctx.now())
     ctx.session.add(person)
     return Response.say("Welcome back! Prompts and reminders start again from the next one.")
 
@@ -157,7 +160,7 @@ async def _where_in_matching(ctx: Context, person: Person) -> str:
 
 
 def leave_question(person: Person | None) -> Response:
-    if person is None or person.status == "left":
+    if person is None or person.status == Status.LEFT:
         return Response.say("You're not in the program, so there's nothing to leave.")
     return Response(
         messages=(
@@ -166,11 +169,11 @@ def leave_question(person: Person | None) -> Response:
                 text="You'll get no more messages from the program. You can keep your answers "
                 "(so rejoining is quick) or have your personal data deleted now.",
                 buttons=(
-                    Button("Leave", "membership.leave", "keep", style="primary"),
+                    Button("Leave", LEAVE, "keep", style="primary"),
                     Button(
-                        "Leave and delete my data", "membership.leave", "delete", style="danger"
+                        "Leave and delete my data", LEAVE, "delete", style="danger"
                     ),
-                    Button("Stay", "membership.stay"),
+                    Button("Stay", STAY),
                 ),
             ),
         )
@@ -178,7 +181,7 @@ def leave_question(person: Person | None) -> Response:
 
 
 async def leave(ctx: Context, person: Person | None, choice: str) -> Response:
-    if person is None or (person.status == "left" and choice != "delete") or person.data_deleted:
+    if person is None or (person.status == Status.LEFT and choice != "delete") or person.data_deleted:
         return Response.say("You've already left the program.")
     now = ctx.now()
     await close_all_for_leaver(ctx, person)
@@ -188,7 +191,7 @@ async def leave(ctx: Context, person: Person | None, choice: str) -> Response:
             "You've left and your personal data is deleted: profile, answers "
             "and topics. Only an anonymous count remains. Thanks for taking part!"
         )
-    person.status, person.left_at, person.paused_until, person.updated_at = "left", now, None, now
+    lifecycle.leave(person, now)
     ctx.session.add(person)
     return Response.say(
         "You've left the program; your answers are kept in case you come back "

@@ -11,11 +11,12 @@ from core.events import FormSubmission, Profile
 from core.messages import Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, one_line
+from features.enrolment import lifecycle
 from features.people import ROLE_NAMES
 from storage import people
 from storage.models import Person
 
-FORM_ID = "signup"
+FORM_ID, OPEN = "signup", "signup.open"
 ROLES = (
     Choice("mentor", "Junior mentor: I share digital know-how and fresh perspectives"),
     Choice("mentee", "Senior mentee: I want to learn from a younger colleague"),
@@ -208,11 +209,8 @@ async def submit(ctx: Context, event: FormSubmission, person: Person) -> Respons
     now = ctx.now()
     for name in ("role", "department", "team", "seniority", "timezone"):
         setattr(person, name, answers[name])
-    was_active = person.status in ("active", "paused")
-    if person.status in ("pending", "left", "visitor"):
-        person.status, person.left_at = "active", None
+    was_active = lifecycle.activate(person, now)
     person.joined_at = person.joined_at or now
-    person.updated_at = now
     ctx.session.add(person)
     assert person.id is not None
     await people.save_answers(

@@ -15,7 +15,7 @@ from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
 from features.people import address_of, name_of, notify_admins
 from storage import pairs, people
-from storage.models import Pair, Person
+from storage.models import Pair, Person, Status
 
 END = "pair.end"
 END_REASONS = {
@@ -43,7 +43,7 @@ async def rule_breaks(ctx: Context, mentor: Person, mentee: Person) -> list[str]
     if mentor.role != "mentor" or mentee.role != "mentee":
         return ["the first person must be a junior mentor and the second a senior mentee"]
     for person in (mentor, mentee):
-        if person.status != "active":
+        if person.status != Status.ACTIVE:
             found.append(f"{name_of(person)} is {person.status}")
     a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
     r = rules(ctx.program)

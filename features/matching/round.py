@@ -15,7 +15,7 @@ from features.matching.intros import introduce
 from features.matching.pool import Pool, describe, load_pool, rules, topic_labels, weights
 from features.people import address_of, name_of
 from storage import pairs
-from storage.models import MatchRound, Pair, Person
+from storage.models import MatchRound, Pair, Person, Status
 
 CONFIRM, DISCARD = "match.confirm", "match.discard"
 PREVIEW_PAIRS = 15  # keeps the preview inside every platform's message limits
@@ -161,7 +161,7 @@ async def _waitlist(ctx: Context, round_id: int, entries: list[dict], made: list
     waiting = []
     for entry in entries:
         person = await ctx.session.get(Person, entry["person"])
-        if person is None or person.status != "active" or person.id in matched:
+        if person is None or person.status != Status.ACTIVE or person.id in matched:
             continue
         waiting.append((entry["person"], entry["code"], entry["reason"]))
         await ctx.queue(Outgoing.dm(keys.waitlist(round_id, person.id),

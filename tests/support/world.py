@@ -13,7 +13,7 @@ from core.events import Action, Address, Command, FormSubmission, Profile
 from core.messages import Response
 from runtime.delivery import Dispatcher
 from runtime.inbound import Inbound
-from runtime.jobs import JobRunner
+from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
 from storage.database import Database
 from tests.support.messengers import RecordingMessenger
@@ -80,9 +80,12 @@ class World:
     def __post_init__(self) -> None:
         self.catalog = load_default_catalog([t.id for t in self.program.survey.topics])
         self.outbox = OutboxWriter(platform_capabilities())
-        self.inbound = Inbound(self.database, self.program, self.clock, self.catalog, self.outbox)
+        self.registry = build_registry()
+        self.inbound = Inbound(self.database, self.program, self.clock, self.catalog, self.outbox,
+                               self.registry)
         self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
-        self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog, self.outbox)
+        self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog, self.outbox,
+                              self.registry.jobs())
 
     def person(self, user_id: str, **profile: str) -> Chat:
         return Chat(self.inbound, Address("web", user_id), Profile(**profile))

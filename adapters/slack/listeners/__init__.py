@@ -40,12 +40,12 @@ class Reply:
     channel: str | None = None
 
 
-HINTED = re.compile(r"`(help|join|profile|status|pause|resume|leave|end|met|admin)\b")
-
-
-def slash_hints(text: str, prefix: str) -> str:
-    """`resume` → `/mentoring resume`: words typed in a channel reach nobody."""
-    return HINTED.sub(lambda m: f"`{prefix}{m.group(1)}", text) if prefix else text
+def slash_hints(text: str, prefix: str, words: set[str]) -> str:
+    """`resume` → `/mentoring resume`: words typed in a channel reach nobody. The command words
+    come from the registry, so a new command is hinted without touching this adapter."""
+    hinted = re.compile(r"`(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                        + r")(?=[`\s])")
+    return hinted.sub(lambda m: f"`{prefix}{m.group(1)}", text)
 
 
 @dataclass
@@ -80,7 +80,8 @@ class Toolkit:
             await self.messenger.post(to.channel, message)
         elif to.respond is not None and to.respond.response_url:
             # Replies to a slash command may sit in any channel, where bare words reach nobody.
-            message = replace(message, text=slash_hints(message.text, self.slash_prefix))
+            words = self.inbound.registry.hinted_words() | {"help"}
+            message = replace(message, text=slash_hints(message.text, self.slash_prefix, words))
             sent = await to.respond(**message_payload(message), response_type="ephemeral",
                                     replace_original=False)
             if sent.status_code != 200:

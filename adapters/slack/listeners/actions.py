@@ -13,7 +13,6 @@ from adapters.slack.listeners import Reply, Toolkit
 from core.events import Profile
 
 ANY_ACTION = re.compile(r".+")
-SIGNUP_OPEN = "signup.open"
 
 
 def register(app: AsyncApp, toolkit: Toolkit) -> None:
@@ -26,9 +25,10 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
         async with toolkit.guard(to):
             action = body["actions"][0]
             # The signup survey pre-fills the timezone from the Slack profile.
-            opens_survey = neutral_action_id(action["action_id"]) == SIGNUP_OPEN
+            opens_survey = toolkit.inbound.registry.action_needs_profile(
+                neutral_action_id(action["action_id"]))
             profile = (await toolkit.profiles.lookup(to.sender.user_id) if opens_survey
                        else Profile())
             event = events.action_event(body, action, profile)
-            response = await toolkit.inbound.handle(event, toolkit.slash_prefix)
+            response = await toolkit.inbound.handle(event)
             await toolkit.answer(response, to)

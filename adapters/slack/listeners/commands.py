@@ -11,11 +11,11 @@ from adapters.slack.listeners import Reply, Toolkit
 from core.events import Profile
 from runtime import commands as command_words
 
-PROFILE_COMMANDS = ("join", "profile")  # the survey pre-fills name and timezone from Slack
-
 
 async def profile_for(toolkit: Toolkit, user_id: str, text: str) -> Profile:
-    if command_words.parse(text, toolkit.command).name in PROFILE_COMMANDS:
+    """Commands that open the survey pre-fill name and timezone from Slack (the registry says
+    which); the others need no Web API call."""
+    if toolkit.inbound.registry.needs_profile(command_words.parse(text, toolkit.command).word):
         return await toolkit.profiles.lookup(user_id)
     return Profile()
 
@@ -29,5 +29,5 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
             text = events.slack_text(body.get("text", ""))
             profile = await profile_for(toolkit, to.sender.user_id, text)
             event = events.command_event(body, profile)
-            response = await toolkit.inbound.handle(event, toolkit.slash_prefix)
+            response = await toolkit.inbound.handle(event)
             await toolkit.answer(response, to)

@@ -20,4 +20,4 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
         async with toolkit.guard(to):
             text = events.slack_text(event.get("text") or "")
             command = events.dm_command(body, await profile_for(toolkit, to.sender.user_id, text))
-            await toolkit.answer(await toolkit.inbound.handle(command, ""), to)
+            await toolkit.answer(await toolkit.inbound.handle(command), to)

@@ -21,7 +21,7 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
         to = Reply(events.interaction_sender(body))
         async with toolkit.guard(to, ack):
             event = events.submission_event(body)
-            response = await toolkit.inbound.handle(event, toolkit.slash_prefix)
+            response = await toolkit.inbound.handle(event)
             first_input = _first_input(body)
             if response.failed and first_input and response.messages:
                 # Nothing was saved: the modal stays open, answers kept, to submit again.

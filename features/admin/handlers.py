@@ -1,0 +1,104 @@
+"""The program team's commands, buttons and form: stats, at-risk pairs, export, cohorts,
+announcements and admin rights. The router lets only admins reach them."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.ids import parse_id
+from core.messages import Response
+from features.admin import cohorts, export, program_team, stats
+from features.admin.mentions import mentioned_people
+from features.matching import pairs
+from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
+from storage.models import Pair, Person
+
+
+async def show_stats(ctx: Context, call: Call) -> Response:
+    return await stats.stats_command(ctx, call.args)
+
+
+async def at_risk(ctx: Context, _call: Call) -> Response:
+    return await program_team.at_risk(ctx)
+
+
+async def export_data(ctx: Context, call: Call) -> Response:
+    return await export.export_command(ctx, call.person, call.event, call.args)  # type: ignore[arg-type]
+
+
+async def cohort(ctx: Context, call: Call) -> Response:
+    word, _, rest = call.args.strip().partition(" ")
+    if word.lower() == "start":
+        return await cohorts.start(ctx, call.person, rest)  # type: ignore[arg-type]
+    if word.lower() == "close":
+        return await cohorts.close(ctx, call.person)  # type: ignore[arg-type]
+    return Response.say("Try `admin cohort start NAME [ends DATE]` or `admin cohort close`.")
+
+
+async def announce(ctx: Context, call: Call) -> Response:
+    return await program_team.announce(ctx, call.person, call.args)  # type: ignore[arg-type]
+
+
+async def _one_named(ctx: Context, call: Call, word: str) -> Person | Response:
+    people, missing = await mentioned_people(ctx.session, call.event.sender, call.args)
+    if len(people) != 1 or missing:
+        return Response.say(f"Name one person who has written to me: `admin {word} @person`.")
+    return people[0]
+
+
+async def grant(ctx: Context, call: Call) -> Response:
+    target = await _one_named(ctx, call, "grant")
+    if isinstance(target, Response):
+        return target
+    return await program_team.grant(ctx, call.person, target)  # type: ignore[arg-type]
+
+
+async def revoke(ctx: Context, call: Call) -> Response:
+    target = await _one_named(ctx, call, "revoke")
+    if isinstance(target, Response):
+        return target
+    if call.person is not None and target.id == call.person.id:
+        return Response.say("You can't revoke your own admin rights; ask another admin.")
+    return await program_team.revoke(ctx, target)
+
+
+async def message_pair(_ctx: Context, call: Call) -> Response:
+    pair_id = parse_id(call.value)
+    if pair_id is None:
+        return Response.say("That button has expired. Type `admin at-risk` to start again.")
+    return Response(form=program_team.note_form(pair_id))
+
+
+async def unpair_pair(ctx: Context, call: Call) -> Response:
+    pair_id = parse_id(call.value)
+    pair = await ctx.session.get(Pair, pair_id) if pair_id else None
+    mentee = await ctx.session.get(Person, pair.mentee_id) if pair else None
+    if mentee is None:
+        return Response.say("That pairing no longer exists.")
+    return await pairs.unpair(ctx, call.person, mentee)  # type: ignore[arg-type]
+
+
+async def send_note(ctx: Context, call: Call) -> Response:
+    event = call.event
+    return await program_team.send_note(ctx, call.person, event.context, event.values, event)  # type: ignore[arg-type, union-attr]
+
+
+def register(registry: Registry) -> None:
+    register_each(registry, (
+        CommandSpec("stats", "enrollment, matching, engagement, satisfaction, retention",
+                    show_stats, usage="stats [cohort NAME]", admin=True),
+        CommandSpec("at-risk", "pairs flagged by nudges or a request for help, with one-click "
+                    "actions", at_risk, aliases=("atrisk", "risk"), admin=True),
+        CommandSpec("export", "CSV files, delivered to you privately", export_data,
+                    usage="export [cohort NAME]", admin=True),
+        CommandSpec("cohort", "start a cohort (new pairs join it) or close it with the closing "
+                    "survey", cohort, usage="cohort start NAME [ends DATE] | cohort close",
+                    admin=True),
+        CommandSpec("announce", "a message to every active participant", announce,
+                    usage="announce TEXT", admin=True),
+        CommandSpec("grant", "make someone an admin", grant, usage="grant @person", admin=True),
+        CommandSpec("revoke", "remove someone's admin rights", revoke, usage="revoke @person",
+                    admin=True),
+        ActionSpec(program_team.MESSAGE_PAIR, message_pair, admin=True),
+        ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True),
+        FormSpec(program_team.NOTE_FORM, send_note, admin=True),
+    ))

@@ -1,0 +1,81 @@
+"""Matching's commands and buttons: rounds, pairing by hand, agreeing, ending a pairing."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.ids import parse_id
+from core.messages import Response
+from features.admin.mentions import mentioned_people, without_mentions
+from features.matching import intros, pairs, round
+from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
+
+EXPIRED = "That button has expired. Type `admin help` to start again."
+
+
+async def end_command(ctx: Context, call: Call) -> Response:
+    return await pairs.end_question(ctx, call.member, call.args)
+
+
+async def end_button(ctx: Context, call: Call) -> Response:
+    raw_id, _, reason = call.value.partition(":")
+    pair_id = parse_id(raw_id)
+    if call.person is None or pair_id is None:
+        return Response.say("That button has expired. Type `end` to try again.")
+    return await pairs.end(ctx, call.person, pair_id, reason)
+
+
+async def agree(ctx: Context, call: Call) -> Response:
+    return await pairs.agree(ctx, call.person, call.value)
+
+
+async def match(ctx: Context, call: Call) -> Response:
+    return await round.propose_round(ctx, call.person)  # type: ignore[arg-type]
+
+
+async def confirm(ctx: Context, call: Call) -> Response:
+    round_id = parse_id(call.value)
+    if round_id is None:
+        return Response.say(EXPIRED)
+    return await round.confirm_round(ctx, call.person, round_id)  # type: ignore[arg-type]
+
+
+async def discard(ctx: Context, call: Call) -> Response:
+    round_id = parse_id(call.value)
+    if round_id is None:
+        return Response.say(EXPIRED)
+    return await round.discard_round(ctx, call.person, round_id)  # type: ignore[arg-type]
+
+
+async def pair_by_hand(ctx: Context, call: Call) -> Response:
+    people, missing = await mentioned_people(ctx.session, call.event.sender, call.args)
+    if missing:
+        return Response.say(f"I don't know {len(missing)} of those people yet; "
+                            "they need to `join` first.")
+    if len(people) != 2:
+        return Response.say("Name two people: `admin pair @junior @senior` (add `force` to "
+                            "override a rule).")
+    force = without_mentions(call.args).lower().split() == ["force"]
+    return await pairs.pair_by_hand(ctx, call.person, people[0], people[1], force)  # type: ignore[arg-type]
+
+
+async def unpair(ctx: Context, call: Call) -> Response:
+    people, missing = await mentioned_people(ctx.session, call.event.sender, call.args)
+    if len(people) != 1 or missing:
+        return Response.say("Name one person who has written to me: `admin unpair @person`.")
+    return await pairs.unpair(ctx, call.person, people[0])  # type: ignore[arg-type]
+
+
+def register(registry: Registry) -> None:
+    register_each(registry, (
+        CommandSpec("end", "close your current pairing", end_command, usage="end [reason]"),
+        ActionSpec(pairs.END, end_button),
+        ActionSpec(intros.AGREE, agree),
+        CommandSpec("match", "propose a matching round and preview it before anything is sent",
+                    match, admin=True),
+        CommandSpec("pair", "pair two people by hand; the hard rules still apply", pair_by_hand,
+                    usage="pair @junior @senior [force]", admin=True),
+        CommandSpec("unpair", "end someone's current pairing; both go back to the pool", unpair,
+                    usage="unpair @person", admin=True),
+        ActionSpec(round.CONFIRM, confirm, admin=True),
+        ActionSpec(round.DISCARD, discard, admin=True),
+    ))
