@@ -29,8 +29,8 @@ RATE_LIMIT_RETRIES = 10
 LEASE = timedelta(minutes=2)
 LEASE_MARGIN = timedelta(seconds=10)
 # Sent rows are recorded together, this many at most or this many seconds after the first.
-MARK_BATCH = 25
-MARK_WAIT = 0.25
+MARK_BATCH = 10
+MARK_WAIT = 0.1
 
 
 class _SentMarks:
