@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.context import Context
 from core.events import Action, Command, Event, FormSubmission, Profile
 from core.messages import Response
+from core.text import parse_id
 from features.admin import cohorts, program_team
 from features.admin import commands as admin
 from features.engagement import meetings, nudges
@@ -17,6 +18,13 @@ from features.people import is_admin
 from runtime import commands
 from storage import people
 from storage.models import Person
+
+EXPIRED = "That button has expired. Type `help` to see what you can do."
+# Buttons whose value starts with a row id ("12" or "12:more"). Any other value there was not
+# made by the bot (or names a row that no id could), so it gets the expired answer, unread.
+ID_BUTTONS = frozenset({pairs.END, intros.AGREE, cohorts.OPEN, pulse.OPEN, *admin.ACTIONS,
+                        weekly_prompts.MET, weekly_prompts.SKIP, weekly_prompts.ANOTHER,
+                        nudges.SCHEDULE})
 
 
 async def _person(ctx: Context, event: Event) -> Person | None:
@@ -109,6 +117,8 @@ async def _open_survey(ctx: Context, event: Command | Action, person: Person | N
 
 
 async def _action(event: Action, ctx: Context) -> Response:
+    if event.action_id in ID_BUTTONS and parse_id(event.value.partition(":")[0]) is None:
+        return Response.say(EXPIRED)
     person = await _person(ctx, event)
     match event.action_id:
         case "membership.leave":
@@ -127,9 +137,10 @@ async def _action(event: Action, ctx: Context) -> Response:
             return await pairs.agree(ctx, person, event.value)
         case pairs.END:
             pair_id, _, reason = event.value.partition(":")
-            if person is None or not pair_id.isdigit():
+            number = parse_id(pair_id)
+            if person is None or number is None:
                 return Response.say("That button has expired. Type `end` to try again.")
-            return await pairs.end(ctx, person, int(pair_id), reason)
+            return await pairs.end(ctx, person, number, reason)
         case weekly_prompts.MET:
             return await meetings.met(ctx, person, event.value)
         case weekly_prompts.SKIP:
@@ -143,7 +154,7 @@ async def _action(event: Action, ctx: Context) -> Response:
             return await membership.pause_for(ctx, person, event.value)
         case pulse.OPEN:
             return await pulse.open_poll(ctx, person, event.value)
-    return Response.say("That button has expired. Type `help` to see what you can do.")
+    return Response.say(EXPIRED)
 
 
 async def _form(event: FormSubmission, ctx: Context) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.context import Context
 from core.events import Action, Command, FormSubmission
 from core.messages import Message, Response
+from core.text import parse_id
 from features.admin import cohorts, export, program_team, stats
 from features.admin.mentions import find_mentioned, mentioned_ids, without_mentions
 from features.matching import pairs
@@ -69,16 +70,17 @@ async def action(ctx: Context, event: Action, person: Person | None) -> Response
     if not await is_admin(ctx.session, ctx.program, person, event):
         return Response.say(REFUSAL)
     admin = await _admin_person(ctx, event, person)
-    if not event.value.isdigit():
+    number = parse_id(event.value)
+    if number is None:
         return Response.say("That button has expired. Type `admin help` to start again.")
     match event.action_id:
         case match_round.CONFIRM:
-            return await match_round.confirm_round(ctx, admin, int(event.value))
+            return await match_round.confirm_round(ctx, admin, number)
         case match_round.DISCARD:
-            return await match_round.discard_round(ctx, admin, int(event.value))
+            return await match_round.discard_round(ctx, admin, number)
         case program_team.MESSAGE_PAIR:
-            return Response(form=program_team.note_form(int(event.value)))
-    pair = await ctx.session.get(Pair, int(event.value))
+            return Response(form=program_team.note_form(number))
+    pair = await ctx.session.get(Pair, number)
     mentee = await ctx.session.get(Person, pair.mentee_id) if pair else None
     if mentee is None:
         return Response.say("That pairing no longer exists.")
