@@ -202,9 +202,11 @@ def submission_event(body: Body) -> FormSubmission:
     sender = interaction_sender(body)
     view = body["view"]
     key = body.get("trigger_id") or f"{view.get('id', '')}:{view.get('hash', '')}"
+    # private_metadata carries Form.context (which poll, which cohort) through the modal.
     return FormSubmission(sender=sender, form_id=view["callback_id"],
                           values=form_values(view["state"]["values"]),
-                          event_id=f"slack:{sender.tenant_id}:{key}")
+                          event_id=f"slack:{sender.tenant_id}:{key}",
+                          context=view.get("private_metadata") or "")
 
 
 def is_person_in_dm(event: Body) -> bool:
