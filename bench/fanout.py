@@ -214,7 +214,7 @@ def report(run: Run, args: argparse.Namespace, url: str, *, kill: bool) -> bool:
     left = sum(child["left_to_lease"] for child in run.children)
     if left:
         print(f"  left to the lease  {left:.0f} rows waited out most of their claim (lease "
-              f"{args.lease if kill else 120:g} s) and were left for a later claim to check")
+              f"{args.lease if kill else 120:g} s) and were left for a later claim")
     allowed = run.stranded if kill else 0
     print(f"  duplicates         {duplicates} (posts beyond the first per outbox key; "
           f"allowed {allowed}: the posts the kill cut off, once each)")
