@@ -19,9 +19,9 @@ class DeliveryError(Exception):
 
 
 class Messenger(Protocol):
-    """`key` names the logical message (the outbox key). Platforms that can store it with the
-    message (Slack metadata, the web chat's rows) let `find_sent` answer after a crash whether
-    a send went through, so a restarted dispatcher never sends twice."""
+    """`key` names the logical message (the outbox key). A platform that keeps it with its own
+    copy of the message (the web chat's rows) lets `find_sent` answer after a crash whether a
+    send went through, so a restarted dispatcher never sends twice there."""
 
     async def send_dm(
         self, tenant_id: str, user_id: str, message: Message, key: str = ""
@@ -37,6 +37,7 @@ class Messenger(Protocol):
         ...
 
     async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
-        """The id of a message already sent under `key`, or None when none is known. A
-        platform that cannot tell (Teams) answers None: delivery there is at least once."""
+        """The id of a message already sent under `key`, or None when none is known. Slack and
+        Teams answer None, since telling would mean reading people's conversations: a crash
+        between a post and its record repeats that one message."""
         ...

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_COMMAND_LENGTH = 2000
+MAX_ID = 2**31 - 1  # the id columns are INTEGER: 32 bits on PostgreSQL
 # Unicode's isolates (UAX #9), which belong around embedded text anyway: invisible on every
 # surface, and they tell an adapter where a person's words start and end inside our markup.
 ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
@@ -16,6 +17,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 def clean(text: str) -> str:
     """Normalise to NFC and drop invisible control characters, keeping line breaks."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def whole_number(text: str, maximum: int) -> int | None:
+    """A positive whole number typed or carried in a button, or None. ASCII digits only:
+    int() would also read '٣' and choke on '²', which str.isdigit() lets through."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if 0 < number <= maximum else None
+
+
+def parse_id(text: str) -> int | None:
+    """A row id from a button value or a form's context, or None when it cannot be one (a
+    value beyond the id column's range would make the database refuse the query)."""
+    return whole_number(text, MAX_ID)
 
 
 def one_line(text: str) -> str:

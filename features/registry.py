@@ -59,6 +59,9 @@ class ActionSpec:
     handler: Handler
     admin: bool = False
     needs_profile: bool = False
+    # The button's value starts with a row id ("12" or "12:reason"). Any other value was not
+    # made by the bot, so the router answers "expired" before the handler reads it.
+    carries_id: bool = False
 
 
 @dataclass(frozen=True)

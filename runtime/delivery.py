@@ -24,12 +24,13 @@ log = logging.getLogger(__name__)
 HOLD_LIMIT = 5.0
 RATE_LIMIT_RETRIES = 10
 # How long a claim keeps other dispatchers off a row; a dispatcher that dies holds its rows
-# this long before another takes them over (and checks with the platform before resending).
+# this long before another takes them over (and asks the platform, where it can tell, before
+# resending).
 LEASE = timedelta(minutes=2)
 LEASE_MARGIN = timedelta(seconds=10)
 # Sent rows are recorded together, this many at most or this many seconds after the first.
-MARK_BATCH = 25
-MARK_WAIT = 0.25
+MARK_BATCH = 10
+MARK_WAIT = 0.1
 
 
 class _SentMarks:
@@ -38,8 +39,9 @@ class _SentMarks:
     One commit per send (a disk sync on SQLite) kept writers queued for the write lock while
     holding pool connections; the next sends' reads waited behind them, and the stalls reached
     the platform as bursts, which Slack's workspace cap answered with 429s. Only rows the
-    platform accepted are ever added; a crash before the flush leaves them 'sending', and the
-    next dispatcher asks the platform (find_sent) before sending them again.
+    platform accepted are ever added. A crash before the flush leaves them 'sending': the next
+    dispatcher asks the platform (find_sent), and where it cannot tell (Slack and Teams, which
+    the bot never reads back) sends them once more. So a mark waits at most MARK_WAIT.
     """
 
     def __init__(self, database: Database, clock: Clock) -> None:
@@ -47,24 +49,48 @@ class _SentMarks:
         self._pending: list[tuple[OutboxMessage, str | None, datetime]] = []
         self._first = 0.0
         self._lock = asyncio.Lock()
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     async def add(self, row: OutboxMessage, message_id: str | None) -> None:
-        now = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         if not self._pending:
             self._first = now
+            # Even when no further send comes along to trigger it, the flush happens on time.
+            self._timer = loop.call_later(MARK_WAIT, self._flush_later)
         self._pending.append((row, message_id, self._clock.now()))
         if len(self._pending) >= MARK_BATCH or now - self._first >= MARK_WAIT:
             await self.flush()
 
+    def _flush_later(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushed)
+
+    def _flushed(self, task: asyncio.Task[None]) -> None:
+        self._flushing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("recording sent messages failed", exc_info=task.exception())
+
     async def flush(self) -> None:
         async with self._lock:  # one transaction at a time; later sends gather meanwhile
             marks, self._pending = self._pending, []
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if not marks:
                 return
             async with self._database.session() as session:
                 for row, message_id, sent_at in marks:
                     await outbox.mark_sent(session, row.id, row.claimed_by, sent_at,  # type: ignore[arg-type]
                                            message_id)
+
+    async def close(self) -> None:
+        """Record everything still pending, including flushes the timer started."""
+        await self.flush()
+        if self._flushing:
+            await asyncio.gather(*self._flushing, return_exceptions=True)
 
 
 class _Feed:
@@ -145,7 +171,7 @@ class Dispatcher:
                     task.cancel()
                 await asyncio.gather(*senders, return_exceptions=True)
                 await feed.close()
-                await marks.flush()
+                await marks.close()
 
     async def _claim(self, batch: int) -> outbox.Batch:
         async with self._database.session() as session:
@@ -165,7 +191,7 @@ class Dispatcher:
             message_id = await messenger.find_sent(row.tenant_id, json.loads(row.recipients),
                                                    row.key)
         except DeliveryError as exc:
-            if exc.permanent:  # the platform will never tell us (no history scope): send
+            if exc.permanent:  # the platform will never tell us: send
                 log.warning("cannot check whether %s was sent (%s); sending it", row.key, exc)
                 return False
             # Unknown is not "not sent": the row stays claimed, its lease runs out, and the

@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.events import Action, Command, Event, FormSubmission
 from core.messages import Response
+from core.text import parse_id
 from features.engagement import meetings
 from features.enrolment import lifecycle, membership
 from features.people import is_admin, refresh_profile
@@ -26,7 +27,8 @@ async def handle(event: Event, ctx: Context, registry: Registry) -> Response:
             return await _command(event, ctx, registry)
         case Action():
             spec = registry.find_action(event.action_id)
-            if spec is None:
+            if spec is None or (spec.carries_id
+                                and parse_id(event.value.partition(":")[0]) is None):
                 return Response.say(EXPIRED_BUTTON)
             call = await _call(ctx, event, spec.admin, value=event.value)
             return call if isinstance(call, Response) else await spec.handler(ctx, call)

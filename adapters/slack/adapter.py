@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import events, listeners
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.settings import SlackSettings
+from adapters.slack.workspace import Installed, WorkspaceGate
 from core.clock import Clock
 from runtime.inbound import Inbound
 from storage.database import Database
@@ -59,18 +60,22 @@ class SlackAdapter:
         # Bolt checks the token with auth.test on the first request and caches the answer.
         self._bolt = AsyncApp(name="turnabout", client=self._client,
                               signing_secret=settings.signing_secret)
+        self.installed = Installed(self._client)
+        self._bolt.use(WorkspaceGate(self.installed.get))  # before any listener
         self._toolkit = listeners.Toolkit(inbound, self.messenger,
                                           events.SlackProfiles(self._client, clock),
                                           inbound.program.command)
         listeners.register(self._bolt, self._toolkit)
         self._socket: AsyncSocketModeHandler | None = None
-        self._token_check: asyncio.Task[None] | None = None
+        self._token_check: asyncio.Task[object] | None = None
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(EVENTS_PATH, self._on_request)
 
     async def start(self) -> None:
-        self._token_check = asyncio.create_task(self._check_token(), name="slack-auth-test")
+        # Learn the installation now, and tell the operator about a bad token at start-up,
+        # not at the first employee's click.
+        self._token_check = asyncio.create_task(self.installed.get(), name="slack-auth-test")
         if self._settings.app_token:
             # Imported only when used: HTTP deployments never load the websocket client.
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -91,13 +96,6 @@ class SlackAdapter:
     async def settle(self) -> None:
         """Wait until listeners that already acked have finished their work."""
         await self._toolkit.settle()
-
-    async def _check_token(self) -> None:
-        # Tell the operator at start-up, not at the first employee's click.
-        try:
-            await self._client.auth_test()
-        except Exception as exc:
-            log.error("Slack did not accept SLACK_BOT_TOKEN (auth.test: %s)", exc)
 
     def _signed(self, body: str, headers: Mapping[str, str]) -> bool:
         timestamp = headers.get("X-Slack-Request-Timestamp", "")

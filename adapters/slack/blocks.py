@@ -47,6 +47,7 @@ LABEL_TEXT = 2000
 PLACEHOLDER_TEXT = 150
 INPUT_LENGTH = 3000
 NOTIFICATION_TEXT = 3000
+UPLOAD_COMMENT = 4000  # a file comment is a message: short enough to read at a glance
 INPUT_ACTION_ID = "value"  # the block id (the field name) already says which field it is
 DUPLICATE_MARK = "#"  # Slack wants action ids unique per block: "membership.leave#2"
 RATING_CHOICES = tuple(Choice(str(n), str(n)) for n in range(1, 6))
@@ -148,6 +149,15 @@ def message_blocks(message: Message) -> list[Block]:
         chunks = [*chunks[: room - 1], last[: _safe_cut(last, SECTION_TEXT - 1)] + "…"]
     sections: list[Block] = [SectionBlock(text=MarkdownTextObject(text=c)) for c in chunks]
     return [*header, *sections, *facts[:5], *actions[:5]]
+
+
+def upload_comment(message: Message) -> str:
+    """The message as one mrkdwn text, for where blocks cannot go: a file upload's comment."""
+    lines = [f"*{escape(message.title.strip())}*"] if message.title and message.title.strip() \
+        else []
+    lines += [escape(message.text.strip())] if message.text.strip() else []
+    lines += [f"• {escape(f.label)}: {escape(f.value)}" for f in message.facts]
+    return _shorten_escaped("\n".join(lines), UPLOAD_COMMENT) or notification_text(message)
 
 
 def message_payload(message: Message) -> dict[str, Any]:

@@ -202,9 +202,11 @@ def submission_event(body: Body) -> FormSubmission:
     sender = interaction_sender(body)
     view = body["view"]
     key = body.get("trigger_id") or f"{view.get('id', '')}:{view.get('hash', '')}"
+    # private_metadata carries Form.context (which poll, which cohort) through the modal.
     return FormSubmission(sender=sender, form_id=view["callback_id"],
                           values=form_values(view["state"]["values"]),
-                          event_id=f"slack:{sender.tenant_id}:{key}")
+                          event_id=f"slack:{sender.tenant_id}:{key}",
+                          context=view.get("private_metadata") or "")
 
 
 def is_person_in_dm(event: Body) -> bool:
@@ -239,12 +241,22 @@ class SlackProfiles:
         self._timeout = timeout
         self._capacity = capacity
         self._known: dict[str, tuple[datetime, Profile]] = {}
+        # Two commands from one person in flight at once share one users.info call (Tier 4).
+        self._pending: dict[str, asyncio.Task[Profile]] = {}
 
     async def lookup(self, user_id: str) -> Profile:
-        now = self._clock.now()
         cached = self._known.get(user_id)
-        if cached is not None and now - cached[0] < self._ttl:
+        if cached is not None and self._clock.now() - cached[0] < self._ttl:
             return cached[1]
+        task = self._pending.get(user_id)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch(user_id))
+            self._pending[user_id] = task
+            task.add_done_callback(lambda _t: self._pending.pop(user_id, None))
+        return await asyncio.shield(task)
+
+    async def _fetch(self, user_id: str) -> Profile:
+        now = self._clock.now()
         try:
             response = await asyncio.wait_for(self._client.users_info(user=user_id), self._timeout)
             user = response.get("user")

@@ -8,11 +8,23 @@ import yaml
 
 from adapters.slack.adapter import EVENTS_PATH
 
-# im:history and mpim:history also let delivery read back its own messages' metadata after a
-# crash (find_sent), so nothing is sent twice.
-# files:write: admin exports arrive as a file uploaded into the admin's DM.
-BOT_SCOPES = ("commands", "chat:write", "im:write", "mpim:write", "users:read", "im:history",
-              "mpim:history", "files:write")
+# Every Web API method the adapter calls (slack_sdk's names), with the bot scopes it needs.
+# A test holds the adapter's code to this table, so the manifest asks for exactly these.
+# No method here reads a conversation: the bot reads no one's messages.
+WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth_test": (),
+    "chat_postMessage": ("chat:write",),
+    "conversations_open": ("im:write", "mpim:write"),  # a person's DM; a pair's group DM
+    # Name and timezone pre-fill the survey; the email lets import-people match people.
+    "users_info": ("users:read", "users:read.email"),
+    "views_open": (),
+    "files_upload_v2": ("files:write",),  # exports and charts, into the admin's DM
+}
+# What Slack sends us: the slash command, and the words people type in the bot's DM
+# (the message.im event needs im:history to be delivered; nothing calls history with it).
+INBOUND_SCOPES = ("commands", "im:history")
+BOT_SCOPES = tuple(dict.fromkeys(
+    [*INBOUND_SCOPES, *(scope for scopes in WEB_API_SCOPES.values() for scope in scopes)]))
 BOT_EVENTS = ("message.im",)
 PLACEHOLDER_URL = "https://turnabout.example.com"
 APP_NAME_LENGTH = 35  # Slack refuses longer app names

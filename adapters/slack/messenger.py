@@ -3,21 +3,24 @@
 DM channel ids are cached in ConversationRef (conversations.open is Tier 3), and every Slack
 failure becomes a DeliveryError the dispatcher understands: retry later, retry after the
 platform's Retry-After, or give up.
+
+The bot never reads a conversation (no conversations.history): it cannot look back to see
+whether a post went through, so a crash between a post and its record repeats that one post.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Awaitable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.blocks import message_payload, modal
+from adapters.slack.blocks import message_payload, modal, upload_comment
 from core.clock import Clock
 from core.messages import FileRef, Form, Image, Message
 from core.outgoing import Capabilities
@@ -27,12 +30,10 @@ from storage.database import Database
 from storage.references import find_reference, remember_reference
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
-METADATA_TYPE = "turnabout_message"  # our outbox key rides along, for find_sent after a crash
-HISTORY_LOOKBACK = 50
-UPLOAD_COMMENT = "{}: the export's CSV files. Keep it within the program team."
 EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
                   "Type `admin export` for a fresh one.")
 PERMANENT_ERRORS = frozenset({
@@ -59,8 +60,9 @@ def _seconds(header: object) -> float | None:
 
 class SlackMessenger:
     platform = PLATFORM
-    # Group DMs exist; message metadata carries the outbox key, so a post can be found again.
-    capabilities = Capabilities(group_conversations=True, finds_sent=True)
+    # Group DMs exist. Finding a sent post would mean reading the conversation: never done.
+    capabilities = Capabilities(group_conversations=True, finds_sent=False)
+
     def __init__(self, client: AsyncWebClient, database: Database, clock: Clock) -> None:
         self._client = client
         self._database = database
@@ -70,8 +72,8 @@ class SlackMessenger:
         self, tenant_id: str, user_id: str, message: Message, key: str = ""
     ) -> str | None:
         if message.attachment is not None:
-            return await self._send_with_file(tenant_id, [user_id], message, key)
-        return await self._send_to(tenant_id, [user_id], message, key)
+            return await self._send_with_file(tenant_id, [user_id], message)
+        return await self._send_to(tenant_id, [user_id], message)
 
     async def send_group(
         self, tenant_id: str, user_ids: Sequence[str], message: Message, key: str = ""
@@ -81,49 +83,41 @@ class SlackMessenger:
             raise DeliveryError(f"a Slack group DM takes 2 to {MAX_GROUP} people, not "
                                 f"{len(people)}", permanent=True)
         if message.attachment is not None:
-            return await self._send_with_file(tenant_id, people, message, key)
-        return await self._send_to(tenant_id, people, message, key)
+            return await self._send_with_file(tenant_id, people, message)
+        return await self._send_to(tenant_id, people, message)
 
     async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
-        """Look for our key in the conversation's recent messages' metadata."""
-        async with self._database.session() as session:
-            ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
-        if ref is None or not ref.conversation_id:
-            return None  # never opened, so never posted to
-        history = await self._call(self._client.conversations_history(
-            channel=ref.conversation_id, limit=HISTORY_LOOKBACK, include_all_metadata=True))
-        for posted in history.get("messages") or []:
-            metadata = posted.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_TYPE and \
-                    (metadata.get("event_payload") or {}).get("key") == key:
-                return posted.get("ts")
+        """Never known: finding a sent message would mean reading the conversation, and the
+        bot reads no one's conversations. A crash between a post and its record repeats it."""
         return None
 
-    async def _send_to(self, tenant_id: str, user_ids: list[str], message: Message,
-                       key: str) -> str | None:
+    async def _send_to(self, tenant_id: str, user_ids: list[str], message: Message) -> str | None:
+        return await self._in_conversation(tenant_id, user_ids,
+                                           lambda channel: self.post(channel, message))
+
+    async def _send_with_file(self, tenant_id: str, user_ids: list[str],
+                              message: Message) -> str | None:
+        """One upload carries the file with the message as its comment. The file can be taken
+        once (its link is marked used before the upload), so a second delivery of the row
+        sends nothing at all, and a failed upload gives it back and has posted nothing."""
+        file, comment = message.attachment, upload_comment(message)
+        assert file is not None
+        await self._in_conversation(tenant_id, user_ids,
+                                    lambda channel: self._upload(channel, file, comment))
+        return None
+
+    async def _in_conversation(self, tenant_id: str, user_ids: list[str],
+                               send: Callable[[str], Awaitable[T]]) -> T:
         channel, cached = await self._channel(tenant_id, user_ids)
         try:
-            return await self.post(channel, message, key)
+            return await send(channel)
         except DeliveryError as exc:
             if not (cached and str(exc) == "channel_not_found"):
                 raise
         # The cached channel went away (workspace migration, app reinstalled): open a new one.
         await self._cache_channel(tenant_id, user_ids, None)
         channel, _ = await self._channel(tenant_id, user_ids)
-        return await self.post(channel, message, key)
-
-    async def _send_with_file(self, tenant_id: str, user_ids: list[str], message: Message,
-                              key: str) -> str | None:
-        """The text, then the file uploaded into the same conversation. A retry after a failed
-        upload finds its text already there (by key) and does not post it again; a second
-        delivery finds the file taken and uploads nothing."""
-        assert message.attachment is not None
-        posted = await self.find_sent(tenant_id, user_ids, key) if key else None
-        if posted is None:
-            posted = await self._send_to(tenant_id, user_ids, message, key)
-        channel, _ = await self._channel(tenant_id, user_ids)
-        await self._upload(channel, message.attachment)
-        return posted
+        return await send(channel)
 
     async def upload_image(self, tenant_id: str, user_id: str, image: Image) -> None:
         """A chart into the person's DM: Block Kit images need a public URL, uploads don't."""
@@ -132,7 +126,7 @@ class SlackMessenger:
             channel=channel, file=base64.b64decode(image.png_base64), filename="chart.png",
             title=image.alt))
 
-    async def _upload(self, channel: str, file: FileRef) -> None:
+    async def _upload(self, channel: str, file: FileRef, comment: str) -> None:
         """Taking the file marks its link used before the upload, so two deliveries cannot
         both upload it; a failed upload gives it back for the retry."""
         now = self._clock.now()
@@ -148,7 +142,7 @@ class SlackMessenger:
         try:
             await self._call(self._client.files_upload_v2(
                 channel=channel, file=taken.content, filename=taken.filename,
-                title=taken.filename, initial_comment=UPLOAD_COMMENT.format(taken.filename)))
+                title=taken.filename, initial_comment=comment))
         except BaseException as exc:
             async with self._database.session() as session:
                 await exports.give_back(session, taken)
@@ -159,13 +153,10 @@ class SlackMessenger:
         async with self._database.session() as session:
             await exports.erase(session, file.token)
 
-    async def post(self, channel: str, message: Message, key: str = "") -> str | None:
+    async def post(self, channel: str, message: Message) -> str | None:
         """Post into a known conversation (a DM the person wrote in, an opened group)."""
-        extra: dict[str, Any] = {}
-        if key:
-            extra["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         posted = await self._call(self._client.chat_postMessage(
-            channel=channel, **message_payload(message), unfurl_links=False, **extra))
+            channel=channel, **message_payload(message), unfurl_links=False))
         ts = posted.get("ts")
         return ts if isinstance(ts, str) else None
 

@@ -11,7 +11,7 @@ from core.dates import friendly, parse_date
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, one_line, quote
+from core.text import clean, one_line, parse_id, quote
 from features.people import address_of, name_of
 from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
@@ -107,14 +107,16 @@ def closing_form(cohort: Cohort, values: dict[str, str | tuple[str, ...]] | None
 
 
 async def open_survey(ctx: Context, person: Person | None, cohort_id: str) -> Response:
-    cohort = await ctx.session.get(Cohort, int(cohort_id)) if cohort_id.isdigit() else None
+    number = parse_id(cohort_id)
+    cohort = await ctx.session.get(Cohort, number) if number else None
     if person is None or cohort is None or cohort.closed_at is None:
         return Response.say("That survey isn't open.")
     return Response(form=closing_form(cohort))
 
 
 async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> Response:
-    cohort = await ctx.session.get(Cohort, int(event.context)) if event.context.isdigit() else None
+    number = parse_id(event.context)
+    cohort = await ctx.session.get(Cohort, number) if number else None
     if person is None or person.id is None or cohort is None or cohort.id is None:
         return Response.say("That survey isn't open.")
     values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}

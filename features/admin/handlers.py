@@ -4,8 +4,8 @@ announcements and admin rights. The router lets only admins reach them."""
 from __future__ import annotations
 
 from core.context import Context
-from core.ids import parse_id
 from core.messages import Response
+from core.text import parse_id
 from features.admin import cohorts, export, program_team, stats
 from features.admin.mentions import mentioned_people
 from features.matching import pairs
@@ -98,7 +98,7 @@ def register(registry: Registry) -> None:
         CommandSpec("grant", "make someone an admin", grant, usage="grant @person", admin=True),
         CommandSpec("revoke", "remove someone's admin rights", revoke, usage="revoke @person",
                     admin=True),
-        ActionSpec(program_team.MESSAGE_PAIR, message_pair, admin=True),
-        ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True),
+        ActionSpec(program_team.MESSAGE_PAIR, message_pair, admin=True, carries_id=True),
+        ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True, carries_id=True),
         FormSpec(program_team.NOTE_FORM, send_note, admin=True),
     ))

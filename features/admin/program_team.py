@@ -10,7 +10,7 @@ from core.dates import friendly
 from core.events import Address, Event
 from core.messages import Button, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean
+from core.text import clean, parse_id
 from features.people import address_of, name_of
 from storage import grants
 from storage.models import Announcement, Pair, Person, Status
@@ -89,7 +89,8 @@ def note_form(pair_id: int) -> Form:
 
 async def send_note(ctx: Context, admin: Person, pair_id: str,
                     values: dict[str, str | tuple[str, ...]], event: Event) -> Response:
-    pair = await ctx.session.get(Pair, int(pair_id)) if pair_id.isdigit() else None
+    number = parse_id(pair_id)
+    pair = await ctx.session.get(Pair, number) if number else None
     if pair is None or pair.status != "active":
         return Response.say("That pairing has ended.")
     text = clean(str(values.get("text") or ""))

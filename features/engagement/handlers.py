@@ -33,10 +33,10 @@ def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("met", "log that you and your partner met today", met_command,
                     usage="met [note]"),
-        ActionSpec(prompts.MET, met_button),
-        ActionSpec(prompts.SKIP, skip),
-        ActionSpec(prompts.ANOTHER, another),
-        ActionSpec(nudges.SCHEDULE, will_schedule),
+        ActionSpec(prompts.MET, met_button, carries_id=True),
+        ActionSpec(prompts.SKIP, skip, carries_id=True),
+        ActionSpec(prompts.ANOTHER, another, carries_id=True),
+        ActionSpec(nudges.SCHEDULE, will_schedule, carries_id=True),
     ))
     registry.job("weekly_prompts", prompts.run)
     registry.job("nudges", nudges.run)

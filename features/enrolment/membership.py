@@ -8,7 +8,7 @@ from core.calendar import local_date
 from core.context import Context
 from core.dates import friendly, parse_date
 from core.messages import Button, Fact, Message, Response
-from core.text import quote
+from core.text import quote, whole_number
 from features.enrolment import lifecycle
 from features.matching.pairs import close_all_for_leaver, partner_of
 from features.people import ROLE_NAMES, name_of
@@ -120,9 +120,10 @@ async def pause(ctx: Context, person: Person | None, args: str) -> Response:
 
 async def pause_for(ctx: Context, person: Person | None, days: str) -> Response:
     """The one-click pause offered in a nudge: a break of a few days from today."""
-    if person is None or not days.isdigit() or not 0 < int(days) <= 90:
+    number = whole_number(days, 90)
+    if person is None or number is None:
         return Response.say("That button has expired. Type `pause until DATE` instead.")
-    until = local_today(person, ctx.now()) + timedelta(days=int(days))
+    until = local_today(person, ctx.now()) + timedelta(days=number)
     return await pause(ctx, person, f"until {until.isoformat()}")
 
 

@@ -27,9 +27,9 @@ async def answer_closing(ctx: Context, call: Call) -> Response:
 
 def register(registry: Registry) -> None:
     register_each(registry, (
-        ActionSpec(pulse.OPEN, open_poll),
+        ActionSpec(pulse.OPEN, open_poll, carries_id=True),
         FormSpec(pulse.FORM_ID, answer_poll),
-        ActionSpec(cohorts.OPEN, open_closing),
+        ActionSpec(cohorts.OPEN, open_closing, carries_id=True),
         FormSpec(cohorts.FORM_ID, answer_closing),
     ))
     registry.job("pulse_polls", pulse.run)

@@ -10,7 +10,7 @@ from core.context import Context
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, literal
+from core.text import clean, literal, parse_id
 from features.engagement.prompts import address
 from features.people import name_of, notify_admins
 from storage import engagement, pairs
@@ -80,7 +80,8 @@ async def run(ctx: Context) -> int:
 
 
 async def open_poll(ctx: Context, person: Person | None, poll_id: str) -> Response:
-    poll = await ctx.session.get(PulsePoll, int(poll_id)) if poll_id.isdigit() else None
+    number = parse_id(poll_id)
+    poll = await ctx.session.get(PulsePoll, number) if number else None
     if person is None or poll is None:
         return Response.say("That poll has closed. Thanks anyway!")
     answer = await ctx.session.get(PulseAnswer, (poll.id, person.id))
@@ -93,7 +94,8 @@ async def open_poll(ctx: Context, person: Person | None, poll_id: str) -> Respon
 
 
 async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> Response:
-    poll = await ctx.session.get(PulsePoll, int(event.context)) if event.context.isdigit() else None
+    number = parse_id(event.context)
+    poll = await ctx.session.get(PulsePoll, number) if number else None
     if person is None or person.id is None or poll is None:
         return Response.say("That poll has closed. Thanks anyway!")
     values, errors = _check(event.values)

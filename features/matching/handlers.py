@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core.context import Context
-from core.ids import parse_id
 from core.messages import Response
+from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
 from features.matching import intros, pairs, round
 from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
@@ -68,14 +68,14 @@ async def unpair(ctx: Context, call: Call) -> Response:
 def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("end", "close your current pairing", end_command, usage="end [reason]"),
-        ActionSpec(pairs.END, end_button),
-        ActionSpec(intros.AGREE, agree),
+        ActionSpec(pairs.END, end_button, carries_id=True),
+        ActionSpec(intros.AGREE, agree, carries_id=True),
         CommandSpec("match", "propose a matching round and preview it before anything is sent",
                     match, admin=True),
         CommandSpec("pair", "pair two people by hand; the hard rules still apply", pair_by_hand,
                     usage="pair @junior @senior [force]", admin=True),
         CommandSpec("unpair", "end someone's current pairing; both go back to the pool", unpair,
                     usage="unpair @person", admin=True),
-        ActionSpec(round.CONFIRM, confirm, admin=True),
-        ActionSpec(round.DISCARD, discard, admin=True),
+        ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
+        ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
     ))

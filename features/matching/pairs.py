@@ -8,7 +8,7 @@ from core import keys
 from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
-from core.text import literal
+from core.text import literal, parse_id
 from features.admin.cohorts import open_cohort
 from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
@@ -101,7 +101,8 @@ async def pair_by_hand(
 
 
 async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
-    pair = await ctx.session.get(Pair, int(pair_id)) if pair_id.isdigit() else None
+    number = parse_id(pair_id)
+    pair = await ctx.session.get(Pair, number) if number else None
     if person is None or pair is None or person.id not in (pair.mentor_id, pair.mentee_id):
         return Response.say("This agreement belongs to another pair.")
     if pair.status != "active":

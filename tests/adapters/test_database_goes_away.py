@@ -148,7 +148,8 @@ async def queue_messages(url: str, clock: FrozenClock, users: list[str]) -> list
                                      payload={"text": f"Hello {user}"}, now=clock.now())
     finally:
         await database.dispose()
-    return [f"announce:1:{user}" for user in users]
+    # What a person would notice twice: the same text in the same DM (Slack carries no key).
+    return [f"D{user}:Hello {user}" for user in users]
 
 
 async def statuses(url: str) -> Counter[str]:

@@ -5,8 +5,12 @@ real Slack would refuse fails here too; `assert_block_kit_limits` checks recorde
 
 With `RateLimits` it also limits chat.postMessage the way Slack does (about one message per
 second per channel, and a workspace-wide cap over a sliding second), answering 429 with a
-whole-second Retry-After beyond them. Every accepted post is kept in `posts` with its outbox
-key, so a test can count duplicates and losses.
+whole-second Retry-After beyond them. Every accepted post is kept in `posts` under a key
+naming the logical message, so a test can count duplicates and losses. The bot sends no
+outbox key to Slack, so by default that key is what a person would notice twice: the same
+text in the same conversation; a test that knows better passes `key_of`.
+
+It has no conversations.history or conversations.replies: the bot reads no conversation.
 """
 
 from __future__ import annotations
@@ -66,14 +70,22 @@ class Post:
 
     channel: str
     ts: str
-    key: str | None  # the outbox key from the message metadata
+    key: str | None  # the logical message it carries (see FakeSlack.key_of)
+
+
+def same_text_in_same_channel(args: Payload) -> str | None:
+    return f"{args.get('channel')}:{args.get('text')}"
 
 
 class FakeSlack:
     def __init__(self, token: str = TOKEN, *, rate_limits: RateLimits | None = None,
                  record_calls: bool = True,
-                 on_post: Callable[[Post], None] | None = None) -> None:
+                 on_post: Callable[[Post], None] | None = None,
+                 key_of: Callable[[Payload], str | None] = same_text_in_same_channel,
+                 enterprise_id: str | None = None) -> None:
         self.token = token
+        self.key_of = key_of
+        self.enterprise_id = enterprise_id  # the Enterprise Grid org the workspace is in
         self.rate_limits = rate_limits
         # A benchmark posting 10,000 messages can skip keeping every call's arguments.
         self.record_calls = record_calls
@@ -164,15 +176,15 @@ class FakeSlack:
             self.history.setdefault(channel, [])
 
     def posted_keys(self) -> Counter[str]:
-        """How many times each outbox key was posted (accepted by Slack)."""
+        """How many times each logical message was posted (accepted by Slack)."""
         return Counter(p.key for p in self.posts if p.key is not None)
 
     def duplicates(self) -> int:
-        """Posts beyond the first for each outbox key."""
+        """Posts beyond the first for each logical message."""
         return sum(n - 1 for n in self.posted_keys().values())
 
     def lost(self, expected: Iterable[str]) -> int:
-        """Expected outbox keys that never reached Slack."""
+        """Expected logical messages that never reached Slack."""
         posted = self.posted_keys()
         return sum(1 for key in set(expected) if key not in posted)
 
@@ -244,10 +256,8 @@ class FakeSlack:
             return max(1, math.ceil(self._window[0] + 1.0 - now))
         return None
 
-    def _accepted(self, channel: str, ts: str, metadata: object) -> None:
-        payload = metadata.get("event_payload") if isinstance(metadata, dict) else None
-        key = payload.get("key") if isinstance(payload, dict) else None
-        post = Post(channel, ts, key if isinstance(key, str) else None)
+    def _accepted(self, channel: str, ts: str, args: Payload) -> None:
+        post = Post(channel, ts, self.key_of(args))
         self.posts.append(post)
         if self.rate_limits is not None:
             now = time.monotonic()
@@ -267,8 +277,10 @@ class FakeSlack:
                             text="invalid_blocks" if problems else "ok")
 
     def _auth_test(self, _args: Payload) -> Payload:
-        return {"ok": True, "team": "Fake Co", "team_id": TEAM_ID, "user": "turnabout",
-                "user_id": BOT_USER_ID, "bot_id": BOT_ID, "url": "https://fake.slack.com/"}
+        answer = {"ok": True, "team": "Fake Co", "team_id": TEAM_ID, "user": "turnabout",
+                  "user_id": BOT_USER_ID, "bot_id": BOT_ID, "url": "https://fake.slack.com/",
+                  "is_enterprise_install": False}
+        return answer | ({"enterprise_id": self.enterprise_id} if self.enterprise_id else {})
 
     def _users_info(self, args: Payload) -> Payload:
         user = str(args.get("user", ""))
@@ -314,23 +326,9 @@ class FakeSlack:
         if refused:
             return refused
         posted = {"ts": self._ts(), "text": args.get("text", "")}
-        if isinstance(args.get("metadata"), dict):
-            posted["metadata"] = args["metadata"]
         self.history.setdefault(str(args["channel"]), []).append(posted)
-        self._accepted(str(args["channel"]), posted["ts"], args.get("metadata"))
+        self._accepted(str(args["channel"]), posted["ts"], args)
         return {"ok": True, "channel": args["channel"], "ts": posted["ts"]}
-
-    def _conversations_history(self, args: Payload) -> Payload:
-        channel = str(args.get("channel") or "")
-        if channel not in self.history:
-            return {"ok": False, "error": "channel_not_found"}
-        include = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        limit = int(args.get("limit") or 100)
-        messages = [dict(m) for m in reversed(self.history[channel])][:limit]
-        if not include:
-            for message in messages:
-                message.pop("metadata", None)
-        return {"ok": True, "messages": messages, "has_more": False}
 
     def _chat_postEphemeral(self, args: Payload) -> Payload:
         return self._message(args) or {"ok": True, "message_ts": self._ts()}

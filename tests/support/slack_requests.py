@@ -26,6 +26,7 @@ SECRET = "secret"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 Answer = str | tuple[str, ...]
+CONVERSATION_READS = ("conversations.history", "conversations.replies")
 
 
 def signature_headers(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -36,12 +37,15 @@ def signature_headers(body: str, secret: str = SECRET, timestamp: int | None = N
 
 def slash_command(text: str, *, user: str, trigger_id: str, response_url: str,
                   command: str = "/mentoring", team: str = TEAM_ID,
-                  channel_name: str = "general") -> str:
+                  channel_name: str = "general", enterprise: str | None = None) -> str:
+    """`enterprise`: the Enterprise Grid organisation the workspace belongs to."""
+    grid = {"enterprise_id": enterprise, "enterprise_name": "Org"} if enterprise else {}
     return urlencode({
         "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
         "channel_id": "C0GENERAL", "channel_name": channel_name, "user_id": user,
         "user_name": user.lower(), "command": command, "text": text, "api_app_id": "A0TEST",
         "is_enterprise_install": "false", "response_url": response_url, "trigger_id": trigger_id,
+        **grid,
     })
 
 
@@ -49,15 +53,25 @@ def _interaction(payload: Payload) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+def _where(team: str, enterprise: str | None, user: str, user_team: str | None) -> Payload:
+    """The team, user and enterprise objects of an interaction payload. `user_team` differs
+    from `team` for a Slack Connect guest."""
+    return {"team": {"id": team, "domain": "fake", **({"enterprise_id": enterprise}
+                                                       if enterprise else {})},
+            "user": {"id": user, "team_id": user_team or team},
+            "enterprise": {"id": enterprise, "name": "Org"} if enterprise else None}
+
+
 def block_actions(action_id: str, value: str = "", *, user: str, trigger_id: str | None,
                   response_url: str | None, message_ts: str = "1790000000.000001",
-                  team: str = TEAM_ID) -> str:
+                  team: str = TEAM_ID, enterprise: str | None = None,
+                  user_team: str | None = None) -> str:
     action = {"type": "button", "action_id": action_id, "block_id": "b1",
               "text": {"type": "plain_text", "text": "…"}, "action_ts": f"{time.time():.6f}"}
     if value:
         action["value"] = value
     payload: Payload = {
-        "type": "block_actions", "user": {"id": user, "team_id": team}, "team": {"id": team},
+        "type": "block_actions", **_where(team, enterprise, user, user_team),
         "api_app_id": "A0TEST", "container": {"type": "message", "message_ts": message_ts},
         "channel": {"id": "C0GENERAL"}, "actions": [action]}
     if trigger_id:
@@ -91,19 +105,20 @@ def state_values(view: Payload, answers: Mapping[str, Answer]) -> Payload:
 
 
 def view_submission(view: Payload, answers: Mapping[str, Answer], *, user: str,
-                    trigger_id: str | None, team: str = TEAM_ID) -> str:
+                    trigger_id: str | None, team: str = TEAM_ID, enterprise: str | None = None,
+                    user_team: str | None = None) -> str:
     submitted = {**view, "id": view.get("id", "V000001"), "hash": view.get("hash", "h1"),
-                 "state": {"values": state_values(view, answers)}}
-    payload: Payload = {"type": "view_submission", "team": {"id": team},
-                        "user": {"id": user, "team_id": team}, "api_app_id": "A0TEST",
-                        "view": submitted, "response_urls": []}
+                 "team_id": team, "state": {"values": state_values(view, answers)}}
+    payload: Payload = {"type": "view_submission", **_where(team, enterprise, user, user_team),
+                        "api_app_id": "A0TEST", "view": submitted, "response_urls": []}
     if trigger_id:
         payload["trigger_id"] = trigger_id
     return _interaction(payload)
 
 
 def dm_event(text: str, *, user: str, event_id: str, team: str = TEAM_ID,
-             bot_id: str | None = None, subtype: str | None = None) -> str:
+             bot_id: str | None = None, subtype: str | None = None,
+             enterprise: str | None = None) -> str:
     event: Payload = {"type": "message", "channel": f"D{user}", "user": user, "text": text,
                       "ts": f"{time.time():.6f}", "event_ts": f"{time.time():.6f}",
                       "channel_type": "im", "team": team}
@@ -113,8 +128,9 @@ def dm_event(text: str, *, user: str, event_id: str, team: str = TEAM_ID,
         event["subtype"] = subtype
     return json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0TEST",
                        "event": event, "type": "event_callback", "event_id": event_id,
-                       "event_time": int(time.time()),
-                       "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}]})
+                       "event_time": int(time.time()), "enterprise_id": enterprise,
+                       "authorizations": [{"team_id": team, "enterprise_id": enterprise,
+                                           "user_id": "UBOT", "is_bot": True}]})
 
 
 def url_verification(challenge: str) -> str:
@@ -196,7 +212,8 @@ class SlackWorkspace:
 @asynccontextmanager
 async def slack_workspace(database_url: str, program: Program, clock: Clock,
                           fake: FakeSlack | None = None) -> AsyncIterator[SlackWorkspace]:
-    """The service wired to a fake Slack; afterwards every payload it sent is within limits."""
+    """The service wired to a fake Slack; afterwards every payload it sent is within limits,
+    and it read no conversation."""
     async with (fake or FakeSlack()) as slack:
         settings = make_settings(database_url, program,
                                  slack=SlackSettings(TOKEN, SECRET, None, slack.url + "/api/"))
@@ -204,3 +221,4 @@ async def slack_workspace(database_url: str, program: Program, clock: Clock,
             yield SlackWorkspace(slack, running, http)
         for payload in slack.payloads():
             assert_block_kit_limits(payload)
+        assert not [c.method for c in slack.calls if c.method in CONVERSATION_READS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config.program import Program
 from core.clock import FrozenClock
-from tests.adapters.slack.test_introductions import JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_people import JUNIOR, SENIOR, buttons, join, with_admin
 from tests.support.slack_requests import slack_workspace
 
 

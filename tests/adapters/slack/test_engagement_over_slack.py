@@ -7,25 +7,16 @@ from typing import Any
 
 from config.program import Program
 from core.clock import FrozenClock
-from tests.adapters.slack.test_introductions import JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_people import buttons, matched, with_admin
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 10:00 in London, 11:00 in Berlin
 
 
-async def matched(ws: SlackWorkspace) -> str:
+async def matched_jo_and_sam(ws: SlackWorkspace) -> str:
     """Jo (U1) and Sam (U2) matched; returns their group DM channel."""
     ws.fake.names.update({"U1": "Jo", "U2": "Sam"})
-    await join(ws, "U1", JUNIOR)
-    await join(ws, "U2", SENIOR)
-    await ws.command("admin match", "UADA", reply_key="preview")
-    await ws.settle()
-    confirm = next(b for b in buttons(ws.fake.responses("preview")[0])
-                   if b["text"]["text"].startswith("Confirm"))
-    await ws.press(confirm["action_id"], confirm["value"], "UADA")
-    await ws.settle()
-    return next(p["channel"] for p in ws.fake.calls_to("chat.postMessage")
-                if p["channel"].startswith("G"))
+    return await matched(ws)
 
 
 def posts_to(ws: SlackWorkspace, channel: str, since: int = 0) -> list[dict[str, Any]]:
@@ -36,7 +27,7 @@ async def test_three_weeks_of_prompts_and_weekly_nudges_to_the_senior_over_slack
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
     async with slack_workspace(database_url, with_admin(program), clock) as ws:
-        group = await matched(ws)
+        group = await matched_jo_and_sam(ws)
         service = ws.running.service
         before = len(ws.fake.calls_to("chat.postMessage"))
         titles = []

@@ -1,4 +1,5 @@
-"""`/mentoring admin export` over Slack: the zip arrives as a file upload in the admin's DM."""
+"""`/mentoring admin export` over Slack: the zip arrives as a file upload in the admin's DM,
+its summary as the upload's comment: one message, and the DM is never read back."""
 
 from __future__ import annotations
 
@@ -60,11 +61,13 @@ async def test_the_admins_export_is_uploaded_into_their_dm_once_even_if_delivere
 
         (upload,) = fake.shared(DM)
         assert upload.filename == "turnabout-export-2026-11-23.zip"
-        assert upload.initial_comment.startswith(upload.filename)
+        assert upload.initial_comment.startswith("*Your export*")
+        assert upload.filename in upload.initial_comment
+        assert "participants.csv" in upload.initial_comment  # the summary's table of files
         with zipfile.ZipFile(io.BytesIO(upload.content or b"")) as archive:
             assert "participants.csv" in archive.namelist()
-        (post,) = fake.calls_to("chat.postMessage")
-        assert post["channel"] == DM and "participants.csv" in str(post["blocks"])
+        assert fake.calls_to("chat.postMessage") == []
+        assert fake.calls_to("conversations.history") == []
         assert [len(fake.calls_to(m)) for m in ("files.getUploadURLExternal",
                                                 "files.upload_url",
                                                 "files.completeUploadExternal")] == [1, 1, 1]
@@ -73,7 +76,7 @@ async def test_the_admins_export_is_uploaded_into_their_dm_once_even_if_delivere
         assert link.used_at is not None and link.content == b""  # delivered, then erased
 
 
-async def test_a_failed_upload_is_retried_without_posting_the_text_again(
+async def test_a_failed_upload_is_retried_and_the_admin_gets_one_message_with_the_file(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
     fake = FakeSlackWithFiles()
@@ -85,8 +88,10 @@ async def test_a_failed_upload_is_retried_without_posting_the_text_again(
         clock.advance(timedelta(minutes=1))
         await ws.running.service.deliver_now()
 
-        assert len(fake.shared(DM)) == 1
-        assert len(fake.calls_to("chat.postMessage")) == 1
+        (upload,) = fake.shared(DM)
+        assert "participants.csv" in upload.initial_comment
+        assert fake.calls_to("chat.postMessage") == []
+        assert fake.calls_to("conversations.history") == []
 
 
 async def test_without_the_files_write_scope_delivery_stops_and_says_why(

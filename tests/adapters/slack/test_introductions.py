@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from config.program import Admins, Program
+from config.program import Program
 from core.clock import FrozenClock
-from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
-
-JUNIOR: dict[str, Answer] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
-    "cadence": "weekly", "meeting_mode": "video", "timezone": "Europe/Berlin",
-    "teach": ("ai-digital-tools",)}
-SENIOR: dict[str, Answer] = {
-    "role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
-    "cadence": "fortnightly", "meeting_mode": "video", "timezone": "Europe/London",
-    "learn": ("ai-digital-tools",), "teach": ("leadership",)}
-
-
-def with_admin(program: Program) -> Program:
-    return program.model_copy(update={"admins": Admins(slack=("UADA",))})
-
-
-async def join(ws: SlackWorkspace, user: str, answers: dict[str, Any]) -> None:
-    await ws.command("join", user)
-    await ws.settle()
-    assert (await ws.submit(ws.opened_view(), answers, user)).status == 200
-    await ws.settle()
-
-
-def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for b in payload.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+from tests.support.slack_people import JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_requests import slack_workspace
 
 
 async def test_a_confirmed_round_opens_one_group_dm_and_posts_the_introduction_once(

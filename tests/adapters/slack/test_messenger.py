@@ -152,7 +152,7 @@ async def test_a_group_dm_channel_is_cached_so_weekly_messages_open_nothing_new(
         assert len({c["channel"] for c in ws.fake.calls_to("chat.postMessage")}) == 1
 
 
-async def test_a_message_sent_before_a_crash_is_found_by_its_key_and_not_sent_again(
+async def test_a_group_message_cut_off_by_a_crash_is_posted_once_more_without_reading_the_chat(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
     async with slack_workspace(database_url, program, clock) as ws:
@@ -164,11 +164,17 @@ async def test_a_message_sent_before_a_crash_is_found_by_its_key_and_not_sent_ag
             [row] = (await claim(session, clock.now())).rows
         # The dispatcher that claimed it posts, then dies before recording the send.
         await messenger(ws).send_group(TEAM_ID, ["U1", "U2"], HELLO, row.key)
-        assert await messenger(ws).find_sent(TEAM_ID, ["U1", "U2"], "prompt:other") is None
+        assert await messenger(ws).find_sent(TEAM_ID, ["U1", "U2"], row.key) is None
 
         clock.advance(timedelta(minutes=5))  # the dead dispatcher's lease runs out
-        assert await service.deliver_now() == 0
-        assert len(ws.fake.calls_to("chat.postMessage")) == 1
+        assert await service.deliver_now() == 1  # the one repeat
+        clock.advance(timedelta(minutes=5))
+        assert await service.deliver_now() == 0  # and never another
+
+        first, again = ws.fake.calls_to("chat.postMessage")
+        assert first["channel"] == again["channel"] and first["text"] == again["text"]
+        assert "metadata" not in again  # the outbox key stays with us
+        assert ws.fake.calls_to("conversations.history") == []
         async with service.database.session() as session:
             [row] = list(await session.exec(select(OutboxMessage)))
-        assert row.status == "sent" and row.platform_message_id
+        assert row.status == "sent" and row.platform_message_id == ws.fake.posts[-1].ts
