@@ -61,6 +61,10 @@ class Admins(_Frozen):
     teams: tuple[str, ...] = ()
     web: tuple[str, ...] = ()
 
+    def listed(self) -> dict[str, tuple[str, ...]]:
+        """The configured admin ids of each platform."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
     def includes(self, address: Address, directory_id: str | None = None) -> bool:
         listed = getattr(self, address.platform)
         return address.user_id in listed or (directory_id is not None and directory_id in listed)

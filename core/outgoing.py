@@ -36,9 +36,13 @@ class Capabilities:
 
     group_conversations: bool = False  # one proactive conversation with several people
     finds_sent: bool = False  # can tell, after a crash, whether a keyed message went out
+    # Can message someone who never wrote to the bot, from their user id alone.
+    reaches_without_contact: bool = False
 
 
 class Outbox(Protocol):
+    def capabilities(self, platform: str) -> Capabilities: ...
+
     async def queue(
         self, session: AsyncSession, now: datetime, items: Sequence[Outgoing]
     ) -> int:

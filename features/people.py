@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.program import Program
@@ -14,7 +11,7 @@ from core.events import Address, Event, Profile
 from core.messages import Message
 from core.outgoing import Outgoing
 from core.text import literal
-from storage import grants
+from storage import grants, people
 from storage.models import Person
 
 ROLE_NAMES = {"mentor": "junior mentor", "mentee": "senior mentee"}
@@ -50,25 +47,19 @@ async def is_admin(
     return await grants.is_granted(session, s.platform, s.tenant_id, s.user_id)
 
 
-async def admins(session: AsyncSession, program: Program) -> list[Address]:
-    """Where to tell the program team something: every configured admin the bot has met."""
+async def admins(ctx: Context) -> list[Address]:
+    """Where to tell the program team something: every configured admin the bot can reach
+    (met, or on a platform that can message someone from their id alone), and every grant."""
     found: list[Address] = []
-    for platform in ("slack", "teams", "web"):
-        ids: Iterable[str] = getattr(program.admins, platform)
-        ids = list(ids)
+    session = ctx.session
+    for platform, ids in ctx.program.admins.listed().items():
         if not ids:
             continue
-        result = await session.exec(
-            select(Person).where(
-                Person.platform == platform,
-                col(Person.user_id).in_(ids) | col(Person.directory_id).in_(ids),
-            )
-        )
-        known = list(result)
+        known = await people.find_listed(session, platform, ids)
         found.extend(address_of(p) for p in known)
         met = {p.user_id for p in known} | {p.directory_id for p in known}
-        # Slack can open a DM from a user id alone; Teams needs a stored reference.
-        found.extend(Address(platform, i) for i in ids if i not in met and platform != "teams")  # type: ignore[arg-type]
+        if ctx.outbox.capabilities(platform).reaches_without_contact:
+            found.extend(Address(platform, i) for i in ids if i not in met)  # type: ignore[arg-type]
     for grant in await grants.all_grants(session):
         found.append(Address(grant.platform, grant.user_id, grant.tenant_id))  # type: ignore[arg-type]
     return list(dict.fromkeys(found))
@@ -77,4 +68,4 @@ async def admins(session: AsyncSession, program: Program) -> list[Address]:
 async def notify_admins(ctx: Context, key: str, message: Message) -> int:
     """Tell the program team something: one copy per admin, each under its own key."""
     return await ctx.queue(*(Outgoing.dm(keys.for_admin(key, admin), admin, message)
-                             for admin in await admins(ctx.session, ctx.program)))
+                             for admin in await admins(ctx)))

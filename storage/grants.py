@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.identity import identity_is
 from storage.models import AdminGrant
 
 
@@ -40,6 +41,5 @@ async def all_grants(session: AsyncSession) -> list[AdminGrant]:
 async def _find(session: AsyncSession, platform: str, tenant_id: str,
                 user_id: str) -> AdminGrant | None:
     result = await session.exec(select(AdminGrant).where(
-        AdminGrant.platform == platform, AdminGrant.tenant_id == tenant_id,
-        AdminGrant.user_id == user_id))
+        identity_is(AdminGrant, platform, tenant_id, user_id)))
     return result.first()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.identity import identity_is
 from storage.models import (
     ClosingAnswer,
     ConversationRef,
@@ -28,11 +29,16 @@ async def find_person(
     session: AsyncSession, platform: str, tenant_id: str, user_id: str
 ) -> Person | None:
     result = await session.exec(
-        select(Person).where(
-            Person.platform == platform, Person.tenant_id == tenant_id, Person.user_id == user_id
-        )
-    )
+        select(Person).where(identity_is(Person, platform, tenant_id, user_id)))
     return result.first()
+
+
+async def find_listed(session: AsyncSession, platform: str, ids: Sequence[str]) -> list[Person]:
+    """People a configuration lists by platform user id or (Teams) directory id."""
+    result = await session.exec(select(Person).where(
+        col(Person.platform).in_([platform]),
+        col(Person.user_id).in_(ids) | col(Person.directory_id).in_(ids)))
+    return list(result)
 
 
 async def get_or_create_person(

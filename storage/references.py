@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.identity import identity_is
 from storage.models import ConversationRef
 
 
@@ -14,11 +15,7 @@ async def find_reference(
     session: AsyncSession, platform: str, tenant_id: str, user_id: str
 ) -> ConversationRef | None:
     result = await session.exec(
-        select(ConversationRef).where(
-            ConversationRef.platform == platform,
-            ConversationRef.tenant_id == tenant_id,
-            ConversationRef.user_id == user_id,
-        )
+        select(ConversationRef).where(identity_is(ConversationRef, platform, tenant_id, user_id))
     )
     return result.first()
 

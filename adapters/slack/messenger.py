@@ -61,7 +61,7 @@ def _seconds(header: object) -> float | None:
 class SlackMessenger:
     platform = PLATFORM
     # Group DMs exist. Finding a sent post would mean reading the conversation: never done.
-    capabilities = Capabilities(group_conversations=True, finds_sent=False)
+    capabilities = Capabilities(group_conversations=True, reaches_without_contact=True, finds_sent=False)
 
     def __init__(self, client: AsyncWebClient, database: Database, clock: Clock) -> None:
         self._client = client

@@ -15,7 +15,8 @@ from storage.database import Database
 class WebMessenger:
     platform = "web"
     # A group message is one transaction writing a copy into each inbox; rows carry the key.
-    capabilities = Capabilities(group_conversations=True, finds_sent=True)
+    capabilities = Capabilities(group_conversations=True, finds_sent=True,
+                                reaches_without_contact=True)
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
