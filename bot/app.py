@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
@@ -132,8 +133,9 @@ class Service:
         """Something was queued: deliver soon, without holding up the request that queued it."""
         self._wake.set()
 
-    async def deliver_now(self) -> int:
-        return await self.dispatcher.deliver_due()
+    async def deliver_now(self, only: Sequence[int] | None = None) -> int:
+        """Deliver what is due, or only the rows `only` names (what one event queued)."""
+        return await self.dispatcher.deliver_due(only=only)
 
     async def _delivery_loop(self) -> None:
         while True:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,10 +20,14 @@ class Context:
     clock: Clock
     catalog: Catalog
     outbox: Outbox
+    # Outbox rows this unit of work queued: delivered right after it commits, on their own.
+    queued: list[int] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.clock.now()
 
     async def queue(self, *items: Outgoing) -> int:
         """Queue messages in this unit of work: they go out only if it commits."""
-        return await self.outbox.queue(self.session, self.now(), items)
+        ids = await self.outbox.queue(self.session, self.now(), items)
+        self.queued.extend(ids)
+        return len(ids)

@@ -138,6 +138,7 @@ class Response:
     form: Form | None = None
     errors: dict[str, str] = field(default_factory=dict)
     close_form: bool = False
+    queued: tuple[int, ...] = ()  # outbox rows the event queued (set by the runtime)
     failed: bool = False
 
     @staticmethod

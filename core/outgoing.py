@@ -45,7 +45,7 @@ class Outbox(Protocol):
 
     async def queue(
         self, session: AsyncSession, now: datetime, items: Sequence[Outgoing]
-    ) -> int:
-        """Queue every item in the caller's transaction; the number of new rows (a key queued
+    ) -> list[int]:
+        """Queue every item in the caller's transaction; the ids of the new rows (a key queued
         before adds none)."""
         ...

@@ -7,8 +7,9 @@ import contextlib
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from core.clock import Clock
 from core.messages import Message
@@ -146,14 +147,20 @@ class Dispatcher:
         self._margin = min(lease / 4, LEASE_MARGIN)
         self._lock = asyncio.Lock()
 
-    async def deliver_due(self, batch: int = 200) -> int:
+    async def deliver_due(self, batch: int = 200, only: Sequence[int] | None = None) -> int:
         """Send everything due now; returns how many messages went out.
 
         `in_flight` senders take rows from a feed that claims `batch` rows at a time, the next
         batch while the last rows of the current one still go out: a stop at every batch
-        boundary, and the catch-up burst after it, is what trips a platform's rate limit."""
-        async with self._lock:  # one pass at a time per process; other replicas claim their own
-            feed = _Feed(self._claim, batch, low_water=min(self._in_flight, batch))
+        boundary, and the catch-up burst after it, is what trips a platform's rate limit.
+        `only` limits the pass to those rows (an event's own messages), found by primary key."""
+        if only is not None and not only:
+            return 0
+        # One full pass at a time per process (other replicas claim their own); an event's own
+        # rows go out beside it, without waiting for a pass over the whole outbox.
+        async with self._lock if only is None else contextlib.nullcontext():
+            claim = self._claim if only is None else partial(self._claim, only=list(only))
+            feed = _Feed(claim, batch, low_water=min(self._in_flight, batch))
             marks = _SentMarks(self._database, self._clock)
 
             async def sender() -> int:
@@ -173,9 +180,10 @@ class Dispatcher:
                 await feed.close()
                 await marks.close()
 
-    async def _claim(self, batch: int) -> outbox.Batch:
+    async def _claim(self, batch: int, only: list[int] | None = None) -> outbox.Batch:
         async with self._database.session() as session:
-            return await outbox.claim(session, self._clock.now(), limit=batch, lease=self._lease)
+            return await outbox.claim(session, self._clock.now(), limit=batch, lease=self._lease,
+                                      only=only)
 
     async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool) -> int:
         if reclaimed and await self._sent_before_crash(row, marks):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from config.program import Program
 from config.prompt_catalog import Catalog
@@ -69,4 +70,4 @@ class Inbound:
             text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY
             return Response(messages=(Message(text=text),), failed=True)
         self._on_committed()
-        return response
+        return replace(response, queued=tuple(ctx.queued)) if ctx.queued else response

@@ -41,9 +41,10 @@ class OutboxWriter:
                 rows.extend(_row(f"{key}:{u}", platform, tenant_id, [u], payload) for u in user_ids)
         return rows
 
-    async def queue(self, session: AsyncSession, now: datetime, items: Sequence[Outgoing]) -> int:
+    async def queue(self, session: AsyncSession, now: datetime,
+                    items: Sequence[Outgoing]) -> list[int]:
         rows = [row for item in items for row in self.rows(item)]
-        return await outbox.enqueue_many(session, rows, now) if rows else 0
+        return await outbox.insert_many(session, rows, now) if rows else []
 
 
 def _row(key: str, platform: str, tenant_id: str, recipients: list[str],

@@ -79,11 +79,14 @@ class Batch:
 
 
 async def claim(
-    session: AsyncSession, now: datetime, limit: int = 50, lease: timedelta = timedelta(minutes=2)
+    session: AsyncSession, now: datetime, limit: int = 50, lease: timedelta = timedelta(minutes=2),
+    only: Sequence[int] | None = None,
 ) -> Batch:
     """Claim up to `limit` due rows for this caller; commit follows in the caller's session."""
     token = uuid.uuid4().hex
     candidates = select(OutboxMessage.id).where(_claimable(now)).order_by(col(OutboxMessage.id))
+    if only is not None:  # an event's own rows: found by primary key, whatever else is due
+        candidates = candidates.where(col(OutboxMessage.id).in_(only))
     candidates = candidates.limit(limit)
     if dialect.is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
@@ -169,7 +172,14 @@ async def enqueue_many(
     session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> int:
     """Queue many messages in a few statements; keys already queued are skipped."""
-    queued = 0
+    return len(await insert_many(session, rows, now, chunk))
+
+
+async def insert_many(
+    session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
+) -> list[int]:
+    """Like enqueue_many, returning the ids of the rows that are new."""
+    queued: list[int] = []
     for start in range(0, len(rows), chunk):
         values = [
             {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
@@ -183,5 +193,5 @@ async def enqueue_many(
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(OutboxMessage.id)
         )
-        queued += len((await session.exec(statement)).all())  # type: ignore[call-overload]
+        queued.extend(row[0] for row in await session.exec(statement))  # type: ignore[call-overload]
     return queued

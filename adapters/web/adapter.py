@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -120,7 +120,7 @@ class WebChatAdapter:
         clock: Clock,
         *,
         access: WebAccess,
-        deliver_now: Callable[[], Awaitable[Any]],
+        deliver_now: Callable[[Sequence[int]], Awaitable[Any]],
     ) -> None:
         self.access = access
         self._program = program
@@ -182,7 +182,7 @@ class WebChatAdapter:
         try:
             # Deliver now, so a welcome or other proactive message is in the inbox by the time
             # the page polls right after this answer. On failure the delivery loop retries.
-            await self._deliver_now()
+            await self._deliver_now(response.queued)
         except Exception:
             log.exception("web chat: delivering after %s failed", event.event_id)
         return web.json_response(response_json(response))

@@ -41,6 +41,19 @@ async def test_a_message_queued_twice_under_one_key_is_sent_once(world: World) -
     assert (row.status, row.platform_message_id, row.attempts) == ("sent", "m1", 1)
 
 
+async def test_an_event_delivers_its_own_messages_and_leaves_the_backlog_to_the_loop(
+    world: World,
+) -> None:
+    for n in range(30):
+        await queue(world, f"backlog:{n}", f"p{n}")
+    answer = await world.person("jo").join()
+    assert answer.queued  # the welcome
+
+    assert await world.dispatcher.deliver_due(only=answer.queued) == len(answer.queued)
+    assert [s.user_ids for s in world.messenger.sent] == [("jo",)] * len(answer.queued)
+    assert sum(r.status == "pending" for r in await rows(world)) == 30
+
+
 async def test_a_group_message_reaches_everyone_in_one_conversation(world: World) -> None:
     await queue(world, "intro:7", "jo", "sam")
     await world.deliver()

@@ -103,8 +103,8 @@ async def queue_group(world: TeamsWorld, key: str, *users: TeamsUser | Address) 
     service = world.running.service
     to = [u if isinstance(u, Address) else Address("teams", u.user_id, u.tenant_id) for u in users]
     async with service.database.session() as session:
-        queued = await service.outbox.queue(session, service.clock.now(),
-                                            [Outgoing.group(key, to, PROMPT)])
+        queued = len(await service.outbox.queue(session, service.clock.now(),
+                                                [Outgoing.group(key, to, PROMPT)]))
     await service.deliver_now()
     return queued
 
