@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.adapters.teams.test_introductions_over_teams import JUNIOR, SENIOR, join, reply
 from tests.support.fake_teams import TeamsWorld, button_data
+from tests.support.teams_people import JUNIOR, SENIOR, join, reply
 
 
 async def test_stats_and_at_risk_for_the_admin_and_a_refusal_for_a_member(

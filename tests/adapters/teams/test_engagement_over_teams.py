@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from core.clock import FrozenClock
-from tests.adapters.teams.test_introductions_over_teams import JUNIOR, SENIOR, join, reply
 from tests.support.fake_teams import TeamsWorld, button_data
+from tests.support.teams_people import JUNIOR, SENIOR, join, reply
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 

@@ -2,33 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.fake_teams import (
-    ConnectorCall,
-    TeamsUser,
-    TeamsWorld,
-    button_data,
-    submit_value,
-)
-
-JUNIOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
-          "teach": "ai-digital-tools", "cadence": "weekly", "meeting_mode": "video"}
-SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
-          "learn": "ai-digital-tools", "teach": "leadership", "cadence": "fortnightly",
-          "meeting_mode": "in-person"}
-
-
-async def reply(world: TeamsWorld, user: TeamsUser, **activity: object) -> ConnectorCall:
-    before = len(world.connector.to(user.conversation_id))
-    status, _ = await user.post(user.activity(**activity))
-    assert status == 201
-    replies = world.connector.to(user.conversation_id)
-    assert len(replies) == before + 1, [r.text for r in replies[before:]]
-    return replies[-1]
-
-
-async def join(world: TeamsWorld, user: TeamsUser, answers: dict[str, str]) -> None:
-    survey = await reply(world, user, text="join")
-    assert await user.submit(survey.sent_id or "", submit_value(survey.card, answers)) == 201
+from tests.support.fake_teams import TeamsWorld, button_data
+from tests.support.teams_people import JUNIOR, SENIOR, join, reply
 
 
 async def test_a_confirmed_round_sends_each_teams_user_one_introduction_once(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.adapters.web.test_journey import WebChat, web  # noqa: F401  (fixture)
+from tests.support.web_chat import WebChat
 
 
 async def test_ada_matches_two_people_and_both_find_the_introduction_in_their_inbox(
-    web: WebChat,  # noqa: F811
+    web: WebChat,
 ) -> None:
     jo, sam, ada = web.person("jo"), web.person("sam", "Europe/London"), web.person("ada")
     await jo.join()

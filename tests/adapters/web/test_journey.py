@@ -3,85 +3,17 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import pytest
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from adapters.web.messenger import WebMessenger
-from config.program import Program
 from core.clock import FrozenClock
 from core.messages import Message
 from storage.database import Database
 from storage.models import Person, SurveyAnswers, WebChatMessage
-from tests.support.service import Running, make_settings, serve
-
-GOOD_ANSWERS: dict[str, Any] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
-    "timezone": "Europe/Berlin", "teach": ["ai-digital-tools", "social-media"], "learn": [],
-    "goals": "Help a leader get confident with AI tools", "cadence": "weekly",
-    "meeting_mode": "video",
-}
-
-
-@dataclass
-class WebPerson:
-    """One person at the web chat page, speaking the page's JSON API."""
-
-    http: aiohttp.ClientSession
-    user: str
-    timezone: str = "Europe/Berlin"
-
-    async def post(self, request_id: str | None = None, **shape: Any) -> dict[str, Any]:
-        body = {"user": self.user, "timezone": self.timezone,
-                "request_id": request_id or str(uuid.uuid4()), **shape}
-        async with self.http.post("/web/api/events", json=body) as reply:
-            assert reply.status == 200, await reply.text()
-            return await reply.json()
-
-    async def say(self, text: str, request_id: str | None = None) -> dict[str, Any]:
-        return await self.post(request_id, command=text)
-
-    async def press(self, action_id: str, value: str = "") -> dict[str, Any]:
-        return await self.post(action_id=action_id, value=value)
-
-    async def submit(self, values: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
-        return await self.post(request_id, form_id="signup", values=values, context="")
-
-    async def inbox(self, after: int = 0) -> list[dict[str, Any]]:
-        async with self.http.get("/web/api/inbox", params={"user": self.user,
-                                                            "after": str(after)}) as reply:
-            assert reply.status == 200, await reply.text()
-            return (await reply.json())["messages"]
-
-    async def join(self, **answers: Any) -> dict[str, Any]:
-        await self.say("join")
-        return await self.submit({**GOOD_ANSWERS, **answers})
-
-
-@dataclass
-class WebChat:
-    running: Running
-    http: aiohttp.ClientSession
-
-    def person(self, user: str, timezone: str = "Europe/Berlin") -> WebPerson:
-        return WebPerson(self.http, user, timezone)
-
-    async def count(self, model: type, *where: Any) -> int:
-        async with self.running.service.database.session() as session:
-            query = select(func.count()).select_from(model).where(*where)
-            return (await session.exec(query)).one()
-
-
-@pytest.fixture
-async def web(database_url: str, program: Program, clock: FrozenClock) -> AsyncIterator[WebChat]:
-    async with (serve(make_settings(database_url, program, web_chat=True), clock) as running,
-                aiohttp.ClientSession(running.url) as http):
-        yield WebChat(running, http)
+from tests.support.web_chat import GOOD_ANSWERS, WebChat
 
 
 def titles(messages: list[dict[str, Any]]) -> list[str | None]:
