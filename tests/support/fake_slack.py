@@ -142,6 +142,12 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Payload]:
         return [c.args for c in self.calls if c.method == method]
 
+    def members(self, channel: str) -> tuple[str, ...]:
+        """Who is in a conversation conversations.open gave out: a DM's person, a group's."""
+        if channel.startswith("D"):
+            return (channel[1:],)
+        return next((users for users, group in self._groups.items() if group == channel), ())
+
     def responses(self, key: str | None = None) -> list[Payload]:
         return [c.args for c in self.calls
                 if c.method == "response" and (key is None or c.args.get("key") == key)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config.program import Program
 from core.clock import FrozenClock
-from tests.support.slack_people import JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_people import JUNIOR, SENIOR, join, with_admin
 from tests.support.slack_requests import slack_workspace
 
 
@@ -20,32 +20,6 @@ async def test_stats_answer_the_admin_privately_and_refuse_anyone_else(
         assert answer.get("response_type", "ephemeral") == "ephemeral"
         assert "Program stats" in str(answer) and "Active: 1 junior mentors" in str(answer)
         assert "for the program team" in str(ws.fake.responses("member"))
-
-
-async def test_closing_a_cohort_over_slack_sends_each_person_the_survey_once(
-    database_url: str, program: Program, clock: FrozenClock
-) -> None:
-    async with slack_workspace(database_url, with_admin(program), clock) as ws:
-        await ws.command("admin cohort start Autumn", "UADA")
-        await join(ws, "U1", JUNIOR)
-        await join(ws, "U2", SENIOR)
-        await ws.command("admin pair <@U1> <@U2>", "UADA")
-        await ws.settle()
-        await ws.command("admin cohort close", "UADA", reply_key="closed")
-        await ws.settle()
-        await ws.command("admin cohort close", "UADA", reply_key="again")
-        await ws.settle()
-        assert "1 pairs ended" in str(ws.fake.responses("closed"))
-        assert "nothing to close" in str(ws.fake.responses("again"))
-        surveys = [p for p in ws.fake.calls_to("chat.postMessage")
-                   if any(b["action_id"].startswith("closing.open") for b in buttons(p))]
-        assert sorted(p["channel"] for p in surveys) == ["DU1", "DU2"]
-
-        survey_button = next(b for b in buttons(surveys[0]) if b["action_id"].startswith("closing"))
-        owner = surveys[0]["channel"].removeprefix("D")
-        await ws.press(survey_button["action_id"], survey_button["value"], owner)
-        await ws.settle()
-        assert ws.fake.calls_to("views.open")[-1]["view"]["callback_id"] == "closing"
 
 
 async def test_an_announcement_over_slack_reaches_each_active_member_once(

@@ -1,66 +1,10 @@
-"""Matching over Teams: an admin confirms a round, each person gets one 1:1 introduction."""
+"""Pairing by @-mention over Teams: mention entities become the people they name.
+A round's preview, confirmation and the 1:1 introductions are in tests/scenarios/."""
 
 from __future__ import annotations
 
-from tests.support.fake_teams import (
-    ConnectorCall,
-    TeamsUser,
-    TeamsWorld,
-    button_data,
-    submit_value,
-)
-
-JUNIOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
-          "teach": "ai-digital-tools", "cadence": "weekly", "meeting_mode": "video"}
-SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
-          "learn": "ai-digital-tools", "teach": "leadership", "cadence": "fortnightly",
-          "meeting_mode": "in-person"}
-
-
-async def reply(world: TeamsWorld, user: TeamsUser, **activity: object) -> ConnectorCall:
-    before = len(world.connector.to(user.conversation_id))
-    status, _ = await user.post(user.activity(**activity))
-    assert status == 201
-    replies = world.connector.to(user.conversation_id)
-    assert len(replies) == before + 1, [r.text for r in replies[before:]]
-    return replies[-1]
-
-
-async def join(world: TeamsWorld, user: TeamsUser, answers: dict[str, str]) -> None:
-    survey = await reply(world, user, text="join")
-    assert await user.submit(survey.sent_id or "", submit_value(survey.card, answers)) == 201
-
-
-async def test_a_confirmed_round_sends_each_teams_user_one_introduction_once(
-    world: TeamsWorld,
-) -> None:
-    jo = world.user(user_id="29:1jo", name="Jo", aad_object_id="aad-jo")
-    sam = world.user(user_id="29:1sam", name="Sam", aad_object_id="aad-sam")
-    ada = world.user()  # Ada is an admin by her directory id
-    await join(world, jo, JUNIOR)
-    await join(world, sam, SENIOR)
-    await world.running.service.deliver_now()
-    sent_before = len(world.connector.of_kind("send"))
-
-    preview = await reply(world, ada, text="admin match")
-    assert "Matching round #1: preview" in preview.text and "Jo" not in preview.text
-    assert len(world.connector.of_kind("send")) == sent_before  # nothing before Confirm
-    confirm = button_data(preview.card, "Confirm 1 pairs")
-    confirmed = await reply(world, ada, value=confirm, replyToId=preview.sent_id)
-    assert "Round #1 confirmed" in confirmed.text and "Jo → Sam" in confirmed.text
-    again = await reply(world, ada, value=confirm, replyToId=preview.sent_id)
-    assert "already confirmed" in again.text
-
-    await world.running.service.deliver_now()
-    await world.connector.wait_for(
-        lambda: len(world.connector.of_kind("send")) >= sent_before + 2)
-    intros = world.connector.of_kind("send")[sent_before:]
-    assert sorted(c.conversation_id for c in intros) == [jo.conversation_id, sam.conversation_id]
-    for intro in intros:
-        assert "Meet your reverse mentoring partner: Jo and Sam" in intro.text
-        assert button_data(intro.card, "I agree")["action_id"] == "pair.agree"
-    await world.running.service.deliver_now()
-    assert len(world.connector.of_kind("send")) == sent_before + 2
+from tests.support.fake_teams import TeamsWorld
+from tests.support.teams_people import JUNIOR, SENIOR, join, reply
 
 
 async def test_an_admin_pairs_two_people_by_mentioning_them(world: TeamsWorld) -> None:
