@@ -1,4 +1,4 @@
-"""`turnabout` command line: run, db upgrade, slack-manifest."""
+"""`turnabout` command line: run, db upgrade, tick, import-people, slack-manifest, teams-package."""
 
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https URL of this service")
     where.add_argument("--socket-mode", action="store_true", help="no public URL (SLACK_APP_TOKEN)")
+    teams = commands.add_parser("teams-package", help="write the Teams app package (a zip)")
+    teams.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
+    teams.add_argument("--url", required=True, help="public https URL of this service")
+    teams.add_argument("--out", default="turnabout-teams.zip", help="where to write the zip")
     return parser
 
 
@@ -56,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             return 0
+        if args.command == "teams-package":
+            return _teams_package(load_settings(), args.app_id, args.url, Path(args.out))
         settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
         upgrade(settings.database_url)
         if args.command == "db":
@@ -69,6 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, CatalogError) as exc:
         print(f"turnabout: {exc}", file=sys.stderr)
         return 2
+
+
+def _teams_package(settings, app_id: str, url: str, out: Path) -> int:  # type: ignore[no-untyped-def]
+    from adapters.teams.package import PackageError, build_package, messaging_endpoint
+
+    try:
+        package = build_package(settings.program, app_id, url)
+    except PackageError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        package.write(out)
+    except OSError as exc:
+        raise ConfigError(f"--out: cannot write {out} ({exc.strerror or exc})") from None
+    placeholders = settings.program.teams_app.placeholders()
+    if placeholders:
+        names = ", ".join(f"teams_app.{name}" for name in placeholders)
+        print(f"turnabout: note: {names} in {settings.config_path} still point at the example "
+              "address; Teams shows them to everyone who installs the app", file=sys.stderr)
+    print(f"Wrote {out}. Set the Azure Bot's messaging endpoint to {messaging_endpoint(url)}, "
+          "then upload the zip in Teams (Apps → Manage your apps → Upload an app).")
+    return 0
 
 
 def _tick(settings, at: str | None) -> int:  # type: ignore[no-untyped-def]
