@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import load_settings
+from bot import logs
+from bot.config import load_settings, local_url
 from config.program import ConfigError
 from config.prompt_catalog import CatalogError
 from core.clock import Clock, FrozenClock, SystemClock
@@ -43,9 +43,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     try:
         if args.command == "slack-manifest":
             from adapters.slack.manifest import manifest_yaml
@@ -63,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "teams-package":
             return _teams_package(load_settings(), args.app_id, args.url, Path(args.out))
         settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
+        logs.configure(settings.log_level, settings.log_format)
         upgrade(settings.database_url)
         if args.command == "db":
             print("Database is up to date.")
@@ -79,9 +77,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _teams_package(settings, app_id: str, url: str, out: Path) -> int:  # type: ignore[no-untyped-def]
     from adapters.teams.package import PackageError, build_package, messaging_endpoint
+    from runtime.jobs import build_registry
 
     try:
-        package = build_package(settings.program, app_id, url)
+        package = build_package(settings.program, build_registry(), app_id, url)
     except PackageError as exc:
         raise ConfigError(str(exc)) from None
     try:
@@ -145,12 +144,17 @@ def _run(settings) -> int:  # type: ignore[no-untyped-def]
 
     service = Service(settings)
     platforms = ", ".join(a.platform for a in service.adapters) or "nothing"
-    base = f"http://{settings.host}:{settings.port}"
-    print(f"Turnabout is serving {platforms} at {base}", flush=True)
-    if service.web_chat is not None:
-        asks = " (it asks for WEB_CHAT_TOKEN)" if service.web_chat.access.networked else ""
-        print(f"Open the web chat: {base}/{asks}", flush=True)
-    web.run_app(service.app, host=settings.host, port=settings.port, print=None,
+    base = local_url(settings.host, settings.port)
+
+    def announce(_aiohttp_banner: str) -> None:
+        # aiohttp calls this once the port is open and start-up is done, so the web chat's
+        # address is the last line a person running `make run` sees.
+        print(f"Turnabout is serving {platforms} at {base}", flush=True)
+        if service.web_chat is not None:
+            asks = " (it asks for WEB_CHAT_TOKEN)" if service.web_chat.access.networked else ""
+            print(f"Open the web chat: {base}/{asks}", flush=True)
+
+    web.run_app(service.app, host=settings.host, port=settings.port, print=announce,
                 **service.server_options())
     return 0
 

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from adapters.teams.adapter import MESSAGES_PATH
 from adapters.teams.icons import colour_icon, outline_icon
 from config.program import Program
-from runtime.commands import COMMANDS
+from features.registry import Registry
+from runtime.commands import HELP_SUMMARY
 
 MANIFEST_VERSION = "1.25"
 SCHEMA_URL = (f"https://developer.microsoft.com/en-us/json-schemas/teams/v{MANIFEST_VERSION}"
@@ -74,17 +75,19 @@ def messaging_endpoint(url: str) -> str:
     return url.strip().rstrip("/") + MESSAGES_PATH
 
 
-def command_list() -> list[dict[str, str]]:
-    """The commands people use most, in the order they meet them."""
-    def describe(summary: str, usage: str, name: str) -> str:
+def command_list(registry: Registry) -> list[dict[str, str]]:
+    """Help, then the commands people use, in the order help lists them."""
+    def describe(summary: str, usage: str = "") -> str:
         text = summary[:1].upper() + summary[1:]
-        return text if usage == name else f"{text}: {usage}"
+        return f"{text}: {usage}" if usage else text
 
-    return [{"title": c.name, "description": describe(c.summary, c.usage, c.name)}
-            for c in COMMANDS[:MAX_COMMANDS]]
+    listed = [("help", describe(HELP_SUMMARY))]
+    listed += [(c.word, describe(c.summary, c.usage)) for c in registry.commands()]
+    return [{"title": word, "description": text} for word, text in listed[:MAX_COMMANDS]]
 
 
-def build_manifest(program: Program, app_id: str, url: str) -> dict[str, Any]:
+def build_manifest(program: Program, registry: Registry, app_id: str,
+                   url: str) -> dict[str, Any]:
     app, bot_id, host = program.teams_app, check_app_id(app_id), public_host(url)
     return {
         "$schema": SCHEMA_URL,
@@ -108,15 +111,15 @@ def build_manifest(program: Program, app_id: str, url: str) -> dict[str, Any]:
             "scopes": ["personal"],
             "isNotificationOnly": False,
             "supportsFiles": False,
-            "commandLists": [{"scopes": ["personal"], "commands": command_list()}],
+            "commandLists": [{"scopes": ["personal"], "commands": command_list(registry)}],
         }],
         "defaultInstallScope": "personal",
         "validDomains": [host],
     }
 
 
-def build_package(program: Program, app_id: str, url: str) -> Package:
-    manifest = build_manifest(program, app_id, url)
+def build_package(program: Program, registry: Registry, app_id: str, url: str) -> Package:
+    manifest = build_manifest(program, registry, app_id, url)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     return Package(manifest, {
         "manifest.json": text.encode("utf-8"),
