@@ -9,9 +9,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
+from aiohttp.log import access_logger
 
 from adapters.files import ExportDownloads, Guard, closed
 from bot.config import Settings, check_emulator_host
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.observe import RequestObserver
 from bot.scheduler import build_scheduler
 from config.prompt_catalog import load_default_catalog
 from core.clock import Clock, SystemClock
@@ -71,23 +74,29 @@ class Service:
                                self.outbox, self.registry, on_committed=self.kick)
         self.web_chat: WebChatAdapter | None = None
         self.adapters: list[Adapter] = self._build_adapters()
+        self.metrics = Metrics([a.platform for a in self.adapters], self.registry.jobs())
         self.jobs = JobRunner(self.database, settings.program, self.clock, self.catalog,
-                              self.outbox, self.registry.jobs(), on_queued=self.kick)
+                              self.outbox, self.registry.jobs(), on_queued=self.kick,
+                              telemetry=self.metrics)
         self._scheduler = build_scheduler(settings.program.schedule, self.jobs) if schedule else None
         delivery = settings.program.delivery
         self.dispatcher = Dispatcher(
             self.database, {a.platform: a.messenger for a in self.adapters}, self.clock,
-            Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight)
-        self.app = web.Application(client_max_size=1024 * 1024)
+            Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight,
+            telemetry=self.metrics)
+        observer = RequestObserver(self.metrics)
+        self.app = web.Application(client_max_size=1024 * 1024,
+                                   middlewares=[observer.middleware])
         self._schema_head = head_revision(settings.database_url)
         self.app.router.add_get("/healthz", self._health)
         self.app.router.add_get("/readyz", self._ready)
+        self.app.router.add_get("/metrics", self._metrics)
         # Export links outlive the chat they were sent in: served whatever platforms are on,
         # except the web chat's, which follow its access rule (and nobody's while it is off).
         web_links: Guard = self.web_chat.download_refusal if self.web_chat else closed
         ExportDownloads(self.database, self.clock, {"web": web_links}).add_routes(self.app)
         for adapter in self.adapters:
-            adapter.add_routes(self.app)
+            observer.routes_of(adapter.platform, self.app, adapter.add_routes)
         self.app.on_startup.append(self._on_startup)
         self.app.on_cleanup.append(self._on_cleanup)
 
@@ -96,8 +105,13 @@ class Service:
 
         aiohttp arms its keep-alive timer as soon as a connection opens and closes the
         connection when it fires while no complete request has arrived, so the keep-alive
-        timeout is also the time allowed for sending request headers."""
-        return {"keepalive_timeout": self.settings.header_timeout}
+        timeout is also the time allowed for sending request headers.
+
+        The access log (a line per request, the web chat polling included) is for debugging;
+        otherwise bot/observe.py writes one line per request that matters."""
+        debug = self.settings.log_level == "debug"
+        return {"keepalive_timeout": self.settings.header_timeout,
+                "access_log": access_logger if debug else None}
 
     def runner(self) -> web.AppRunner:
         return web.AppRunner(self.app, **self.server_options())
@@ -149,6 +163,10 @@ class Service:
 
     async def _health(self, _request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": [a.platform for a in self.adapters]})
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        body = await self.metrics.exposition(self.database)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     async def _ready(self, _request: web.Request) -> web.Response:
         """Readiness, unlike /healthz: can this replica save what people send it right now?"""

@@ -1,17 +1,17 @@
-"""`turnabout` command line: run, db upgrade, slack-manifest."""
+"""`turnabout` command line: run, db upgrade, tick, import-people, slack-manifest, teams-package."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import load_settings
+from bot import logs
+from bot.config import load_settings, local_url
 from config.program import ConfigError
 from config.prompt_catalog import CatalogError
 from core.clock import Clock, FrozenClock, SystemClock
@@ -34,14 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https URL of this service")
     where.add_argument("--socket-mode", action="store_true", help="no public URL (SLACK_APP_TOKEN)")
+    teams = commands.add_parser("teams-package", help="write the Teams app package (a zip)")
+    teams.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
+    teams.add_argument("--url", required=True, help="public https URL of this service")
+    teams.add_argument("--out", default="turnabout-teams.zip", help="where to write the zip")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     try:
         if args.command == "slack-manifest":
             from adapters.slack.manifest import manifest_yaml
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             return 0
+        if args.command == "teams-package":
+            return _teams_package(load_settings(), args.app_id, args.url, Path(args.out))
         settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
+        logs.configure(settings.log_level, settings.log_format)
         upgrade(settings.database_url)
         if args.command == "db":
             print("Database is up to date.")
@@ -69,6 +73,28 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, CatalogError) as exc:
         print(f"turnabout: {exc}", file=sys.stderr)
         return 2
+
+
+def _teams_package(settings, app_id: str, url: str, out: Path) -> int:  # type: ignore[no-untyped-def]
+    from adapters.teams.package import PackageError, build_package, messaging_endpoint
+    from runtime.jobs import build_registry
+
+    try:
+        package = build_package(settings.program, build_registry(), app_id, url)
+    except PackageError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        package.write(out)
+    except OSError as exc:
+        raise ConfigError(f"--out: cannot write {out} ({exc.strerror or exc})") from None
+    placeholders = settings.program.teams_app.placeholders()
+    if placeholders:
+        names = ", ".join(f"teams_app.{name}" for name in placeholders)
+        print(f"turnabout: note: {names} in {settings.config_path} still point at the example "
+              "address; Teams shows them to everyone who installs the app", file=sys.stderr)
+    print(f"Wrote {out}. Set the Azure Bot's messaging endpoint to {messaging_endpoint(url)}, "
+          "then upload the zip in Teams (Apps → Manage your apps → Upload an app).")
+    return 0
 
 
 def _tick(settings, at: str | None) -> int:  # type: ignore[no-untyped-def]
@@ -118,12 +144,17 @@ def _run(settings) -> int:  # type: ignore[no-untyped-def]
 
     service = Service(settings)
     platforms = ", ".join(a.platform for a in service.adapters) or "nothing"
-    base = f"http://{settings.host}:{settings.port}"
-    print(f"Turnabout is serving {platforms} at {base}", flush=True)
-    if service.web_chat is not None:
-        asks = " (it asks for WEB_CHAT_TOKEN)" if service.web_chat.access.networked else ""
-        print(f"Open the web chat: {base}/{asks}", flush=True)
-    web.run_app(service.app, host=settings.host, port=settings.port, print=None,
+    base = local_url(settings.host, settings.port)
+
+    def announce(_aiohttp_banner: str) -> None:
+        # aiohttp calls this once the port is open and start-up is done, so the web chat's
+        # address is the last line a person running `make run` sees.
+        print(f"Turnabout is serving {platforms} at {base}", flush=True)
+        if service.web_chat is not None:
+            asks = " (it asks for WEB_CHAT_TOKEN)" if service.web_chat.access.networked else ""
+            print(f"Open the web chat: {base}/{asks}", flush=True)
+
+    web.run_app(service.app, host=settings.host, port=settings.port, print=announce,
                 **service.server_options())
     return 0
 

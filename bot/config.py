@@ -14,6 +14,7 @@ import yaml
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
 from adapters.web.access import token_problem
+from bot.logs import FORMATS, LEVELS, LogFormat
 from config.program import ConfigError, Program, parse_program
 from storage.database import DEFAULT_URL, DatabaseUrlError, driver_urls
 
@@ -39,6 +40,8 @@ class Settings:
     header_timeout: float = 15.0
     # The web chat's shared secret; without it the web chat serves this machine only.
     web_chat_token: str = ""
+    log_level: str = "info"  # one of bot.logs.LEVELS; "debug" also turns the access log on
+    log_format: LogFormat = "text"
 
     @property
     def base_url(self) -> str:
@@ -155,7 +158,17 @@ def load_settings(
     web_chat = mode == "on" or (mode == "auto" and not connected)
     public_url = _public_url(env, host, int(raw_port))
     return Settings(program, path, url, host, int(raw_port), slack, teams, web_chat, public_url,
-                    _header_timeout(env), _web_chat_token(env))
+                    _header_timeout(env), _web_chat_token(env), *_logging(env))
+
+
+def _logging(env: Mapping[str, str]) -> tuple[str, LogFormat]:
+    level = env.get("LOG_LEVEL", "").strip().lower() or "info"
+    if level not in LEVELS:
+        raise ConfigError(f"LOG_LEVEL: '{level}' is not one of {', '.join(LEVELS)}")
+    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in FORMATS:
+        raise ConfigError(f"LOG_FORMAT: '{log_format}' is not one of {', '.join(FORMATS)}")
+    return level, log_format  # type: ignore[return-value]
 
 
 def _header_timeout(env: Mapping[str, str]) -> float:

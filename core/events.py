@@ -63,4 +63,14 @@ class FormSubmission:
     context: str = ""  # Form.context, carried through the platform and back on submit
 
 
-Event = Command | Action | FormSubmission
+@dataclass(frozen=True)
+class Installed:
+    """The person added the bot (Teams: the app installed for them). On Teams this is the
+    first moment the bot may write to them, so it is the moment to invite them."""
+
+    sender: Address
+    event_id: str
+    profile: Profile = field(default_factory=Profile)
+
+
+Event = Command | Action | FormSubmission | Installed

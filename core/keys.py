@@ -4,6 +4,7 @@ round and person of a waitlist note)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from core.events import Address
@@ -76,3 +77,12 @@ def prompt(pair_id: int, week: str, slot: int = 0) -> str:
 def for_admin(key: str, admin: Address) -> str:
     """The copy of a program-team notice for one admin."""
     return f"{key}:{admin.platform}:{admin.tenant_id}:{admin.user_id}"
+
+
+def welcome(person: Address) -> str:
+    """Once per person and platform, however often the app is installed or its events repeat."""
+    key = f"welcome:{person.platform}:{person.tenant_id}:{person.user_id}"
+    if len(key) > 250:  # the outbox key column; platform ids are far shorter in practice
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        key = f"welcome:{person.platform}:sha256:{digest}"
+    return key

@@ -12,6 +12,7 @@ from core.text import MAX_COMMAND_LENGTH, clean, quote
 from features.registry import Registry
 
 GREETINGS = ("hi", "hello", "?")  # answered with help, like an empty command
+HELP_SUMMARY = "what the program is and what you can say"  # help is the router's own
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ def help_message(program: Program, registry: Registry) -> Message:
             "how younger employees and customers see the company, and work-life balance; "
             "seniors share leadership and how the organisation works in return. "
             "Joining is optional, conversations stay between the two of you, "
-            "and you can pause or leave any time.\n- `help`: what the program is and what you "
-            "can say\n" + lines
+            f"and you can pause or leave any time.\n- `help`: {HELP_SUMMARY}\n" + lines
         ),
     )
 

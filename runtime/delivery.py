@@ -15,6 +15,7 @@ from core.clock import Clock
 from core.messages import Message
 from core.ports import DeliveryError, Messenger
 from runtime.pacing import Pacer
+from runtime.telemetry import NoTelemetry, Telemetry
 from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage
@@ -136,8 +137,9 @@ class _Feed:
 class Dispatcher:
     def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
                  pacer: Pacer | None = None, in_flight: int = 32,
-                 lease: timedelta = LEASE) -> None:
+                 lease: timedelta = LEASE, telemetry: Telemetry | None = None) -> None:
         self._database = database
+        self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._messengers = dict(messengers)
         self._clock = clock
         self._pacer = pacer or Pacer({}, 0.0)
@@ -231,6 +233,7 @@ class Dispatcher:
             except DeliveryError as exc:
                 if exc.retry_after is not None and not exc.permanent:
                     # Rate limited: the whole workspace waits, and the try is not counted.
+                    self._telemetry.rate_limited(row.platform, exc.retry_after)
                     self._pacer.bucket(row.platform, row.tenant_id).pause(
                         min(exc.retry_after, HOLD_LIMIT))
                     if exc.retry_after <= HOLD_LIMIT:
@@ -240,6 +243,7 @@ class Dispatcher:
             except Exception as exc:
                 return await self._failed(row, exc, False)
             await marks.add(row, message_id)  # only now, after the platform took it
+            self._telemetry.delivered(row.platform)
             return 1
         return await self._give_back(row, HOLD_LIMIT)
 
@@ -266,5 +270,7 @@ class Dispatcher:
                 row.attempts = outbox.MAX_ATTEMPTS - 1
             status = await outbox.mark_attempt_failed(
                 session, row, self._clock.now(), str(exc) or type(exc).__name__, None)
-        log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc)
+        self._telemetry.delivery_failed(row.platform, gave_up=status == "failed")
+        log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc,
+                    extra={"platform": row.platform, "outcome": status})
         return 0

@@ -16,6 +16,7 @@ from core.clock import Clock
 from core.context import Context
 from core.outgoing import Outbox
 from features.registry import Job, Registry
+from runtime.telemetry import NoTelemetry, Telemetry
 from storage import events, exports
 from storage.database import Database
 
@@ -34,10 +35,12 @@ async def housekeeping(ctx: Context) -> int:
 class JobRunner:
     def __init__(self, database: Database, program: Program, clock: Clock, catalog: Catalog,
                  outbox: Outbox, jobs: Mapping[str, Job],
-                 on_queued: Callable[[], None] = lambda: None) -> None:
+                 on_queued: Callable[[], None] = lambda: None,
+                 telemetry: Telemetry | None = None) -> None:
         self._database, self._program, self._clock = database, program, clock
         self.jobs = dict(jobs)
         self._catalog, self._outbox, self._on_queued = catalog, outbox, on_queued
+        self._telemetry: Telemetry = telemetry or NoTelemetry()
 
     async def run(self, name: str) -> int:
         """Run one job in its own transaction; a failure is logged and retried next time."""
@@ -46,10 +49,13 @@ class JobRunner:
                 count = await self.jobs[name](Context(session, self._program, self._clock,
                                                    self._catalog, self._outbox))
         except Exception:
-            log.exception("job %s failed; it runs again at its next time", name)
+            log.exception("job %s failed; it runs again at its next time", name,
+                          extra={"job": name, "outcome": "failed"})
+            self._telemetry.job_ran(name, self._clock.now(), 0, ok=False)
             return 0
+        self._telemetry.job_ran(name, self._clock.now(), count, ok=True)
         if count:
-            log.info("job %s queued %s", name, count)
+            log.info("job %s queued %s", name, count, extra={"job": name, "outcome": "queued"})
             self._on_queued()
         return count
 

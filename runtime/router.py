@@ -4,11 +4,11 @@ event shares (who the sender is, admin-only entries, expired buttons and forms).
 from __future__ import annotations
 
 from core.context import Context
-from core.events import Action, Command, Event, FormSubmission
+from core.events import Action, Command, Event, FormSubmission, Installed
 from core.messages import Response
 from core.text import parse_id
 from features.engagement import meetings
-from features.enrolment import lifecycle, membership
+from features.enrolment import lifecycle, membership, welcome
 from features.people import is_admin, refresh_profile
 from features.registry import Call, Registry
 from runtime import commands
@@ -25,6 +25,10 @@ async def handle(event: Event, ctx: Context, registry: Registry) -> Response:
     match event:
         case Command():
             return await _command(event, ctx, registry)
+        case Installed():
+            return await welcome.greet(ctx, event)
+        case Action() if event.action_id == welcome.HELP:
+            return await _help(ctx, event, registry, admin=False)
         case Action():
             spec = registry.find_action(event.action_id)
             if spec is None or (spec.carries_id
@@ -49,15 +53,7 @@ async def _command(event: Command, ctx: Context, registry: Registry) -> Response
     word, args = parsed.args.partition(" ")[::2] if admin else (parsed.word, parsed.args)
     word = word.lower()
     if word in ("help", "") and (admin or parsed.word == "help"):
-        call = await _call(ctx, event, admin)
-        if isinstance(call, Response):
-            return call
-        if admin:
-            return Response(messages=(commands.admin_help(registry),))
-        help_message = commands.help_message(ctx.program, registry)
-        if await is_admin(ctx.session, ctx.program, call.person, event):
-            return Response(messages=(help_message, commands.admin_help(registry)))
-        return Response(messages=(help_message,))
+        return await _help(ctx, event, registry, admin=admin)
     spec = registry.find_command(word, admin=admin)
     if spec is None:
         if admin:
@@ -67,6 +63,20 @@ async def _command(event: Command, ctx: Context, registry: Registry) -> Response
         return Response(messages=(commands.unknown_message(word, registry, admin=admin),))
     call = await _call(ctx, event, admin, args=args.strip())
     return call if isinstance(call, Response) else await spec.handler(ctx, call)
+
+
+async def _help(ctx: Context, event: Command | Action, registry: Registry, *,
+                admin: bool) -> Response:
+    """`help` (or the welcome card's Help button); `admin help` for the program team only."""
+    call = await _call(ctx, event, admin)
+    if isinstance(call, Response):
+        return call
+    if admin:
+        return Response(messages=(commands.admin_help(registry),))
+    help_message = commands.help_message(ctx.program, registry)
+    if await is_admin(ctx.session, ctx.program, call.person, event):
+        return Response(messages=(help_message, commands.admin_help(registry)))
+    return Response(messages=(help_message,))
 
 
 async def _call(ctx: Context, event: Event, admin: bool, *, args: str = "",

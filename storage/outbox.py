@@ -168,6 +168,22 @@ async def pending_count(session: AsyncSession) -> int:
     return int(result.one())
 
 
+UNSENT_STATES = ("pending", "sending", "failed")
+
+
+async def depth(session: AsyncSession) -> dict[str, int]:
+    """Rows not (yet) sent, by state, every state present. Sent rows are left out: they only
+    grow, and counting them on every metrics scrape would cost more the older the program."""
+    result = await session.exec(
+        select(OutboxMessage.status, func.count())
+        .where(col(OutboxMessage.status).in_(UNSENT_STATES))
+        .group_by(col(OutboxMessage.status))
+    )
+    counts = dict.fromkeys(UNSENT_STATES, 0)
+    counts.update({status: int(count) for status, count in result.all()})
+    return counts
+
+
 async def enqueue_many(
     session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> int:

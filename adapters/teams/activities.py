@@ -18,7 +18,7 @@ from adapters.teams.cards import (
     RESERVED_KEYS,
     VALUE_KEY,
 )
-from core.events import Action, Address, Command, Event, FormSubmission, Profile
+from core.events import Action, Address, Command, Event, FormSubmission, Installed, Profile
 
 PLATFORM = "teams"
 MAX_EVENT_KEY = 200  # processed_event keys hold 250 characters
@@ -130,6 +130,12 @@ def message_text(activity: Activity) -> str:
 
 
 def bot_was_added(activity: Activity) -> bool:
+    """The app installed for this person: Teams sends an installationUpdate and a
+    conversationUpdate naming the bot among membersAdded, in either order, or only one."""
+    if activity.type == ActivityTypes.installation_update:
+        return activity.action == "add"
+    if activity.type != ActivityTypes.conversation_update:
+        return False
     bot_id = activity.recipient.id if activity.recipient is not None else None
     return bool(bot_id) and any(m.id == bot_id for m in activity.members_added or ())
 
@@ -183,8 +189,8 @@ def to_event(activity: Activity) -> Event | None:
             return Action(sender, value[ACTION_ID_KEY], _as_text(value.get(VALUE_KEY)),
                           event_id, profile)
         return Command(sender, message_text(activity), event_id, profile)
-    if activity.type == ActivityTypes.conversation_update and bot_was_added(activity):
-        return Command(sender, "help", event_id, profile)  # a welcome that says what to type
+    if bot_was_added(activity):
+        return Installed(sender, event_id, profile)
     return None
 
 

@@ -28,6 +28,7 @@ from botframework.connector.auth import (
 from msrest.authentication import Authentication
 from msrest.serialization import Model
 
+from adapters.request_kind import name_kind
 from adapters.teams.auth import (
     SigningKeysUnavailable,
     Unauthorized,
@@ -93,6 +94,14 @@ def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def _kind(payload: dict[str, Any]) -> str:
+    """The activity's type as a metrics label: from a fixed list, whatever the body says."""
+    kind = payload.get("type")
+    if kind == "message":
+        return "submit" if isinstance(payload.get("value"), dict) else "message"
+    return kind if kind in ("conversationUpdate", "installationUpdate", "invoke") else "other"
+
+
 def _shape_problem(payload: Any) -> str | None:
     """Why a parsed body is not an activity we can answer, or None."""
     if not isinstance(payload, dict):
@@ -140,6 +149,7 @@ class TeamsAdapter:
     async def handle_messages(self, request: web.Request) -> web.StreamResponse:
         """Check the body ourselves first: CloudAdapter.process answers 500 to a body that is
         not JSON, a missing Content-Type or a malformed activity; bad input deserves a 4xx."""
+        name_kind(request, "invalid")
         if request.content_type != "application/json":
             return _problem(415, "Content-Type must be application/json")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
@@ -157,6 +167,7 @@ class TeamsAdapter:
         problem = _shape_problem(payload)
         if problem is not None:
             return _problem(400, problem)
+        name_kind(request, _kind(payload))
         try:
             activity = Activity().deserialize(payload)
         except Exception:

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from adapters.files import Refusal, download_path
+from adapters.request_kind import name_kind
 from adapters.web import inbox
 from adapters.web.access import WebAccess
 from adapters.web.messenger import WebMessenger
@@ -66,6 +67,7 @@ TOO_BIG = f"That request is too large (the web chat takes up to {MAX_BODY // 102
 ONE_SHAPE = "Send exactly one of: a command, a button press (action_id) or a form (form_id)."
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_KINDS: dict[type, str] = {Command: "command", Action: "action", FormSubmission: "form"}
 
 
 class BadRequest(Exception):
@@ -151,17 +153,20 @@ class WebChatAdapter:
     async def stop(self) -> None:
         return None
 
-    async def _page(self, _request: web.Request) -> web.StreamResponse:
+    async def _page(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "page", routine=True)
         return web.FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
     async def _static(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "page", routine=True)
         name = request.match_info["name"]
         if name not in STATIC_FILES:
             return _error("There's no such file.", status=404)
         return web.FileResponse(STATIC_DIR / name, headers={
             "Content-Type": STATIC_FILES[name], **PAGE_HEADERS})
 
-    async def _people(self, _request: web.Request) -> web.Response:
+    async def _people(self, request: web.Request) -> web.Response:
+        name_kind(request, "people", routine=True)
         people = [{"id": p.id, "name": p.name, "admin": self._is_admin(p.id)}
                   for p in self._program.web_chat.people]
         return web.json_response({"people": people, "program": self._program.name})
@@ -170,10 +175,12 @@ class WebChatAdapter:
         return self._program.admins.includes(Address("web", user_id))
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "invalid")
         origin = request.headers.get("Origin")
         if origin and urlsplit(origin).netloc != request.host:
             return _error("The web chat only answers its own page.", status=403)
         event = event_from(await _read_json(request), self._demo_names)
+        name_kind(request, _KINDS.get(type(event), "other"))
         response = await self._inbound.handle(event)
         if response.failed:
             # Never a 200 that reads like success: the page keeps the form and its answers.
@@ -188,6 +195,7 @@ class WebChatAdapter:
         return web.json_response(response_json(response))
 
     async def _inbox(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "poll", routine=True)
         user = request.query.get("user", "")
         after = request.query.get("after", "0")
         if not USER_ID.match(user):

@@ -99,20 +99,6 @@ async def test_awkward_text_gets_one_clear_reply(
     assert "Traceback" not in reply.text and "Error" not in reply.text
 
 
-async def test_installing_the_app_greets_the_person_and_stores_the_reference(
-    world: TeamsWorld,
-) -> None:
-    user = world.user()
-    added = user.activity(type="conversationUpdate",
-                          membersAdded=[{"id": user.bot_id}], text=None)
-
-    assert (await user.post(added))[0] == 201
-
-    (greeting,) = world.connector.to(user.conversation_id)
-    assert "reverse mentoring" in greeting.text and "join" in greeting.text
-    assert await count(world, ConversationRef) == 1
-
-
 async def test_uninstalling_the_app_forgets_the_reference(world: TeamsWorld) -> None:
     user = world.user()
     await user.say("hello")
