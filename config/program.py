@@ -102,8 +102,8 @@ class Pulse(_Frozen):
     @model_validator(mode="after")
     def _rounds_do_not_overlap(self) -> Pulse:
         if self.window_days > 7 * self.every_weeks:
-            raise ValueError(f"window_days ({self.window_days}) must not be longer than the "
-                             f"time between polls ({7 * self.every_weeks} days)")
+            raise ValueError(f"window_days is {self.window_days}, longer than the "
+                             f"{7 * self.every_weeks} days between polls")
         return self
 
 

@@ -249,8 +249,9 @@ def _summary(ctx: Context, cohort: Cohort | None, tables: Sequence[Table],
         title=f"Your export of cohort “{cohort.name}”" if cohort else "Your export",
         text=(f"*{file.filename}*: {len(tables)} CSV files in one zip. It holds personal "
               "data: keep it within the program team and delete it when you're done.\n"
-              f"Poll figures show only where at least {minimum} people answered; "
-              "individual answers and meeting notes are never exported."),
+              f"Poll and survey figures appear once each closes, and only where at least "
+              f"{minimum} people answered; individual answers and meeting notes are never "
+              "exported."),
         facts=tuple(Fact(t.filename, _rows(len(t.rows))) for t in tables),
         attachment=file,
     )

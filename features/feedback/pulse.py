@@ -167,7 +167,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     done = "Thanks for answering!" if first else "Your answers are updated."
     return Response(close_form=True, messages=(Message(text=(
         f"{done} They stay confidential: the program team only sees totals across at least "
-        f"{ctx.program.privacy.min_group_size} people, once the poll has closed.")),))
+        f"{ctx.program.privacy.min_group_size} people, and only after the poll ends.")),))
 
 
 def _check(values: dict[str, str | tuple[str, ...]]) -> tuple[dict[str, object], dict[str, str]]:
