@@ -124,7 +124,7 @@ class World:
     pairs: list[Pair] = field(default_factory=list)
     rounds: list[datetime] = field(default_factory=list)
     cohorts: list[tuple[int, str, datetime, datetime | None]] = field(default_factory=list)
-    polls: list[tuple[int, str, datetime]] = field(default_factory=list)
+    polls: list[tuple[int, date, datetime]] = field(default_factory=list)  # id, round, opened
     meetings: list[tuple[int, date]] = field(default_factory=list)
 
     def cohort_named(self, name: str) -> int:
@@ -446,7 +446,7 @@ def nudge_rows(plan: Plan, world: World, sink: Sink,
 def make_polls(world: World) -> None:
     for n in range(1, POLLS + 1):
         opened = _NOW - DAY * (30 * (POLLS - n) + 2)
-        world.polls.append((n, f"{opened:%Y}-M{opened:%m}", opened))
+        world.polls.append((n, opened.date(), opened))
 
 
 def _members_at(world: World, when: datetime) -> list[tuple[Person, Pair]]:
@@ -474,7 +474,7 @@ def poll_answer_rows(plan: Plan, world: World, invited: list[list[tuple[Person, 
         for person, pair in rng.sample(asked, min(per_poll, len(asked))):
             comment = rng.choice(COMMENTS) if rng.random() < 0.1 else None
             when = sink.ts(opened + timedelta(hours=rng.uniform(1, 96)))
-            yield (poll_id, person.id, pair.id, person.role,
+            yield (poll_id, person.id, pair.id, pair.cohort, person.role,
                    rng.choices((1, 2, 3, 4, 5), weights=(3, 7, 20, 40, 30))[0],
                    rng.choice(("0", "1", "2", "3+")),
                    rng.choices(("yes", "sometimes", "slipped"), weights=(6, 3, 1))[0],
@@ -486,8 +486,8 @@ def outbox_rows(world: World, invited: list[list[tuple[Person, Pair]]], messages
                 sink: Sink, rng: random.Random) -> Iterator[tuple[Any, ...]]:
     """Poll invitations (key pulse:{poll}:{person}), then `messages` of every other kind."""
     n = 0
-    for (poll_id, period, opened), asked in zip(world.polls, invited, strict=True):
-        payload = f'{{"title": "Pulse {period}", "text": "How valuable were your sessions?"}}'
+    for (poll_id, day, opened), asked in zip(world.polls, invited, strict=True):
+        payload = f'{{"title": "Pulse {day}", "text": "How valuable were your sessions?"}}'
         for person, _ in asked:
             n += 1
             status = "failed" if rng.random() < 0.02 else "sent"
@@ -605,8 +605,11 @@ def _write_all(plan: Plan, world: World, sink: Sink, rng: random.Random) -> dict
     rows["person_topic"] = sink.write("person_topic", ("person_id", "direction", "topic"),
                                       topic_rows(world, rng))
     rows["cohort"] = sink.write(
-        "cohort", ("id", "name", "started_at", "ends_on", "closed_at"),
-        ((i, name, sink.ts(s), sink.day(c.date() if c else (s + DAY * 180).date()), sink.ts(c))
+        "cohort", ("id", "name", "started_at", "ends_on", "closed_at", "survey_invited",
+                   "survey_closes_at"),
+        ((i, name, sink.ts(s), sink.day(c.date() if c else (s + DAY * 180).date()), sink.ts(c),
+          sum(2 for p in world.pairs if p.cohort == i) if c else 0,
+          sink.ts(c + DAY * 7) if c else None)
          for i, name, s, c in world.cohorts))
     rows["match_round"] = sink.write(
         "match_round", ("id", "status", "proposal", "created_at", "decided_at"),
@@ -626,12 +629,21 @@ def _write_all(plan: Plan, world: World, sink: Sink, rng: random.Random) -> dict
         prompt_rows(plan, world, sink, rng))
     rows["nudge"] = sink.write("nudge", ("id", "key", "person_id", "pair_id", "kind", "sent_at"),
                                nudge_rows(plan, world, sink, rng))
-    rows["pulse_poll"] = sink.write("pulse_poll", ("id", "period", "opened_at"),
-                                    ((i, period, sink.ts(o)) for i, period, o in world.polls))
+    # Rounds stay unreleased: the first `admin stats` releases those whose window has passed.
+    rows["pulse_poll"] = sink.write(
+        "pulse_poll", ("id", "starts_on", "opened_at", "closes_at"),
+        ((i, sink.day(day), sink.ts(o), sink.ts(o + DAY * 7)) for i, day, o in world.polls))
     invited = _invited(plan, world, rng)
+    rows["poll_invitation"] = sink.write(
+        "poll_invitation", ("poll_id", "person_id", "cohort_id", "invited_at"),
+        ((poll_id, person.id, pair.cohort, sink.ts(opened))
+         for (poll_id, _, opened), asked in zip(world.polls, invited, strict=True)
+         for person, pair in asked))
     rows["pulse_answer"] = sink.write(
-        "pulse_answer", ("poll_id", "person_id", "pair_id", "role", "value", "met", "roles_kept",
-                         "comment", "share_comment", "wants_help", "answered_at", "updated_at"),
+        "pulse_answer", ("poll_id", "person_id", "pair_id", "cohort_id", "role", "value", "met",
+                         "roles_kept",
+                         "comment", "share_comment", "wants_help", "answered_at",
+                         "updated_at"),
         poll_answer_rows(plan, world, invited, sink, rng))
     so_far = sum(rows.get(table, 0) for table in ACTIVITY)
     messages = max(0, plan.activity - so_far - sum(map(len, invited)) - plan.share("hr"))

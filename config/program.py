@@ -96,6 +96,16 @@ class Nudges(_Frozen):
 
 class Pulse(_Frozen):
     every_weeks: int = Field(default=4, ge=1)
+    # Days a poll round (and a cohort's closing survey) takes answers; its results are
+    # released once, when it closes, so no figure ever moves by one person's answer.
+    window_days: int = Field(default=7, ge=1, le=28)
+
+    @model_validator(mode="after")
+    def _rounds_do_not_overlap(self) -> Pulse:
+        if self.window_days > 7 * self.every_weeks:
+            raise ValueError(f"window_days is {self.window_days}, longer than the "
+                             f"{7 * self.every_weeks} days between polls")
+        return self
 
 
 class Schedule(_Frozen):

@@ -29,3 +29,8 @@ def parse_date(text: str, today: date) -> date | None:
 
 def friendly(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def day_month(day: date) -> str:
+    """'28 Dec': how a poll round is named to people."""
+    return f"{day.day} {day:%b}"

@@ -54,6 +54,12 @@ def pulse(poll_id: int, person_id: int) -> str:
     return f"pulse:{poll_id}:{person_id}"
 
 
+def check_in(pair_id: int, poll_id: int) -> str:
+    """A pair's request for a check-in from the program team: keyed by the pair, never by who
+    of the two asked, and once per poll round however often they ask."""
+    return f"check-in:{pair_id}:{poll_id}"
+
+
 def nudge(pair_id: int, last_active: date, number: int) -> str:
     return f"nudge:{pair_id}:{last_active.isoformat()}:{number}"
 

@@ -1,4 +1,4 @@
-"""Set-based reads and writes for the engagement engine: prompts, meetings, nudges, polls."""
+"""Set-based reads and writes for the engagement engine: prompts, meetings, nudges."""
 
 from __future__ import annotations
 
@@ -12,16 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import dialect
-from storage.models import (
-    Meeting,
-    Nudge,
-    Pair,
-    Person,
-    PersonTopic,
-    PromptDelivery,
-    PulsePoll,
-    Status,
-)
+from storage.models import Meeting, Nudge, Pair, Person, PersonTopic, PromptDelivery, Status
 
 
 @dataclass(frozen=True)
@@ -43,6 +34,7 @@ class LivePair:
     at_risk_since: datetime | None
     mentor: Member
     mentee: Member
+    cohort_id: int | None = None
 
 
 def _member(p: Person) -> Member:
@@ -61,7 +53,8 @@ async def live_pairs(session: AsyncSession) -> list[LivePair]:
         .where(Pair.status == "active", mentor.status == "active", mentee.status == "active")
         .order_by(col(Pair.id))
     )
-    return [LivePair(p.id, p.created_at, p.last_met_on, p.at_risk_since, _member(a), _member(b))  # type: ignore[arg-type]
+    return [LivePair(p.id, p.created_at, p.last_met_on, p.at_risk_since, _member(a), _member(b),  # type: ignore[arg-type]
+                     p.cohort_id)
             for p, a, b in rows]
 
 
@@ -161,10 +154,3 @@ async def record_nudge(
         .returning(Nudge.id)
     )
     return (await session.exec(statement)).first() is not None  # type: ignore[call-overload]
-
-
-async def poll_for_period(session: AsyncSession, period: str, now: datetime) -> int:
-    """The pulse poll of a period, created by whichever replica gets there first."""
-    await session.exec(dialect.insert(session, PulsePoll).values(period=period, opened_at=now)  # type: ignore[call-overload]
-                       .on_conflict_do_nothing(index_elements=["period"]))
-    return (await session.exec(select(PulsePoll.id).where(PulsePoll.period == period))).one()  # type: ignore[return-value]

@@ -13,26 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, String, cast, delete, func, true, update
+from sqlalchemy import Row, delete, func, true, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import dialect
-from storage.models import (
-    ClosingAnswer,
-    Cohort,
-    ExportLink,
-    Meeting,
-    OutboxMessage,
-    Pair,
-    Person,
-    PulseAnswer,
-    PulsePoll,
-)
+from storage.models import Cohort, ExportLink, Meeting, Pair, Person
 
 LINK_LIFETIME = timedelta(hours=24)
-INVITATION_PREFIX = "pulse:"  # outbox keys of poll invitations: pulse:{poll id}:{person id}
 LinkState = Literal["used", "expired", "unknown"]
 Rows = Sequence[Row[Any]]
 
@@ -163,73 +151,3 @@ async def meetings(session: AsyncSession, cohort_id: int | None) -> Rows:
         query = query.join(Pair, col(Pair.id) == col(Meeting.pair_id)).where(
             Pair.cohort_id == cohort_id)
     return (await session.exec(query)).all()
-
-
-@dataclass(frozen=True)
-class PollTotals:
-    """One poll's answers summed over the people in scope: never a single answer."""
-
-    poll_id: int
-    period: str
-    responses: int
-    value_sum: int
-    roles_kept_yes: int
-    met: dict[str, int]  # '0' | '1' | '2' | '3+' → how many answered it
-    all_responses: int  # the whole program's, to keep a cohort's complement large enough too
-
-
-METS = ("0", "1", "2", "3+")
-
-
-async def poll_totals(session: AsyncSession, cohort_id: int | None) -> list[PollTotals]:
-    a = PulseAnswer
-    in_scope = _people_scope(a.person_id, cohort_id)
-    result = await session.exec(
-        select(PulsePoll.id, PulsePoll.period,
-               func.count(a.person_id).filter(in_scope),
-               func.coalesce(func.sum(a.value).filter(in_scope), 0),
-               func.count(a.person_id).filter(in_scope, a.roles_kept == "yes"),
-               *(func.count(a.person_id).filter(in_scope, a.met == met) for met in METS),
-               func.count(a.person_id))
-        .outerjoin(a, col(a.poll_id) == col(PulsePoll.id))
-        .group_by(col(PulsePoll.id), col(PulsePoll.period))
-        .order_by(col(PulsePoll.opened_at), col(PulsePoll.id)))
-    return [PollTotals(row[0], row[1], row[2], int(row[3]), row[4],
-                       dict(zip(METS, row[5:9], strict=True)), row[9]) for row in result]
-
-
-async def invitations(session: AsyncSession, cohort_id: int | None) -> dict[int, int]:
-    """Poll invitations per poll id, counted from their outbox keys (pulse:{poll}:{person})
-    in the database; with a cohort, only those sent to its people."""
-    rest = func.substr(OutboxMessage.key, len(INVITATION_PREFIX) + 1)
-    colon = (func.strpos if dialect.is_postgres(session) else func.instr)(rest, ":")
-    poll, person = func.substr(rest, 1, colon - 1), func.substr(rest, colon + 1)
-    query = (select(poll, func.count())
-             .where(col(OutboxMessage.key).startswith(INVITATION_PREFIX), colon > 1)
-             .group_by(poll))
-    if cohort_id is not None:
-        # Compared as text: a key that is not pulse:{number}:{number} must not break a cast.
-        ids = select(cast(Person.id, String)).where(col(Person.id).in_(_cohort_people(cohort_id)))
-        query = query.where(person.in_(ids))
-    return {int(poll_id): count for poll_id, count in await session.exec(query)
-            if poll_id.isdigit()}
-
-
-async def shared_comments(session: AsyncSession, cohort_id: int | None) -> list[tuple[str, ...]]:
-    """(source, period, question, text) for comments their authors agreed to share. Nothing
-    that says who wrote them, and sorted by text so the order does not follow people's ids."""
-    polls = await session.exec(
-        select(PulsePoll.period, PulseAnswer.comment)
-        .join(PulsePoll, col(PulsePoll.id) == col(PulseAnswer.poll_id))
-        .where(col(PulseAnswer.share_comment).is_(True), col(PulseAnswer.comment).is_not(None),
-               _people_scope(PulseAnswer.person_id, cohort_id)))
-    closing = select(Cohort.name, ClosingAnswer.learned, ClosingAnswer.taught).join(
-        Cohort, col(Cohort.id) == col(ClosingAnswer.cohort_id)).where(
-        col(ClosingAnswer.share_text).is_(True))
-    if cohort_id is not None:
-        closing = closing.where(ClosingAnswer.cohort_id == cohort_id)
-    found = [("pulse poll", period, "comment", text) for period, text in polls]
-    for name, learned, taught in await session.exec(closing):
-        found += [("closing survey", name, question, text)
-                  for question, text in (("learned", learned), ("taught", taught)) if text]
-    return sorted(row for row in found if row[3] and row[3].strip())

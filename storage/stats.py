@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_
+from sqlalchemy import Select, and_, case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,8 +22,6 @@ from storage.models import (
     Pair,
     Person,
     PromptDelivery,
-    PulseAnswer,
-    PulsePoll,
     Status,
     WaitlistEntry,
 )
@@ -115,61 +113,6 @@ async def engagement_counts(session: AsyncSession, cohort_id: int | None) -> dic
         "nudges": (await session.exec(nudges)).one(),
         "failed": (await session.exec(failed)).one(),
     }
-
-
-@dataclass(frozen=True)
-class PollFigures:
-    period: str
-    invited: int
-    answers: int
-    average_value: float | None
-    roles_kept: int  # answers with roles_kept == "yes"
-
-
-async def poll_figures(
-    session: AsyncSession, cohort_id: int | None, exclude_cohort: bool = False, last: int = 4
-) -> list[PollFigures]:
-    """The last polls, oldest first. `exclude_cohort` gives the complement of a cohort: used to
-    refuse figures whose difference from the whole would reveal a few people's answers."""
-    polls = list(await session.exec(
-        select(PulsePoll).order_by(col(PulsePoll.opened_at).desc()).limit(last)))
-    invitations = await _invitations(session, [poll.id for poll in polls if poll.id is not None])
-    found = []
-    for poll in reversed(polls):
-        query = select(func.count(), func.avg(PulseAnswer.value),
-                       func.count().filter(col(PulseAnswer.roles_kept) == "yes")
-                       ).where(PulseAnswer.poll_id == poll.id)
-        if cohort_id is not None:
-            people = col(PulseAnswer.person_id).in_(_cohort_people(cohort_id))
-            query = query.where(~people if exclude_cohort else people)
-        answers, avg, kept = (await session.exec(query)).one()
-        invited = invitations.get(poll.id, 0)
-        if cohort_id is not None and not exclude_cohort:
-            invited = await _cohort_invitations(session, poll.id, cohort_id)  # type: ignore[arg-type]
-        found.append(PollFigures(poll.period, invited, answers,
-                                 None if avg is None else float(avg), kept))
-    return found
-
-
-async def _cohort_invitations(session: AsyncSession, poll_id: int, cohort_id: int) -> int:
-    """Invitations to the cohort's own people, so its response rate is its own."""
-    keys = select(literal(f"pulse:{poll_id}:") + cast(col(Person.id), String)).where(
-        col(Person.id).in_(_cohort_people(cohort_id)))
-    query = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.key).in_(keys))
-    return (await session.exec(query)).one()
-
-
-async def _invitations(session: AsyncSession, poll_ids: list[int]) -> dict[int | None, int]:
-    """Invitations per poll, counted from their outbox keys (pulse:{poll id}:{person id}) in
-    one pass over the outbox rather than one per poll: no index serves LIKE there."""
-    if not poll_ids:
-        return {}
-    key = col(OutboxMessage.key)
-    query = select(*(func.count().filter(key.like(f"pulse:{poll_id}:%")) for poll_id in poll_ids)
-                   ).where(key.like("pulse:%"))
-    row = (await session.exec(query)).one()
-    counts = (row,) if len(poll_ids) == 1 else tuple(row)  # one column comes back as a scalar
-    return dict(zip(poll_ids, counts, strict=True))
 
 
 @dataclass(frozen=True)

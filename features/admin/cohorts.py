@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from core import keys
+from core.calendar import local_date
 from core.context import Context
 from core.dates import friendly, parse_date
 from core.events import FormSubmission
@@ -13,9 +16,11 @@ from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, one_line, parse_id, quote
 from features.people import address_of, name_of
+from storage import closing
 from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
 FORM_ID, OPEN = "closing", "closing.open"
+NOT_OPEN = "That survey isn't open any more. Thank you all the same!"
 
 
 async def open_cohort(ctx: Context) -> Cohort | None:
@@ -76,15 +81,23 @@ async def close(ctx: Context, admin: Person) -> Response:
         pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), admin.id
         pair.end_reason = "cohort closed"
         ctx.session.add(pair)
+    # The survey takes answers for the poll window; its results are released once, then.
+    cohort.survey_invited = people
+    cohort.survey_closes_at = ctx.now() + timedelta(days=ctx.program.pulse.window_days)
+    ctx.session.add(cohort)
     return Response.say(f"Cohort “{cohort.name}” is closed: {len(pairs)} pairs ended, and "
                         f"{people} people get a thank-you with the closing survey.")
 
 
-def closing_form(cohort: Cohort, values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
+def closing_form(ctx: Context, cohort: Cohort, person: Person,
+                 values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
+    minimum = ctx.program.privacy.min_group_size
+    closes = friendly(local_date(cohort.survey_closes_at or ctx.now(), person.timezone))
     return Form(
         form_id=FORM_ID, title="Closing survey", submit_label="Send", context=str(cohort.id),
         open_action_id=OPEN, values=values or {},
-        intro="Confidential: the program team sees totals, and your words only if you allow it.",
+        intro=(f"Confidential: the program team sees totals over at least {minimum} people once "
+               f"the survey closes ({closes}), and your words only if you allow it."),
         fields=(
             FormField("learned", "The most valuable thing you learned from your partner",
                       "long_text", required=False, max_length=1000),
@@ -101,24 +114,34 @@ def closing_form(cohort: Cohort, values: dict[str, str | tuple[str, ...]] | None
                       choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
                       hint="1 = not at all, 5 = absolutely"),
             FormField("share", "Sharing", "multi_choice", required=False,
-                      choices=(Choice("share", "The program team may read my written answers"),)),
+                      choices=(Choice("share", "The program team may read my written answers"),),
+                      hint=f"Without your name, among everyone's, after the survey closes, and "
+                           f"only if at least {minimum} people answered."),
         ),
     )
 
 
-async def open_survey(ctx: Context, person: Person | None, cohort_id: str) -> Response:
+async def _open_survey(ctx: Context, person: Person | None, cohort_id: str) -> Cohort | None:
+    """The cohort, if its survey takes answers now and this person was in one of its pairs."""
     number = parse_id(cohort_id)
     cohort = await ctx.session.get(Cohort, number) if number else None
-    if person is None or cohort is None or cohort.closed_at is None:
-        return Response.say("That survey isn't open.")
-    return Response(form=closing_form(cohort))
+    if (person is None or person.id is None or cohort is None or cohort.id is None
+            or cohort.survey_closes_at is None or ctx.now() >= cohort.survey_closes_at):
+        return None
+    return cohort if await closing.was_member(ctx.session, cohort.id, person.id) else None
+
+
+async def open_survey(ctx: Context, person: Person | None, cohort_id: str) -> Response:
+    cohort = await _open_survey(ctx, person, cohort_id)
+    if person is None or cohort is None:
+        return Response.say(NOT_OPEN)
+    return Response(form=closing_form(ctx, cohort, person))
 
 
 async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> Response:
-    number = parse_id(event.context)
-    cohort = await ctx.session.get(Cohort, number) if number else None
+    cohort = await _open_survey(ctx, person, event.context)
     if person is None or person.id is None or cohort is None or cohort.id is None:
-        return Response.say("That survey isn't open.")
+        return Response.say(NOT_OPEN)
     values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}
     errors = {}
     if values.get("future_leader") not in ("yes", "no", "unsure"):
@@ -132,7 +155,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
         if len(text) > 1000:
             errors[name] = f"Please keep it under 1,000 characters (it has {len(text)})."
     if errors:
-        return Response(form=closing_form(cohort, dict(event.values)), errors=errors)
+        return Response(form=closing_form(ctx, cohort, person, dict(event.values)), errors=errors)
     answer = await ctx.session.get(ClosingAnswer, (cohort.id, person.id)) or ClosingAnswer(
         cohort_id=cohort.id, person_id=person.id, role=person.role or "", future_leader="",
         changed_view="", recommend=0, answered_at=ctx.now())

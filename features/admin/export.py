@@ -3,7 +3,8 @@
 Privacy is built into the files rather than left to whoever opens them: no single poll answer,
 never a meeting note (the pair's own words), comments only where their author agreed to share
 them and never next to a name or a score, people whose data was deleted as anonymous rows, and
-poll figures only over at least `privacy.min_group_size` people.
+poll and closing-survey figures only as released when the round closed (features.feedback.results),
+over at least `privacy.min_group_size` people.
 """
 
 from __future__ import annotations
@@ -24,14 +25,20 @@ from core.context import Context
 from core.events import Command
 from core.messages import Fact, FileRef, Message, Response
 from core.outgoing import Outgoing
+from core.privacy import Figure
 from core.text import quote
+from features.feedback.results import (
+    ClosingSurvey,
+    PollRound,
+    closing_surveys,
+    poll_rounds,
+    shared_words,
+)
 from storage import exports
-from storage.exports import METS, PollTotals
 from storage.models import Cohort, Person
 
 PREPARING = "Preparing your export; it arrives in a private message in a moment."
 USAGE = "Export everything with `admin export`, or one cohort with `admin export cohort NAME`."
-TOO_FEW = "too few to report"
 DELETED = "(data deleted)"
 COHORTS_LISTED = 20
 # Spreadsheet apps run a cell that starts like a formula; people's own words must stay words.
@@ -43,19 +50,26 @@ PAIRS = ("pair id", "mentor id", "mentor name", "mentee id", "mentee name", "sta
          "manual", "override", "created at", "agreed at", "ended at", "end reason", "cohort",
          "last met on", "at risk since", "at risk reason")
 MEETINGS = ("pair id", "day")
-POLLS = ("period", "invitations", "responses", "response rate", "average value (1-5)",
-         "roles kept: yes", "met 0 times", "met once", "met twice", "met 3+ times")
-COMMENTS = ("source", "period or cohort", "question", "comment")
+POLLS = ("poll", "closes at", "status", "invitations", "responses", "response rate",
+         "average value (1-5)", "roles kept: yes", "met 0 times", "met once", "met twice",
+         "met 3+ times")
+CLOSING = ("cohort", "closes at", "status", "invitations", "responses", "response rate",
+           "would recommend (1-5)", "future leader surfaced: yes",
+           "more positive about the company", "less positive about the company")
+COMMENTS = ("source", "poll or cohort", "question", "comment")
 
 README = """{program} export, {when} UTC{scope}
 
 participants.csv  everyone who signed up; people who deleted their data are anonymous rows
 pairs.csv         every pair, active and ended
 meetings.csv      the days each pair reported meeting (what they wrote stays theirs)
-polls.csv         one row per pulse poll; figures only over at least {minimum} people
+polls.csv         one row per pulse poll round; figures only over at least {minimum} people
+closing.csv       one row per cohort's closing survey; the same rule
 comments.csv      only comments their authors agreed to share, without names or scores
 
-Individual poll answers are never exported. This file holds personal data: keep it within
+Individual answers are never exported. A poll round's or closing survey's figures and comments
+appear once, when it closes, and never change afterwards; while it is open, only how many
+have answered. This file holds personal data: keep it within
 the program team and delete it when you are done.
 """
 
@@ -113,15 +127,13 @@ async def _tables(ctx: Context, cohort_id: int | None) -> list[Table]:
     """One set-based read per file (two for polls), however many people: no query per row."""
     session = ctx.session
     people = await exports.participants(session, cohort_id)
-    totals = await exports.poll_totals(session, cohort_id)
-    invited = await exports.invitations(session, cohort_id)
-    minimum = ctx.program.privacy.min_group_size
     return [
         Table("participants.csv", PARTICIPANTS, participant_rows(people)),
         Table("pairs.csv", PAIRS, pair_rows(await exports.pairs(session, cohort_id))),
         Table("meetings.csv", MEETINGS, await exports.meetings(session, cohort_id)),
-        Table("polls.csv", POLLS, poll_rows(totals, invited, minimum, cohort_id is not None)),
-        Table("comments.csv", COMMENTS, await exports.shared_comments(session, cohort_id)),
+        Table("polls.csv", POLLS, poll_rows(await poll_rounds(ctx, cohort_id))),
+        Table("closing.csv", CLOSING, closing_rows(await closing_surveys(ctx, cohort_id))),
+        Table("comments.csv", COMMENTS, await shared_words(ctx, cohort_id)),
     ]
 
 
@@ -149,28 +161,33 @@ def pair_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return shaped
 
 
-def poll_rows(totals: Sequence[PollTotals], invited: dict[int, int], minimum: int,
-              for_cohort: bool) -> list[tuple[Any, ...]]:
+def poll_rows(rounds: Sequence[PollRound]) -> list[tuple[Any, ...]]:
     rows = []
-    for poll in totals:
-        # Everyone who answered was invited; invitations of people who later deleted their
-        # data went with their messages.
-        invitations = max(invited.get(poll.poll_id, 0), poll.responses)
-        if for_cohort and not invitations:
-            continue
-        # With a cohort, the rest of the program must be empty or large enough too: the whole
-        # minus the cohort would otherwise reveal a few people's answers.
-        rest = poll.all_responses - poll.responses
-        if poll.responses >= minimum and (rest == 0 or rest >= minimum):
-            figures: tuple[str, ...] = (
-                f"{poll.value_sum / poll.responses:.1f}",
-                _percent(poll.roles_kept_yes, poll.responses),
-                *(_percent(poll.met[met], poll.responses) for met in METS))
-        else:
-            figures = (TOO_FEW,) * (2 + len(METS))
-        rate = _percent(poll.responses, invitations) if invitations else ""
-        rows.append((poll.period, invitations, poll.responses, rate, *figures))
+    for poll in rounds:
+        figures = _figures(poll.released, (poll.value, poll.roles_kept, *poll.met))
+        rate = _percent(poll.answers, poll.invited) if poll.invited else ""
+        rows.append((poll.starts_on, poll.closes_at, "closed" if poll.released else "open",
+                     poll.invited, poll.answers, rate, *figures))
     return rows
+
+
+def closing_rows(surveys: Sequence[ClosingSurvey]) -> list[tuple[Any, ...]]:
+    rows = []
+    for survey in surveys:
+        figures = _figures(survey.released, (survey.recommend, survey.future_leader,
+                                             survey.view_more, survey.view_less))
+        rate = _percent(survey.answers, survey.invited) if survey.invited else ""
+        rows.append((survey.cohort, survey.closes_at, "closed" if survey.released else "open",
+                     survey.invited, survey.answers, rate, *figures))
+    return rows
+
+
+def _figures(released: bool, figures: Sequence[Figure]) -> list[str]:
+    """The first figure is an average, the rest percentages; empty while open."""
+    if not released:
+        return [""] * len(figures)
+    first, *rest = figures
+    return [first.text(), *(f.text("{:.0f}%") for f in rest)]
 
 
 def _percent(part: int, whole: int) -> str:
@@ -232,8 +249,9 @@ def _summary(ctx: Context, cohort: Cohort | None, tables: Sequence[Table],
         title=f"Your export of cohort “{cohort.name}”" if cohort else "Your export",
         text=(f"*{file.filename}*: {len(tables)} CSV files in one zip. It holds personal "
               "data: keep it within the program team and delete it when you're done.\n"
-              f"Poll figures show only where at least {minimum} people answered; "
-              "individual answers and meeting notes are never exported."),
+              f"Poll and survey figures appear once each closes, and only where at least "
+              f"{minimum} people answered; individual answers and meeting notes are never "
+              "exported."),
         facts=tuple(Fact(t.filename, _rows(len(t.rows))) for t in tables),
         attachment=file,
     )

@@ -1,8 +1,9 @@
 """`admin stats [cohort NAME]`: the program at a glance, in one message.
 
 Figures that come from people's answers or outcomes (poll scores, match scores, retention) are
-shown only over at least `privacy.min_group_size` people. With a cohort, the rest of the program
-must be empty or large enough too: otherwise the whole minus the cohort reveals a few answers.
+shown only over at least `privacy.min_group_size` people (core.privacy). Poll and closing-survey
+figures come from the results released once when a round closes (features.feedback.results):
+before that, only how many answered.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.context import Context
+from core.dates import friendly
 from core.messages import Image, Message, Response
+from core.privacy import TOO_FEW, reportable
 from features.admin.charts import bar_chart_png
+from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
 from storage import stats
 from storage.models import Cohort
 
-TOO_FEW = "too few to report"
 BAR = "█"
 
 
@@ -48,12 +51,14 @@ async def stats_command(ctx: Context, args: str) -> Response:
     cohort_id = cohort.id if cohort else None
     minimum = ctx.program.privacy.min_group_size
     lines = await _enrollment(ctx, cohort_id)
-    lines += await _matching(ctx, cohort_id, minimum)
-    lines += await _satisfaction(ctx, cohort_id, minimum)
-    lines += await _retention(ctx, minimum) if cohort_id is None else []
+    lines += await _matching(ctx, cohort_id)
+    lines += await _satisfaction(ctx, cohort_id)
+    lines += await _closing(ctx, cohort_id)
+    lines += await _retention(ctx) if cohort_id is None else []
     title = f"Program stats: {cohort.name}" if cohort else "Program stats"
-    lines.append(f"_Poll, score and retention figures over fewer than {minimum} people are "
-                 "hidden, so no one's answers can be worked out._")
+    lines.append(f"_Poll and survey figures appear once, when the poll or survey closes, and "
+                 f"like score and retention figures only over at least {minimum} people, so no "
+                 "one's answers can be worked out._")
     chart = await joins_chart(ctx, cohort_id)
     return Response(messages=(Message(title=title, text="\n".join(lines), image=chart),))
 
@@ -84,12 +89,13 @@ async def joins_chart(ctx: Context, cohort_id: int | None) -> Image | None:
     return Image(png, "Joins per month, last six months", "*Joins per month*\n" + bars)
 
 
-async def _matching(ctx: Context, cohort_id: int | None, minimum: int) -> list[str]:
+async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
     since = ctx.now().date() - timedelta(days=30)
     pairs = await stats.pair_figures(ctx.session, cohort_id, since)
     counts = await stats.engagement_counts(ctx.session, cohort_id)
-    score = (f"{pairs.average_score:.1f}" if pairs.average_score is not None
-             and pairs.active >= minimum else TOO_FEW)
+    enough = reportable(pairs.active, ctx.program)
+    score = (f"{pairs.average_score:.1f}" if pairs.average_score is not None and enough
+             else TOO_FEW)
     lines = ["*Matching*",
              f"- Pairs active: {pairs.active} ({pairs.agreed} agreed) · ended: {pairs.ended}",
              f"- Average match score: {score}"]
@@ -98,7 +104,7 @@ async def _matching(ctx: Context, cohort_id: int | None, minimum: int) -> list[s
         total = sum(n for _, n in waiting)
         lines.append(f"- Waitlisted: {total}" + ("".join(
             f"\n  - {n} × {reason}" for reason, n in waiting[:5]) if waiting else ""))
-    met = (_share(pairs.met_recently, pairs.active) if pairs.active >= minimum else TOO_FEW)
+    met = _share(pairs.met_recently, pairs.active) if enough else TOO_FEW
     lines += ["*Engagement*",
               f"- Pairs that met in the last 30 days: {met}",
               f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}"
@@ -108,37 +114,60 @@ async def _matching(ctx: Context, cohort_id: int | None, minimum: int) -> list[s
     return lines
 
 
-async def _satisfaction(ctx: Context, cohort_id: int | None, minimum: int) -> list[str]:
-    polls = await stats.poll_figures(ctx.session, cohort_id)
-    if not polls:
-        return ["*Satisfaction*", "- No pulse polls yet."]
-    rest = (await stats.poll_figures(ctx.session, cohort_id, exclude_cohort=True)
-            if cohort_id is not None else None)
-    shown = []
-    for n, poll in enumerate(polls):
-        complement = rest[n].answers if rest else 0
-        safe = poll.answers >= minimum and (complement == 0 or complement >= minimum)
-        shown.append((poll, safe))
-    latest, safe = shown[-1]
-    if not safe:
-        return ["*Satisfaction*", f"- Latest poll ({latest.period}): {TOO_FEW}"]
-    trend = " → ".join(f"{p.average_value:.1f}" if ok and p.average_value else "·"
-                       for p, ok in shown)
-    return ["*Satisfaction*",
-            f"- Latest poll ({latest.period}): {latest.answers} answers, response rate "
-            f"{_share(latest.answers, latest.invited)}",
-            f"- Average value: {latest.average_value:.1f} / 5 · roles kept reversed: "
-            f"{_share(latest.roles_kept, latest.answers)}",
-            f"- Trend over the last polls: {trend}"]
+async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:
+    rounds = await poll_rounds(ctx, cohort_id, last=4)
+    if not rounds:
+        return ["*Satisfaction*", "- No poll answers from this cohort yet." if cohort_id
+                else "- No pulse polls yet."]
+    lines = ["*Satisfaction*"]
+    if not rounds[-1].released:
+        lines.append(_open_round(rounds[-1]))
+    released = [r for r in rounds if r.released]
+    if released:
+        latest = released[-1]
+        lines.append(f"- {latest.title}: {latest.answers} answers, response rate "
+                     f"{_share(latest.answers, latest.invited)}")
+        if latest.shown:
+            lines.append(f"- Average value: {latest.value.text()} / 5 · roles kept reversed: "
+                         f"{latest.roles_kept.text('{:.0f}%')}")
+            lines.append("- Trend over the last polls: " + " → ".join(
+                r.value.text(hidden="·") for r in released))
+        else:
+            lines.append(f"- Average value: {TOO_FEW}")
+    return lines
 
 
-async def _retention(ctx: Context, minimum: int) -> list[str]:
+def _open_round(poll: PollRound) -> str:
+    return (f"- {poll.title}, open until {friendly(poll.closes_at.date())}: "
+            f"{poll.answers} answers so far of {poll.invited} invited; results when it closes")
+
+
+async def _closing(ctx: Context, cohort_id: int | None) -> list[str]:
+    surveys = await closing_surveys(ctx, cohort_id)
+    return ["*Closing survey*", _survey(surveys[-1])] if surveys else []
+
+
+def _survey(survey: ClosingSurvey) -> str:
+    if not survey.released:
+        return (f"- {survey.cohort}, open until {friendly(survey.closes_at.date())}: "
+                f"{survey.answers} answers so far of {survey.invited} invited; results when "
+                "it closes")
+    head = (f"- {survey.cohort}: {survey.answers} answers, response rate "
+            f"{_share(survey.answers, survey.invited)}")
+    if not survey.shown:
+        return f"{head} · {TOO_FEW}"
+    return (f"{head} · would recommend {survey.recommend.text()} / 5 · a potential future "
+            f"leader surfaced: {survey.future_leader.text('{:.0f}%')} · more positive about "
+            f"the company: {survey.view_more.text('{:.0f}%')}")
+
+
+async def _retention(ctx: Context) -> list[str]:
     since = await stats.first_join(ctx.session)
     found = await stats.retention(ctx.session, since, ctx.now().date()) if since else None
     if found is None:
         return ["*Retention*", "- To compare retention of participants with everyone else, "
                 "import an HR export: `turnabout import-people FILE.csv`."]
-    if found.participants < minimum or found.others < minimum:
+    if not (reportable(found.participants, ctx.program) and reportable(found.others, ctx.program)):
         return ["*Retention*", f"- {TOO_FEW}"]
     return ["*Retention* (since the first join)",
             f"- Participants still here: {_share(found.participants_stayed, found.participants)}"

@@ -108,4 +108,4 @@ async def _live(ctx: Context, pair: Pair) -> LivePair:
     mentor, mentee = await _people(ctx, pair)
     assert pair.id is not None
     return LivePair(pair.id, pair.created_at, pair.last_met_on, pair.at_risk_since,
-                    _member(mentor), _member(mentee))
+                    _member(mentor), _member(mentee), pair.cohort_id)

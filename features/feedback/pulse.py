@@ -1,36 +1,46 @@
-"""Pulse polls every few weeks: short, confidential, seen by admins only in aggregate."""
+"""Pulse polls every few weeks: short, confidential, seen by admins only in aggregate.
+
+A poll round is one cycle for everyone, whatever their timezone: it takes answers for
+`pulse.window_days`, then its results are released once (features.feedback.results). What one
+person answers never flags their pair; only their own request for a check-in reaches admins.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core import keys
-from core.calendar import week_moment
+from core.calendar import local_date, week_moment, zone
 from core.context import Context
+from core.dates import day_month, friendly
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, literal, parse_id
+from core.text import clean, parse_id
 from features.engagement.prompts import address
+from features.feedback import results
 from features.people import name_of, notify_admins
-from storage import engagement, pairs
-from storage.models import Pair, Person, PulseAnswer, PulsePoll
+from storage import engagement, pairs, polls
+from storage.models import Pair, Person, PollInvitation, PulseAnswer, PulsePoll
 
 FORM_ID, OPEN = "pulse", "pulse.open"
 EPOCH = date(2024, 1, 1)  # a Monday: polls fall on weeks whose index divides by every_weeks
 MIN_PAIR_AGE = timedelta(days=14)
-METS = ("0", "1", "2", "3+")
+METS = polls.METS
 ROLES = (Choice("yes", "Yes, the junior led"), Choice("sometimes", "Sometimes"),
          Choice("slipped", "We slipped into traditional roles"))
+CLOSED = "That poll has closed. Thanks anyway!"
 
 
-def poll_form(poll_id: int, values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
+def poll_form(poll: PulsePoll, minimum: int, closes_on: date,
+              values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
     return Form(
-        form_id=FORM_ID, title="Pulse poll", submit_label="Send", context=str(poll_id),
+        form_id=FORM_ID, title="Pulse poll", submit_label="Send", context=str(poll.id),
         open_action_id=OPEN,
         values=values or {},
-        intro="One minute, fully confidential: the program team only ever sees totals "
-              "across several people, never your answers.",
+        intro=(f"One minute, confidential. The program team sees totals over at least {minimum} "
+               f"people once the poll closes ({friendly(closes_on)}), never your answers, and "
+               "nothing you answer flags your pair."),
         fields=(
             FormField("value", "How valuable were your conversations lately?", "rating",
                       choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
@@ -39,65 +49,101 @@ def poll_form(poll_id: int, values: dict[str, str | tuple[str, ...]] | None = No
                       choices=tuple(Choice(m, m) for m in METS)),
             FormField("roles", "Did the roles stay reversed?", "single_choice", choices=ROLES),
             FormField("comment", "Anything to tell the program team?", "long_text",
-                      required=False, max_length=1000),
+                      required=False, max_length=1000,
+                      hint="They read it only if you tick below: without your name, among "
+                           "the comments of everyone who answered, after the poll closes."),
             FormField("share", "Sharing", "multi_choice", required=False,
                       choices=(Choice("share", "The program team may read my comment"),)),
-            FormField("help", "Support", "multi_choice", required=False,
-                      choices=(Choice("help", "I'd like help from the program team"),)),
+            FormField("check_in", "Check-in", "multi_choice", required=False,
+                      choices=(Choice("check_in", "I'd like the program team to check in with us"),),
+                      hint="They'll see your two names and that one of you asked, "
+                           "nothing else you answered here."),
         ),
     )
 
 
-def _poll_week(now, tz: str | None, ctx: Context) -> str | None:  # type: ignore[no-untyped-def]
+def _round_day(now: datetime, tz: str | None, ctx: Context) -> date | None:
+    """The Monday of the person's local week, once their poll moment has come in a poll week.
+    Worked out on the local date, so a cycle's round is the same day for everyone."""
     settings = ctx.program.prompts
-    week, moment = week_moment(now, tz, settings.weekday, settings.local_time)
-    index = (moment.date() - EPOCH).days // 7
-    return week if now >= moment and index % ctx.program.pulse.every_weeks == 0 else None
+    _, moment = week_moment(now, tz, settings.weekday, settings.local_time)
+    day = moment.astimezone(zone(tz)).date()
+    monday = day - timedelta(days=day.weekday())
+    index = (monday - EPOCH).days // 7
+    return monday if now >= moment and index % ctx.program.pulse.every_weeks == 0 else None
 
 
 async def run(ctx: Context) -> int:
-    """Invite everyone in a live pair (two weeks or older) once per poll period."""
+    """Release closed rounds, then invite everyone in a live pair (two weeks or older) once
+    per round while it is open."""
+    await results.release_due(ctx)
     now = ctx.now()
-    due: dict[str, list[tuple[int, engagement.Member]]] = {}
+    due: dict[date, dict[int, tuple[engagement.Member, int | None]]] = {}
     for pair in await engagement.live_pairs(ctx.session):
         if now - pair.created_at < MIN_PAIR_AGE:
             continue
         for member in (pair.mentor, pair.mentee):
-            week = _poll_week(now, member.timezone, ctx)
-            if week is not None:
-                due.setdefault(week, []).append((pair.id, member))
+            day = _round_day(now, member.timezone, ctx)
+            if day is None:
+                continue
+            members = due.setdefault(day, {})
+            # A mentor with several mentees counts for the cohort one of their pairs is in.
+            if member.id not in members or members[member.id][1] is None:
+                members[member.id] = (member, pair.cohort_id)
+    window = timedelta(days=ctx.program.pulse.window_days)
     rows: list[Outgoing] = []
-    for week, members in due.items():
-        poll_id = await engagement.poll_for_period(ctx.session, week, ctx.now())
-        for _pair_id, member in members:
-            message = Message(title="Pulse poll: one minute", text=(
-                "How is your reverse mentoring going? Four quick questions, confidential: "
-                "the program team sees only totals."),
-                buttons=(Button("Answer", OPEN, str(poll_id), style="primary"),))
-            to = address(member)
-            rows.append(Outgoing.dm(keys.pulse(poll_id, member.id), to, message))
+    for day, members in due.items():
+        poll = await polls.round_starting(ctx.session, day, now, window)
+        if now >= poll.closes_at:
+            continue  # too late for this round; the next one will ask
+        assert poll.id is not None
+        invited = await polls.invite(ctx.session, poll.id,
+                                     [(pid, cohort) for pid, (_, cohort) in members.items()], now)
+        for person_id in invited:
+            member = members[person_id][0]
+            closes = friendly(local_date(poll.closes_at, member.timezone))
+            rows.append(Outgoing.dm(keys.pulse(poll.id, person_id), address(member), Message(
+                title="Pulse poll: one minute",
+                text=("How is your reverse mentoring going? Four quick questions, open until "
+                      f"{closes}. Confidential: the program team sees only totals."),
+                buttons=(Button("Answer", OPEN, str(poll.id), style="primary"),))))
     return await ctx.queue(*rows)
 
 
-async def open_poll(ctx: Context, person: Person | None, poll_id: str) -> Response:
+async def _open_round(ctx: Context, person: Person | None, poll_id: str) -> PulsePoll | None:
+    """The round, if this person was asked in it and it still takes answers."""
     number = parse_id(poll_id)
     poll = await ctx.session.get(PulsePoll, number) if number else None
-    if person is None or poll is None:
-        return Response.say("That poll has closed. Thanks anyway!")
+    if person is None or person.id is None or poll is None or ctx.now() >= poll.closes_at:
+        return None
+    if await ctx.session.get(PollInvitation, (poll.id, person.id)) is None:
+        return None
+    return poll
+
+
+async def open_poll(ctx: Context, person: Person | None, poll_id: str) -> Response:
+    poll = await _open_round(ctx, person, poll_id)
+    if poll is None or person is None:
+        return Response.say(CLOSED)
     answer = await ctx.session.get(PulseAnswer, (poll.id, person.id))
     values: dict[str, str | tuple[str, ...]] = {}
     if answer is not None:
         values = {"value": str(answer.value), "met": answer.met, "roles": answer.roles_kept,
                   "comment": answer.comment or "", "share": ("share",) if answer.share_comment else (),
-                  "help": ("help",) if answer.wants_help else ()}
-    return Response(form=poll_form(poll.id, values))  # type: ignore[arg-type]
+                  "check_in": ("check_in",) if answer.wants_help else ()}
+    return Response(form=_form(ctx, poll, person, values))
+
+
+def _form(ctx: Context, poll: PulsePoll, person: Person,
+          values: dict[str, str | tuple[str, ...]] | None = None) -> Form:
+    return poll_form(poll, ctx.program.privacy.min_group_size,
+                     local_date(poll.closes_at, person.timezone), values)
 
 
 async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> Response:
-    number = parse_id(event.context)
-    poll = await ctx.session.get(PulsePoll, number) if number else None
-    if person is None or person.id is None or poll is None:
-        return Response.say("That poll has closed. Thanks anyway!")
+    poll = await _open_round(ctx, person, event.context)
+    if poll is None or person is None or person.id is None:
+        return Response.say(CLOSED)
     values, errors = _check(event.values)
     if errors:
         return Response(errors=errors)
@@ -110,16 +156,18 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
                              value=0, met="0", roles_kept="yes", answered_at=ctx.now(),
                              updated_at=ctx.now())
     answer.pair_id = pair.id if pair else None
+    # The answer counts for the cohort the person is in now, and for no cohort made later.
+    answer.cohort_id = next((p.cohort_id for p in active if p.cohort_id is not None), None)
     answer.value, answer.met, answer.roles_kept = values["value"], values["met"], values["roles"]  # type: ignore[assignment]
     answer.comment, answer.share_comment = values["comment"] or None, values["share"]  # type: ignore[assignment]
-    answer.wants_help, answer.updated_at = values["help"], ctx.now()  # type: ignore[assignment]
+    answer.wants_help, answer.updated_at = values["check_in"], ctx.now()  # type: ignore[assignment]
     ctx.session.add(answer)
-    if pair is not None:
-        await _flag(ctx, pair, person, answer)
+    if pair is not None and answer.wants_help:
+        await _check_in(ctx, pair, poll)
     done = "Thanks for answering!" if first else "Your answers are updated."
     return Response(close_form=True, messages=(Message(text=(
         f"{done} They stay confidential: the program team only sees totals across at least "
-        f"{ctx.program.privacy.min_group_size} people.")),))
+        f"{ctx.program.privacy.min_group_size} people, and only after the poll ends.")),))
 
 
 def _check(values: dict[str, str | tuple[str, ...]]) -> tuple[dict[str, object], dict[str, str]]:
@@ -137,31 +185,27 @@ def _check(values: dict[str, str | tuple[str, ...]]) -> tuple[dict[str, object],
     comment = one("comment")
     if len(comment) > 1000:
         errors["comment"] = f"Please keep it under 1,000 characters (it has {len(comment)})."
-    ticked = {name: "share" in values.get(name, ()) or "help" in values.get(name, ())
-              for name in ("share", "help")}
+    ticked = {name: name in values.get(name, ()) for name in ("share", "check_in")}
     return ({"value": int(one("value") or 0), "met": one("met"), "roles": one("roles"),
              "comment": comment, **ticked}, errors)
 
 
-async def _flag(ctx: Context, pair: Pair, person: Person, answer: PulseAnswer) -> None:
-    """A low score, slipped roles or a request for help puts the pair in front of the admins."""
-    reasons = []
-    if answer.value <= 2:
-        reasons.append("a low value score in the pulse poll")
-    if answer.roles_kept == "slipped":
-        reasons.append("the roles slipped back to traditional")
-    if answer.wants_help:
-        reasons.append(f"{name_of(person)} asked for help from the program team")
-    if not reasons:
-        return
-    pair.at_risk_since = pair.at_risk_since or ctx.now()
-    pair.at_risk_reason = "; ".join(reasons)[:300]
+async def _check_in(ctx: Context, pair: Pair, poll: PulsePoll) -> None:
+    """The one thing from a poll that reaches admins about a pair, because a member asked:
+    the pair's names and the request. Not who asked, not a score, not the comment."""
+    assert pair.id is not None and poll.id is not None
+    reason = f"asked for a check-in in the poll of {day_month(poll.starts_on)}"
+    if pair.at_risk_since is None:
+        pair.at_risk_since, pair.at_risk_reason = ctx.now(), reason
+    elif reason not in (pair.at_risk_reason or ""):
+        pair.at_risk_reason = f"{pair.at_risk_reason}; {reason}"[:300]
     ctx.session.add(pair)
-    comment = f"\nTheir comment, shared with permission: “{literal(answer.comment)}”" if (
-        answer.comment and answer.share_comment) else ""
     mentor = await ctx.session.get(Person, pair.mentor_id)
     mentee = await ctx.session.get(Person, pair.mentee_id)
-    text = (f"The pair {name_of(mentor) if mentor else '?'} → {name_of(mentee) if mentee else '?'} "
-            f"needs attention: {pair.at_risk_reason}.{comment}")
-    await notify_admins(ctx, f"pulse-flag:{answer.poll_id}:{person.id}",
-                        Message(title="A pair needs attention", text=text))
+    text = (f"{name_of(mentor) if mentor else '?'} → {name_of(mentee) if mentee else '?'}: one of "
+            f"them would like the program team to check in with them (they asked in the poll of "
+            f"{day_month(poll.starts_on)}). That is all they chose to share; their answers stay "
+            "in the anonymous totals. `admin at-risk` lists the pair with a button to message "
+            "them.")
+    await notify_admins(ctx, keys.check_in(pair.id, poll.id),
+                        Message(title="A pair asked for a check-in", text=text))

@@ -39,6 +39,8 @@ def test_the_shipped_app_yaml_loads_with_web_chat_on_and_no_platform_secrets() -
             "matching.teach_wieght: Extra inputs are not permitted",
         ),
         ({"prompts": {"local_time": "25:99"}}, "prompts.local_time"),
+        ({"pulse": {"every_weeks": 1, "window_days": 8}},
+         "pulse: window_days is 8, longer than the 7 days between polls"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_problem(

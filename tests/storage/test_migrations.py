@@ -54,3 +54,79 @@ def test_an_upgrade_keeps_the_data_of_an_older_schema(database_url: str) -> None
             ("jo", "active")]
     engine.dispose()
     assert current_revision(database_url) == head_revision(database_url)
+
+
+OLD_PROGRAM = [
+    "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, updated_at, "
+    "data_deleted) VALUES (1, 'web', '', 'jo', 'active', '2026-11-01 09:00:00', "
+    "'2026-11-01 09:00:00', false), (2, 'web', '', 'sam', 'active', '2026-11-01 09:00:00', "
+    "'2026-11-01 09:00:00', false), (3, 'web', '', 'lee', 'active', '2026-11-01 09:00:00', "
+    "'2026-11-01 09:00:00', false)",
+    "INSERT INTO cohort (id, name, started_at, closed_at) VALUES "
+    "(1, 'Spring', '2026-10-01 09:00:00', '2026-12-10 09:00:00')",
+    "INSERT INTO pair (id, mentor_id, mentee_id, status, score, reasons, manual, override, "
+    "created_at, cohort_id, at_risk_since, at_risk_reason) VALUES "
+    "(1, 1, 2, 'active', 1.0, '[]', false, false, '2026-11-01 09:00:00', 1, "
+    "'2026-11-24 10:00:00', 'a low value score in the pulse poll'), "
+    "(2, 3, 2, 'ended', 1.0, '[]', false, false, '2026-10-01 09:00:00', NULL, "
+    "'2026-10-20 10:00:00', 'the roles slipped back to traditional; Lee asked for help from "
+    "the program team')",
+    "INSERT INTO pulse_poll (id, period, opened_at) VALUES (1, '2026-W48', '2026-11-23 09:00:00')",
+    "INSERT INTO pulse_answer (poll_id, person_id, pair_id, role, value, met, roles_kept, "
+    "share_comment, wants_help, answered_at, updated_at) VALUES (1, 1, 1, 'mentor', 1, '0', "
+    "'yes', false, false, '2026-11-24 10:00:00', '2026-11-24 10:00:00')",
+    "INSERT INTO outbox (key, platform, tenant_id, recipients, payload, status, attempts, "
+    "next_attempt_at, created_at) VALUES "
+    + ", ".join(f"('{key}', 'web', '', '[\"x\"]', '{{}}', 'sent', 1, '2026-11-23 09:00:00', "
+                "'2026-11-23 09:00:00')"
+                for key in ("pulse:1:1", "pulse:1:2", "pulse:1:x", "pulse-flag:1:1:web::ada",
+                            "closing:1:1", "closing:1:2")),
+    "INSERT INTO web_chat_message (user_id, payload, created_at, outbox_key) VALUES "
+    "('ada', '{}', '2026-11-24 10:00:00', 'pulse-flag:1:1:web::ada')",
+]
+
+
+def test_an_upgrade_turns_old_polls_into_rounds_and_drops_flags_raised_by_answers(
+    database_url: str,
+) -> None:
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    sync_url = driver_urls(database_url)[0]
+    engine = create_engine(sync_url)
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
+                                    if engine.dialect.name == "postgresql"
+                                    else f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    command.upgrade(alembic_config(database_url), "0005")
+    with engine.begin() as connection:
+        for statement in OLD_PROGRAM:
+            connection.execute(text(statement))
+    upgrade(database_url)
+    with engine.connect() as connection:
+        def rows(sql: str) -> list[tuple[object, ...]]:
+            return [tuple(r) for r in connection.execute(text(sql)).all()]
+
+        ((starts_on, closes_at),) = rows("SELECT starts_on, closes_at FROM pulse_poll")
+        invitations = rows("SELECT poll_id, person_id, cohort_id FROM poll_invitation "
+                           "ORDER BY person_id")
+        answer_cohorts = rows("SELECT cohort_id FROM pulse_answer")
+        flags = rows("SELECT id, at_risk_since IS NULL, at_risk_reason FROM pair ORDER BY id")
+        keys = rows("SELECT key FROM outbox ORDER BY key")
+        inbox = rows("SELECT outbox_key FROM web_chat_message")
+        survey = rows("SELECT survey_invited, survey_closes_at FROM cohort")
+    engine.dispose()
+    assert str(starts_on) == str(date(2026, 11, 23))  # the Monday of 2026-W48
+    assert str(closes_at).startswith("2026-11-30 09:00")  # a week after it opened
+    assert invitations == [(1, 1, 1), (1, 2, 1)]
+    assert answer_cohorts == [(1,)]
+    assert flags == [(1, True, None),
+                     (2, False, "asked the program team for help in a pulse poll")]
+    assert ("pulse-flag:1:1:web::ada",) not in keys and inbox == []
+    assert survey[0][0] == 2 and str(survey[0][1]).startswith("2026-12-17 09:00")

@@ -8,28 +8,20 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from storage.models import Announcement, ClosingAnswer, OutboxMessage, Pair, PulsePoll
-from tests.support.engagement_world import SENIOR
-from tests.support.world import Chat, World
+from storage.models import Announcement, ClosingAnswer, OutboxMessage, Pair, PollInvitation
+from tests.support.poll_world import (
+    ROUND_CLOSED,
+    answer,
+    everyone,
+    later,
+    open_round,
+    pairs_of,
+)
+from tests.support.world import World
 
 ADMIN_COMMANDS = ["admin stats", "admin match", "admin at-risk", "admin export",
                   "admin cohort start Spring", "admin cohort close", "admin announce Hello",
                   "admin grant @sam", "admin revoke @ada", "admin unpair @sam"]
-
-
-async def pairs_of(world: World, count: int, start: int = 0) -> list[tuple[Chat, Chat]]:
-    """`count` juniors and seniors joined and paired by hand by Ada."""
-    made = []
-    ada = world.person("ada")
-    for n in range(start, start + count):
-        junior = world.person(f"j{n}", display_name=f"Junior {n}")
-        senior = world.person(f"s{n}", display_name=f"Senior {n}")
-        await junior.join(team=f"Junior team {n}")
-        await senior.join(**{**SENIOR, "team": f"Senior team {n}"})
-        reply = (await ada.say(f"admin pair @j{n} @s{n}")).messages[0].text
-        assert "Paired" in reply, reply
-        made.append((junior, senior))
-    return made
 
 
 async def count(world: World, model: type, *where: object) -> int:
@@ -73,47 +65,35 @@ async def test_stats_show_enrollment_matching_and_engagement_at_a_glance(world: 
     assert "turnabout import-people" in text
 
 
-async def answer_poll(world: World, people: list[Chat], poll_id: int, value: str) -> None:
-    for chat in people:
-        reply = await chat.submit({"value": value, "met": "2", "roles": "yes"}, form_id="pulse",
-                                  context=str(poll_id))
-        assert reply.close_form, reply
-
-
-async def open_poll(world: World) -> int:
-    async with world.database.session() as session:
-        poll = PulsePoll(period="2026-W49", opened_at=world.clock.now())
-        session.add(poll)
-        await session.flush()
-        return poll.id  # type: ignore[return-value]
-
-
 async def test_poll_figures_over_fewer_than_five_people_are_too_few_to_report(
     world: World,
 ) -> None:
     made = await pairs_of(world, 2)
-    poll_id = await open_poll(world)
-    await answer_poll(world, [made[0][0], made[0][1], made[1][0], made[1][1]], poll_id, "2")
+    poll = await open_round(world)
+    for person in everyone(made):
+        await answer(person, poll, 2)
+    await later(world, ROUND_CLOSED)
     text = (await world.person("ada").say("admin stats")).messages[0].text
-    assert "Latest poll (2026-W49): too few to report" in text and "2.0" not in text
+    assert "Poll of 28 Dec: 4 answers" in text and "too few to report" in text, text
+    assert "2.0" not in text
 
 
 async def test_filtering_by_cohort_cannot_reveal_one_persons_poll_answer(world: World) -> None:
     ada = world.person("ada")
+    outside = await pairs_of(world, 1)
     await ada.say("admin cohort start Alpha")
-    alpha = await pairs_of(world, 3)
-    await ada.say("admin cohort close")
-    await ada.say("admin cohort start Beta")
-    beta = await pairs_of(world, 1, start=3)
-    poll_id = await open_poll(world)
-    await answer_poll(world, [p for pair in alpha for p in pair], poll_id, "4")
-    await answer_poll(world, [beta[0][1]], poll_id, "1")  # the one answer someone might hunt
+    alpha = await pairs_of(world, 3, start=1)
+    poll = await open_round(world)
+    for person in everyone(alpha):
+        await answer(person, poll, 4)
+    await answer(outside[0][1], poll, 1)  # the one answer someone might hunt
+    await later(world, ROUND_CLOSED)
 
     overall = (await ada.say("admin stats")).messages[0].text
     assert "Average value: 3.6 / 5" in overall  # 7 answers: fine to show
-    for name in ("Alpha", "Beta"):  # Alpha's 6 answers would reveal Beta's 1 by subtraction
-        text = (await ada.say(f"admin stats cohort {name}")).messages[0].text
-        assert "too few to report" in text and "Average value" not in text, name
+    # Alpha's 6 answers would reveal the 1 outside by subtraction from the whole.
+    text = (await ada.say("admin stats cohort Alpha")).messages[0].text
+    assert "too few to report" in text and "Average value: 4" not in text
 
 
 async def test_closing_a_cohort_sends_the_closing_survey_once_and_ends_its_pairs(
@@ -198,22 +178,17 @@ async def test_two_admins_closing_a_cohort_at_once_send_the_survey_once(world: W
 
 
 async def test_a_cohorts_response_rate_counts_only_its_own_invitations(world: World) -> None:
-    from datetime import timedelta
-
-    from tests.support.engagement_world import tick
-
     ada = world.person("ada")
     await pairs_of(world, 3)  # outside any cohort
     await ada.say("admin cohort start Beta")
     beta = await pairs_of(world, 3, start=3)
-    # Pulse polls go to pairs two weeks old, on a poll week's Monday morning.
-    for _ in range(8):
-        await tick(world, world.clock.now().replace(hour=10) + timedelta(weeks=1))
-        if await count(world, PulsePoll):
-            break
-    assert await count(world, OutboxMessage, OutboxMessage.key.like("pulse:%")) == 12  # type: ignore[attr-defined]
-    async with world.database.session() as session:
-        poll = (await session.exec(select(PulsePoll))).one()
-    await answer_poll(world, [p for pair in beta for p in pair][:5], poll.id, "4")  # type: ignore[arg-type]
+    poll = await open_round(world)
+    assert await count(world, PollInvitation) == 12
+    assert await count(world, PollInvitation, PollInvitation.cohort_id.is_not(None)) == 6  # type: ignore[union-attr]
+    for person in everyone(beta)[:5]:
+        await answer(person, poll, 4)
+    text = (await ada.say("admin stats cohort beta")).messages[0].text
+    assert "5 answers so far of 6 invited" in text and "Average value" not in text
+    await later(world, ROUND_CLOSED)
     text = (await ada.say("admin stats cohort beta")).messages[0].text
     assert "5 answers, response rate 83%" in text, text

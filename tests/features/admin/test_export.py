@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import event
 from sqlmodel import func, select
 
-from features.admin.export import PREPARING, TOO_FEW
+from core.privacy import TOO_FEW
+from features.admin.export import PREPARING
 from storage import outbox
 from storage.database import Database
 from storage.models import (
@@ -22,6 +23,7 @@ from storage.models import (
     OutboxMessage,
     Pair,
     Person,
+    PollInvitation,
     PulseAnswer,
     PulsePoll,
 )
@@ -29,7 +31,8 @@ from storage.people import forget_person
 from tests.support.world import World
 
 FILES = ["README.txt", "participants.csv", "pairs.csv", "meetings.csv", "polls.csv",
-         "comments.csv"]
+         "closing.csv", "comments.csv"]
+OCT, NOV = date(2026, 10, 5), date(2026, 11, 2)  # two poll rounds, both closed by 23 Nov
 Rows = list[dict[str, str]]
 
 
@@ -72,29 +75,50 @@ class Seed:
             await session.flush()
             return pair.id  # type: ignore[return-value]
 
-    async def cohort(self, name: str) -> int:
+    async def cohort(self, name: str, closed: bool = False) -> int:
+        """A cohort; `closed`: closed two weeks ago, its closing survey closed too."""
         async with self.world.database.session() as session:
-            cohort = Cohort(name=name, started_at=self.now)
+            ended = self.now - timedelta(days=14)
+            cohort = Cohort(name=name, started_at=self.now - timedelta(days=200),
+                            closed_at=ended if closed else None,
+                            survey_closes_at=ended + timedelta(days=7) if closed else None)
             session.add(cohort)
             await session.flush()
             return cohort.id  # type: ignore[return-value]
 
-    async def poll(self, period: str, answers: dict[int, dict[str, Any]]) -> int:
-        """A poll everyone in `answers` was invited to and answered."""
+    async def poll(self, day: date, answers: dict[int, dict[str, Any]]) -> int:
+        """A round that closed a week after `day`; everyone in `answers` was invited to it and
+        answered it, in the cohort their answer names (`cohort_id`)."""
         async with self.world.database.session() as session:
-            poll = PulsePoll(period=period, opened_at=self.now)
+            opened = datetime.combine(day, time(9, 30), tzinfo=UTC)
+            poll = PulsePoll(starts_on=day, opened_at=opened, closes_at=opened + timedelta(days=7))
             session.add(poll)
             await session.flush()
             for person_id, answer in answers.items():
+                session.add(PollInvitation(poll_id=poll.id, person_id=person_id,  # type: ignore[arg-type]
+                                           cohort_id=answer.get("cohort_id"), invited_at=opened))
                 session.add(PulseAnswer(
-                    poll_id=poll.id, person_id=person_id, role="mentor", answered_at=self.now,  # type: ignore[arg-type]
-                    updated_at=self.now, **{"value": 4, "met": "2", "roles_kept": "yes",
-                                            **answer}))
+                    poll_id=poll.id, person_id=person_id, role="mentor", answered_at=opened,  # type: ignore[arg-type]
+                    updated_at=opened, **{"value": 4, "met": "2", "roles_kept": "yes",
+                                          **answer}))
             await outbox.enqueue_many(session, [
                 {"key": f"pulse:{poll.id}:{p}", "platform": "web", "tenant_id": "",
                  "recipients": [f"u{p}"], "payload": {"text": "poll"}} for p in answers],
-                self.now)
+                opened)
             return poll.id  # type: ignore[return-value]
+
+    async def closing(self, cohort: int, answers: dict[int, str | None]) -> None:
+        """Closing-survey answers given before the survey closed; text shared where given."""
+        async with self.world.database.session() as session:
+            found = await session.get(Cohort, cohort)
+            assert found is not None and found.closed_at is not None
+            found.survey_invited = len(answers)
+            session.add(found)
+            for person, text in answers.items():
+                session.add(ClosingAnswer(cohort_id=cohort, person_id=person, role="mentor",
+                                          learned=text, future_leader="yes", changed_view="more",
+                                          recommend=4, share_text=text is not None,
+                                          answered_at=found.closed_at + timedelta(days=1)))
 
 
 async def export(world: World, args: str = "") -> str:
@@ -137,32 +161,36 @@ async def test_the_export_never_holds_single_answers_notes_or_unshared_comments(
         session.add(Meeting(pair_id=pair, day=date(2026, 11, 20), reported_by=ids[0],
                             note="We talked about my divorce", created_at=program.now))
     values = [5, 4, 4, 3, 2]
-    await program.poll("2026-W44", {
+    await program.poll(OCT, {
         person: {"value": value, "met": "3+" if value == 5 else "1",
                  "roles_kept": "yes" if value > 3 else "slipped",
-                 "comment": f"private thought {value}", "share_comment": value == 2}
+                 "comment": "=HYPERLINK(1)" if value == 3 else f"private thought {value}",
+                 "share_comment": value <= 3}
         for person, value in zip(ids, values, strict=False)})
-    await program.poll("2026-W48", {ids[0]: {"value": 1, "comment": "=HYPERLINK(1)",
-                                            "share_comment": True}})
+    await program.poll(NOV, {ids[0]: {"value": 1, "comment": "lonely words",
+                                      "share_comment": True}})
 
     await export(world)
     _, files = await the_export(world)
 
     assert files["meetings.csv"] == [{"pair id": str(pair), "day": "2026-11-20"}]
     large, small = files["polls.csv"]
-    assert large == {"period": "2026-W44", "invitations": "5", "responses": "5",
+    assert large == {"poll": "2026-10-05", "closes at": "2026-10-12T09:30:00+00:00",
+                     "status": "closed", "invitations": "5", "responses": "5",
                      "response rate": "100%", "average value (1-5)": "3.6",
                      "roles kept: yes": "60%", "met 0 times": "0%", "met once": "80%",
                      "met twice": "0%", "met 3+ times": "20%"}
     assert small["responses"] == "1" and small["average value (1-5)"] == TOO_FEW
-    assert all(small[column] == TOO_FEW for column in list(small)[4:])
+    assert all(small[column] == TOO_FEW for column in list(small)[6:])
+    # Shared comments, formulas defused; none from a round too few answered.
     assert files["comments.csv"] == [
-        {"source": "pulse poll", "period or cohort": "2026-W44", "question": "comment",
-         "comment": "private thought 2"},
-        {"source": "pulse poll", "period or cohort": "2026-W48", "question": "comment",
-         "comment": "'=HYPERLINK(1)"}]
+        {"source": "pulse poll", "poll or cohort": "2026-10-05", "question": "comment",
+         "comment": "'=HYPERLINK(1)"},
+        {"source": "pulse poll", "poll or cohort": "2026-10-05", "question": "comment",
+         "comment": "private thought 2"}]
     everything = str(files)
     assert "divorce" not in everything and "private thought 5" not in everything
+    assert "lonely words" not in everything
 
 
 async def test_people_who_deleted_their_data_remain_only_as_anonymous_rows(world: World) -> None:
@@ -187,18 +215,22 @@ async def test_people_who_deleted_their_data_remain_only_as_anonymous_rows(world
 
 async def test_a_cohort_export_holds_only_that_cohort(world: World) -> None:
     program = Seed(world)
-    spring, autumn = await program.cohort("Spring 2027"), await program.cohort("Autumn")
+    spring = await program.cohort("Spring 2027", closed=True)
+    autumn = await program.cohort("Autumn", closed=True)
     ids = await program.people(*"abcdefghijkl")
     spring_pairs = [await program.pair(ids[n], ids[n + 1], spring) for n in (0, 2, 4)]
     await program.pair(ids[6], ids[7], autumn)
-    await program.poll("2026-W44", {p: {"value": 5} for p in ids[:6]})  # whole program: 6
-    await program.poll("2026-W48", {p: {"value": 3} for p in ids})  # rest of program: 6
-    async with world.database.session() as session:
-        for person, cohort, text in ((ids[0], spring, "Prompt engineering"),
-                                     (ids[6], autumn, "Autumn words")):
-            session.add(ClosingAnswer(cohort_id=cohort, person_id=person, role="mentor",
-                                      learned=text, future_leader="yes", changed_view="more",
-                                      recommend=5, share_text=True, answered_at=program.now))
+
+    def in_cohort(person: int, **answer: Any) -> dict[str, Any]:
+        cohort = spring if person in ids[:6] else autumn if person in ids[6:8] else None
+        return {"cohort_id": cohort, **answer}
+
+    await program.poll(OCT, {p: in_cohort(p, value=5) for p in ids[:6]})  # the cohort only
+    await program.poll(NOV, {p: in_cohort(p, value=3, comment=f"words of {p}",
+                                          share_comment=True) for p in ids})  # rest: 6
+    await program.closing(spring, {p: "Prompt engineering" if p == ids[0] else None
+                                   for p in ids[:6]})
+    await program.closing(autumn, {ids[6]: "Autumn words", ids[7]: None})
 
     await export(world, "cohort spring 2027")
     link, files = await the_export(world)
@@ -206,12 +238,15 @@ async def test_a_cohort_export_holds_only_that_cohort(world: World) -> None:
     assert link.filename == "turnabout-export-spring-2027-2026-11-23.zip"
     assert [int(p["pair id"]) for p in files["pairs.csv"]] == spring_pairs
     assert [int(p["id"]) for p in files["participants.csv"]] == ids[:6]
-    w44, w48 = files["polls.csv"]
-    # Six answers in the cohort, but the whole minus the cohort would reveal the other ones.
-    assert (w44["responses"], w44["average value (1-5)"]) == ("6", "5.0")
-    assert (w48["invitations"], w48["responses"], w48["average value (1-5)"]) == (
+    october, november = files["polls.csv"]
+    assert (october["responses"], october["average value (1-5)"]) == ("6", "5.0")
+    assert (november["invitations"], november["responses"], november["average value (1-5)"]) == (
         "6", "6", "3.0")
-    assert [c["comment"] for c in files["comments.csv"]] == ["Prompt engineering"]
+    (survey,) = files["closing.csv"]
+    assert (survey["cohort"], survey["responses"], survey["would recommend (1-5)"]) == (
+        "Spring 2027", "6", "4.0")
+    assert sorted(c["comment"] for c in files["comments.csv"]) == sorted(
+        ["Prompt engineering", *(f"words of {p}" for p in ids[:6])])
 
 
 async def test_too_small_a_rest_of_the_program_hides_a_cohorts_poll_figures(
@@ -222,7 +257,8 @@ async def test_too_small_a_rest_of_the_program_hides_a_cohorts_poll_figures(
     ids = await program.people(*"abcdefgh")
     for n in (0, 2, 4):
         await program.pair(ids[n], ids[n + 1], spring)
-    await program.poll("2026-W44", {p: {"value": 5} for p in ids})  # six in, two outside
+    await program.poll(OCT, {p: {"value": 5, "cohort_id": spring if p in ids[:6] else None}
+                             for p in ids})  # six in, two outside
 
     await export(world, "cohort Spring")
     _, files = await the_export(world)
@@ -262,8 +298,10 @@ async def test_the_export_takes_as_many_queries_for_sixty_people_as_for_none(
     ids = await program.people(*(f"p{n}" for n in range(60)))
     for n in range(0, 60, 2):
         await program.pair(ids[n], ids[n + 1])
-    for week in range(40, 48):
-        await program.poll(f"2026-W{week}", {p: {"value": 4} for p in ids[:20]})
+    for week in range(8):
+        await program.poll(date(2026, 6, 1) + timedelta(weeks=week),
+                           {p: {"value": 4} for p in ids[:20]})
+    await export(world)  # the first look after the rounds closed releases their results, once
 
     assert await count_statements(world.database, export(world)) == before
 
