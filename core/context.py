@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.program import Program
 from config.prompt_catalog import Catalog
 from core.clock import Clock
+from core.erasure import Eraser
 from core.outgoing import Outbox, Outgoing
 
 
@@ -20,6 +21,8 @@ class Context:
     clock: Clock
     catalog: Catalog
     outbox: Outbox
+    # Each platform adapter's eraser, for forgetting a person (features/enrolment/forgetting).
+    erasers: tuple[Eraser, ...] = ()
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -16,6 +16,7 @@ from features.people import address_of, name_of
 from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
 FORM_ID, OPEN = "closing", "closing.open"
+CLOSED_REASON = "cohort closed"  # the end reason of the pairs a closing ends
 
 
 async def open_cohort(ctx: Context) -> Cohort | None:
@@ -74,7 +75,7 @@ async def close(ctx: Context, admin: Person) -> Response:
                                 style="primary"),))))
             people += 1
         pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), admin.id
-        pair.end_reason = "cohort closed"
+        pair.end_reason = CLOSED_REASON
         ctx.session.add(pair)
     return Response.say(f"Cohort “{cohort.name}” is closed: {len(pairs)} pairs ended, and "
                         f"{people} people get a thank-you with the closing survey.")
