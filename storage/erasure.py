@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import exports, grants, outbox, references, traces
 from storage.models import (
+    Announcement,
     ClosingAnswer,
     HrRecord,
     MatchExclusion,
@@ -86,6 +87,7 @@ async def forget_person(
     await _forget_own_words(session, pid)
     await _forget_in_pairs(session, pid, words, kept_reasons)
     await _forget_in_rounds(session, pid)
+    await _redact_announcements(session, words, str(replacement.get("text", "")))
     await session.exec(delete(WaitlistEntry).where(col(WaitlistEntry.person_id) == pid))  # type: ignore[call-overload]
     await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == pid))  # type: ignore[call-overload]
     await session.exec(delete(SurveyAnswers).where(col(SurveyAnswers.person_id) == pid))  # type: ignore[call-overload]
@@ -155,3 +157,13 @@ async def _forget_in_rounds(session: AsyncSession, pid: int) -> None:
         if changed:
             round_.proposal = json.dumps(proposal)
             session.add(round_)
+
+
+async def _redact_announcements(session: AsyncSession, words: Sequence[str], text: str) -> None:
+    """An announcement that named them (“congratulations to …”) keeps its count, not its words."""
+    found = await session.exec(select(Announcement).where(
+        traces.contains_any(col(Announcement.text), words)))
+    for announcement in found.all():
+        if traces.mentions(announcement.text, words):
+            announcement.text = text
+            session.add(announcement)

@@ -107,9 +107,10 @@ async def test_a_web_chat_participant_who_deletes_their_data_leaves_no_trace(
         assert "Paired" in (await ada.say(f"admin pair @{user} @priya"))["messages"][0]["text"]
         await import_hr(database, clock, hr_export(tmp_path, f",{user},sales,2024-01-01",
                                                    ",sam,finance,2020-01-01"))
+        await ada.say(f"admin announce A warm welcome to {NAME}, our newest mentor!")
         await ada.say("admin export")
         await assert_planted(database, user, {
-            NAME: {"person", "outbox", "web_chat_message", "export_link"},
+            NAME: {"person", "outbox", "web_chat_message", "export_link", "announcement"},
             GOALS: {"survey_answers", "outbox", "web_chat_message"},
             TEAM: {"person", "export_link"}, NOTE: {"meeting"},
             COMMENT: {"pulse_answer", "outbox", "web_chat_message"},
