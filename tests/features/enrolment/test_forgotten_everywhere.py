@@ -13,13 +13,14 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.import_people import read_people
-from config.program import Admins, Program
+from config.program import Program
 from core.clock import FrozenClock
 from storage import hr
 from storage.database import Database
 from storage.models import ConversationRef, Person
 from tests.support.database_scan import find_anywhere, tables
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_people import ADMIN, buttons, join, with_admin
 from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
 from tests.support.web_chat import WebChat, WebPerson, web_chat
 
@@ -66,7 +67,7 @@ async def assert_planted(database: Database, user_id: str, expected: dict[str, s
 
 # --- the web chat ----------------------------------------------------------------------------
 
-def buttons(inbox: list[dict[str, Any]], action_id: str) -> list[dict[str, Any]]:
+def inbox_buttons(inbox: list[dict[str, Any]], action_id: str) -> list[dict[str, Any]]:
     return [b for m in inbox for b in m["message"]["buttons"] if b["action_id"] == action_id]
 
 
@@ -76,7 +77,7 @@ async def week_by_week_until_polled(web: WebChat, clock: FrozenClock,
     for _ in range(8):
         clock.advance(timedelta(weeks=1))
         await web.running.service.tick()
-        invitations = buttons(await person.inbox(), "pulse.open")
+        invitations = inbox_buttons(await person.inbox(), "pulse.open")
         if invitations:
             return str(invitations[0]["value"])
     raise AssertionError("no pulse poll arrived in eight weeks")
@@ -147,21 +148,8 @@ def slack_answers(answers: dict[str, Any]) -> dict[str, Answer]:
 
 
 def posted_buttons(fake: FakeSlack, channel: str, action_id: str) -> list[dict[str, Any]]:
-    found = []
-    for call in fake.calls_to("chat.postMessage"):
-        if call["channel"] != channel:
-            continue
-        for block in call.get("blocks") or []:
-            if block["type"] == "actions":
-                found += [e for e in block["elements"] if e["action_id"].startswith(action_id)]
-    return found
-
-
-async def slack_join(ws: SlackWorkspace, user: str, answers: dict[str, Any]) -> None:
-    await ws.command("join", user)
-    await ws.settle()
-    assert (await ws.submit(ws.opened_view(), slack_answers(answers), user)).status == 200
-    await ws.settle()
+    return [b for call in fake.calls_to("chat.postMessage") if call["channel"] == channel
+            for b in buttons(call) if b["action_id"].startswith(action_id)]
 
 
 async def said(ws: SlackWorkspace, text: str, user: str) -> str:
@@ -175,17 +163,15 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
     database_url: str, program: Program, clock: FrozenClock, tmp_path: Path
 ) -> None:
     user = "UKANARY7"
-    with_admin = program.model_copy(update={"admins": Admins(slack=("UADA",))})
     fake = FakeSlack()
-    fake.names.update({user: NAME, "UPART1": "Pat", "UPART2": "Rae", "UADA": "Ada"})
+    fake.names.update({user: NAME, "UPART1": "Pat", "UPART2": "Rae", ADMIN: "Ada"})
     fake.emails[user] = EMAIL
-    async with slack_workspace(database_url, with_admin, clock, fake) as ws:
+    async with slack_workspace(database_url, with_admin(program), clock, fake) as ws:
         database = ws.running.service.database
-        await slack_join(ws, user, MENTOR)
-        await slack_join(ws, "UPART1", MENTEE)
-        await slack_join(ws, "UPART2", MENTEE)
-        assert "now an admin" in await said(ws, f"admin grant <@{user}>", "UADA")
-        assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART1>", "UADA")
+        for person, answers in ((user, MENTOR), ("UPART1", MENTEE), ("UPART2", MENTEE)):
+            await join(ws, person, slack_answers(answers))
+        assert "now an admin" in await said(ws, f"admin grant <@{user}>", ADMIN)
+        assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART1>", ADMIN)
         await said(ws, f"met {NOTE}", user)
         poll = ""
         clock.advance(timedelta(hours=2))
@@ -202,7 +188,7 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
         assert (await ws.submit(ws.opened_view(), slack_answers(POLL_ANSWER), user)).status == 200
         await ws.settle()
         await said(ws, f"end {REASON}", user)
-        assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART2>", "UADA")
+        assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART2>", ADMIN)
         await import_hr(database, clock, hr_export(tmp_path, f"{EMAIL.upper()},,sales,2024-01-01",
                                                    f",{user},sales,2024-01-01"))
         await assert_planted(database, user, {
