@@ -189,7 +189,7 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
         await ws.settle()
         await said(ws, f"end {REASON}", user)
         assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART2>", ADMIN)
-        await import_hr(database, clock, hr_export(tmp_path, f"{EMAIL.upper()},,sales,2024-01-01",
+        await import_hr(database, clock, hr_export(tmp_path, f"{EMAIL},,sales,2024-01-01",
                                                    f",{user},sales,2024-01-01"))
         await assert_planted(database, user, {
             NAME: {"person", "outbox"}, EMAIL: {"person", "hr_record"},
@@ -204,7 +204,12 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
         await ws.settle()
         assert "personal data is deleted" in str(ws.fake.responses("gone"))
 
-        assert await find_anywhere(database, (*CANARIES, EMAIL.upper(), user)) == []
         told = [c["text"] for c in ws.fake.calls_to("chat.postMessage") if c["channel"] == "DUPART2"]
         assert any("has left the program" in t for t in told)
+        # Back in Slack afterwards: not an admin, and `profile` (which looks up their Slack
+        # profile, name and email included) opens no survey and stores nothing of them.
         assert "for the program team" in await said(ws, "admin stats", user)
+        surveys = len(ws.fake.calls_to("views.open"))
+        assert "haven't joined" in await said(ws, "profile", user)
+        assert len(ws.fake.calls_to("views.open")) == surveys
+        assert await find_anywhere(database, (*CANARIES, user)) == []
