@@ -200,13 +200,13 @@ async def redact_for_person(
     counts built on keys (poll invitations) stay true. What goes: the payload (replaced), the
     person among the recipients, their id inside a key, and a queued row's chance to be sent.
     """
-    key, payload, recipients = col(OutboxMessage.key), col(OutboxMessage.payload), \
-        col(OutboxMessage.recipients)
-    theirs = and_(col(OutboxMessage.platform) == platform, col(OutboxMessage.tenant_id) == tenant_id,
-                  traces.contains_any(recipients, [json.dumps(user_id)]))
+    theirs = and_(col(OutboxMessage.platform) == platform,
+                  col(OutboxMessage.tenant_id) == tenant_id,
+                  col(OutboxMessage.recipients).contains(json.dumps(user_id), autoescape=True))
     words = [*words, user_id]
-    candidates = await session.exec(select(OutboxMessage).where(
-        or_(theirs, traces.has_part(key, user_id), traces.contains_any(payload, words))))
+    candidates = await session.exec(select(OutboxMessage).where(or_(
+        theirs, traces.has_part(col(OutboxMessage.key), user_id),
+        traces.contains_any(col(OutboxMessage.payload), words))))
     redacted = json.dumps(replacement, ensure_ascii=False)
     count = 0
     for row in candidates.all():

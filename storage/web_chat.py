@@ -56,8 +56,9 @@ async def forget_inbox(session: AsyncSession, user_id: str) -> None:
 
 async def redact_mentions(session: AsyncSession, user_id: str, words: Sequence[str],
                           replacement: dict[str, Any]) -> int:
-    """Copies in other people's inboxes that name the person say `replacement` instead; an
-    outbox key holding their id is dropped (the outbox row it named is redacted too)."""
+    """Copies in other people's inboxes that name the person say `replacement` instead. A row
+    whose outbox key holds their id (a note an admin sent, keyed by their event id) loses the
+    key; the outbox row is redacted too, so nothing needs finding by it again."""
     words = [*words, user_id]
     key = col(WebChatMessage.outbox_key)
     candidates = await session.exec(select(WebChatMessage).where(
