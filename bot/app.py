@@ -18,6 +18,7 @@ from bot.observe import RequestObserver
 from bot.scheduler import build_scheduler
 from config.prompt_catalog import load_default_catalog
 from core.clock import Clock, SystemClock
+from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
 from runtime.delivery import Dispatcher
@@ -40,6 +41,17 @@ def platform_capabilities() -> dict[str, Capabilities]:
     from adapters.web.messenger import WebMessenger
 
     return {m.platform: m.capabilities for m in (SlackMessenger, TeamsMessenger, WebMessenger)}
+
+
+def personal_data_erasers() -> tuple[Eraser, ...]:
+    """Every platform's eraser, whether or not the platform is on now: its tables may hold
+    people from when it was. Teams keeps nothing beyond the shared conversation references."""
+    from adapters.slack.erasure import SlackEraser
+    from adapters.web.erasure import WebEraser
+
+    return (SlackEraser(), WebEraser())
+
+
 DELIVERY_INTERVAL = 2.0
 READY_TIMEOUT = 3.0  # a readiness probe must answer even when the database hangs
 
@@ -71,7 +83,8 @@ class Service:
         self.outbox = OutboxWriter(platform_capabilities())
         self.registry = build_registry()
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
-                               self.outbox, self.registry, on_committed=self.kick)
+                               self.outbox, self.registry, on_committed=self.kick,
+                               erasers=personal_data_erasers())
         self.web_chat: WebChatAdapter | None = None
         self.adapters: list[Adapter] = self._build_adapters()
         self.metrics = Metrics([a.platform for a in self.adapters], self.registry.jobs())

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.program import Program
 from config.prompt_catalog import Catalog
 from core.clock import Clock
+from core.erasure import Eraser
 from core.outgoing import Outbox, Outgoing
 
 
@@ -22,6 +23,8 @@ class Context:
     outbox: Outbox
     # Outbox rows this unit of work queued: delivered right after it commits, on their own.
     queued: list[int] = field(default_factory=list)
+    # Each platform adapter's eraser, for forgetting a person (features/enrolment/forgetting).
+    erasers: tuple[Eraser, ...] = ()
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -33,6 +33,7 @@ LEASE_MARGIN = timedelta(seconds=10)
 # Sent rows are recorded together, this many at most or this many seconds after the first.
 MARK_BATCH = 10
 MARK_WAIT = 0.1
+OWN_ROWS_WAIT = 5.0  # seconds an event waits for its rows that a full pass is already sending
 
 
 class _SentMarks:
@@ -148,6 +149,9 @@ class Dispatcher:
         # Posting this close to the end of a claim could race a dispatcher taking the row over.
         self._margin = min(lease / 4, LEASE_MARGIN)
         self._lock = asyncio.Lock()
+        # Rows this process is sending now: an event's own pass waits for those the full pass
+        # took first, so "delivered" means delivered when the caller answers.
+        self._sending: dict[int, asyncio.Future[None]] = {}
 
     async def deliver_due(self, batch: int = 200, only: Sequence[int] | None = None) -> int:
         """Send everything due now; returns how many messages went out.
@@ -158,6 +162,14 @@ class Dispatcher:
         `only` limits the pass to those rows (an event's own messages), found by primary key."""
         if only is not None and not only:
             return 0
+        sent = await self._pass(batch, only)
+        if only is not None:
+            elsewhere = [self._sending[i] for i in only if i in self._sending]
+            if elsewhere:
+                await asyncio.wait(elsewhere, timeout=OWN_ROWS_WAIT)
+        return sent
+
+    async def _pass(self, batch: int, only: Sequence[int] | None) -> int:
         # One full pass at a time per process (other replicas claim their own); an event's own
         # rows go out beside it, without waiting for a pass over the whole outbox.
         async with self._lock if only is None else contextlib.nullcontext():
@@ -188,9 +200,16 @@ class Dispatcher:
                                       only=only)
 
     async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool) -> int:
-        if reclaimed and await self._sent_before_crash(row, marks):
-            return 0
-        return await self._send(row, marks)
+        assert row.id is not None
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sending[row.id] = done
+        try:
+            if reclaimed and await self._sent_before_crash(row, marks):
+                return 0
+            return await self._send(row, marks)
+        finally:
+            self._sending.pop(row.id, None)
+            done.set_result(None)
 
     async def _sent_before_crash(self, row: OutboxMessage, marks: _SentMarks) -> bool:
         """A row whose dispatcher died mid-send: ask the platform before sending again."""

@@ -7,13 +7,14 @@ that committed changes nothing, and an event that failed changed nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from config.program import Program
 from config.prompt_catalog import Catalog
 from core.clock import Clock
 from core.context import Context
+from core.erasure import Eraser
 from core.events import Event, FormSubmission
 from core.messages import Message, Response
 from core.outgoing import Outbox
@@ -44,6 +45,8 @@ class Inbound:
         outbox: Outbox,
         registry: Registry,
         on_committed: Callable[[], None] = lambda: None,
+        *,
+        erasers: Sequence[Eraser],
     ) -> None:
         self._database = database
         self._catalog = catalog
@@ -52,6 +55,8 @@ class Inbound:
         self._program = program
         self._clock = clock
         self._on_committed = on_committed
+        # Required, not defaulted: a composition that forgot them would forget people partly.
+        self._erasers = tuple(erasers)
 
     @property
     def program(self) -> Program:
@@ -63,7 +68,8 @@ class Inbound:
                 if not await claim_event(session, event.event_id, self._clock.now()):
                     log.info("duplicate event %s ignored", event.event_id)
                     return Response()
-                ctx = Context(session, self._program, self._clock, self._catalog, self._outbox)
+                ctx = Context(session, self._program, self._clock, self._catalog, self._outbox,
+                              erasers=self._erasers)
                 response = await router.handle(event, ctx, self.registry)
         except Exception:
             log.exception("event %s failed", event.event_id)

@@ -10,6 +10,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ProcessedEvent
+from storage.traces import like_escaped
 
 
 async def claim_event(session: AsyncSession, key: str, now: datetime) -> bool:
@@ -35,3 +36,10 @@ async def forget_events_before(session: AsyncSession, cutoff: datetime) -> None:
 
 async def was_handled(session: AsyncSession, key: str) -> bool:
     return await session.get(ProcessedEvent, key) is not None
+
+
+async def forget_events_starting(session: AsyncSession, prefix: str) -> None:
+    """Event keys a platform builds from a person's id (the web chat's): forgetting the person
+    forgets them, at the price of not recognising a retry of one of their last requests."""
+    await session.exec(delete(ProcessedEvent).where(  # type: ignore[call-overload]
+        col(ProcessedEvent.key).like(f"{like_escaped(prefix)}%", escape="\\")))

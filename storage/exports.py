@@ -95,6 +95,15 @@ async def purge_expired(session: AsyncSession, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
+async def forget_made_since(session: AsyncSession, since: datetime, now: datetime) -> None:
+    """Every export made while someone was known may list them: its bytes go, and an unused
+    link reads as expired (the admin is asked to make a fresh one)."""
+    made = col(ExportLink.created_at) >= since
+    await session.exec(update(ExportLink).where(made).values(content=b""))  # type: ignore[call-overload]
+    await session.exec(update(ExportLink).where(  # type: ignore[call-overload]
+        made, col(ExportLink.expires_at) > now).values(expires_at=now))
+
+
 # --- what the export reads -----------------------------------------------------------------
 
 async def find_cohort(session: AsyncSession, name: str) -> Cohort | None:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.identity import identity_is
-from storage.models import (
-    ClosingAnswer,
-    ConversationRef,
-    Meeting,
-    OutboxMessage,
-    Person,
-    PersonTopic,
-    PulseAnswer,
-    Status,
-    SurveyAnswers,
-    WebChatMessage,
-)
+from storage.models import Person, PersonTopic, Status, SurveyAnswers
 
 
 async def find_person(
@@ -112,49 +100,6 @@ async def save_answers(
     answers.updated_at = now
     session.add(answers)
     return first
-
-
-async def forget_person(session: AsyncSession, person: Person, now: datetime) -> None:
-    """Remove personal data, keeping an anonymous row so enrolment counts stay true."""
-    assert person.id is not None
-    identity = (person.platform, person.tenant_id, person.user_id)
-    await session.exec(
-        delete(ConversationRef).where(
-            col(ConversationRef.platform) == identity[0],
-            col(ConversationRef.tenant_id) == identity[1],
-            col(ConversationRef.user_id) == identity[2],
-        )
-    )
-    # Messages to them can hold their answers; the recipients column is a JSON list of ids.
-    await session.exec(
-        delete(OutboxMessage).where(
-            col(OutboxMessage.platform) == identity[0],
-            col(OutboxMessage.tenant_id) == identity[1],
-            col(OutboxMessage.recipients).contains(json.dumps(identity[2])),
-        )
-    )
-    if person.platform == "web":
-        await session.exec(
-            delete(WebChatMessage).where(col(WebChatMessage.user_id) == person.user_id)
-        )
-    # Their own words go; their scores stay, anonymous, inside the aggregates.
-    await session.exec(update(PulseAnswer).where(col(PulseAnswer.person_id) == person.id)
-                       .values(comment=None, share_comment=False))  # type: ignore[call-overload]
-    await session.exec(update(ClosingAnswer).where(col(ClosingAnswer.person_id) == person.id)
-                       .values(learned=None, taught=None, share_text=False))  # type: ignore[call-overload]
-    await session.exec(update(Meeting).where(col(Meeting.reported_by) == person.id)
-                       .values(note=None))  # type: ignore[call-overload]
-    await session.exec(delete(PersonTopic).where(col(PersonTopic.person_id) == person.id))
-    await session.exec(delete(SurveyAnswers).where(col(SurveyAnswers.person_id) == person.id))
-    person.user_id = f"deleted-{person.id}"
-    person.tenant_id = ""
-    for attribute in ("directory_id", "display_name", "email", "timezone", "team", "paused_until"):
-        setattr(person, attribute, None)
-    person.data_deleted = True
-    person.status = Status.LEFT
-    person.left_at = person.left_at or now
-    person.updated_at = now
-    session.add(person)
 
 
 async def paused_until_on_or_before(session: AsyncSession, day: date) -> list[Person]:

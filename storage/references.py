@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import delete, or_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.identity import identity_is
 from storage.models import ConversationRef
+from storage.traces import like_escaped
 
 
 async def find_reference(
@@ -50,3 +52,16 @@ async def forget_reference(
     ref = await find_reference(session, platform, tenant_id, user_id)
     if ref is not None:
         await session.delete(ref)
+
+
+async def forget_groups_with(
+    session: AsyncSession, platform: str, tenant_id: str, user_id: str, separator: str
+) -> None:
+    """References a platform keys by several people's ids joined by `separator` (Slack's cached
+    group DMs): every one that has `user_id` among its members goes."""
+    member, sep = like_escaped(user_id), like_escaped(separator)
+    key = col(ConversationRef.user_id)
+    await session.exec(delete(ConversationRef).where(  # type: ignore[call-overload]
+        col(ConversationRef.platform) == platform, col(ConversationRef.tenant_id) == tenant_id,
+        or_(*(key.like(pattern, escape="\\") for pattern in (
+            f"{member}{sep}%", f"%{sep}{member}", f"%{sep}{member}{sep}%")))))

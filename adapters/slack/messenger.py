@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
+GROUP_SEPARATOR = "+"  # a group DM's cached reference is keyed by its members' ids joined
 EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
                   "Type `admin export` for a fresh one.")
 PERMANENT_ERRORS = frozenset({
@@ -196,7 +197,7 @@ class SlackMessenger:
 
 def _cache_id(user_ids: Sequence[str]) -> str:
     """A person's own id for their DM; the sorted ids joined by '+' for a group DM."""
-    return "+".join(sorted(user_ids))
+    return GROUP_SEPARATOR.join(sorted(user_ids))
 
 
 def _channel_id(response: AsyncSlackResponse) -> str:

@@ -28,7 +28,6 @@ from aiohttp import web
 
 from adapters.files import Refusal, download_path
 from adapters.request_kind import name_kind
-from adapters.web import inbox
 from adapters.web.access import WebAccess
 from adapters.web.messenger import WebMessenger
 from config.program import Program
@@ -37,6 +36,7 @@ from core.events import Action, Address, Command, Event, FormSubmission, Profile
 from core.messages import Response
 from core.text import one_line
 from runtime.inbound import SORRY, Inbound
+from storage import web_chat
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ class WebChatAdapter:
         if not AFTER.match(after):
             raise BadRequest("“after” must be a message id: a whole number, 0 for everything.")
         async with self._database.session() as session:
-            rows = await inbox.newer_than(session, user, int(after))
+            rows = await web_chat.newer_than(session, user, int(after))
         messages = []
         for row in rows:
             try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.web import inbox
 from core.clock import Clock
 from core.messages import Message
 from core.outgoing import Capabilities
 from core.ports import DeliveryError
+from storage import web_chat
 from storage.database import Database
 
 
@@ -34,12 +34,12 @@ class WebMessenger:
 
     async def find_sent(self, tenant_id: str, user_ids: Sequence[str], key: str) -> str | None:
         async with self._database.session() as session:
-            return await inbox.find_by_key(session, key)
+            return await web_chat.find_by_key(session, key)
 
     async def _deliver(self, user_ids: list[str], message: Message, key: str) -> str | None:
         if not user_ids:
             raise DeliveryError("no recipients", permanent=True)
         async with self._database.session() as session:
-            ids = await inbox.append(session, user_ids, message.to_json(), self._clock.now(),
-                                     key or None)
+            ids = await web_chat.append(session, user_ids, message.to_json(),
+                                        self._clock.now(), key or None)
         return str(ids[0]) if ids else None

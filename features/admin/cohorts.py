@@ -21,6 +21,7 @@ from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
 FORM_ID, OPEN = "closing", "closing.open"
 NOT_OPEN = "That survey isn't open any more. Thank you all the same!"
+CLOSED_REASON = "cohort closed"  # the end reason of the pairs a closing ends
 
 
 async def open_cohort(ctx: Context) -> Cohort | None:
@@ -79,7 +80,7 @@ async def close(ctx: Context, admin: Person) -> Response:
                                 style="primary"),))))
             people += 1
         pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), admin.id
-        pair.end_reason = "cohort closed"
+        pair.end_reason = CLOSED_REASON
         ctx.session.add(pair)
     # The survey takes answers for the poll window; its results are released once, then.
     cohort.survey_invited = people

@@ -12,7 +12,7 @@ from storage import people
 
 
 async def open_survey(ctx: Context, call: Call) -> Response:
-    """`join` and `profile`: the survey, pre-filled; a fresh signup for someone new or gone."""
+    """`join`: the survey, pre-filled; a fresh signup for someone new or forgotten."""
     sender = call.event.sender
     person = call.person
     if person is None or person.data_deleted:
@@ -24,6 +24,13 @@ async def open_survey(ctx: Context, call: Call) -> Response:
     await ctx.session.flush()
     values = await survey.current_values(ctx, person, call.event.profile)
     return Response(form=survey.survey_form(ctx.program, values))
+
+
+async def edit_profile(ctx: Context, call: Call) -> Response:
+    """`profile` and the survey's button change a membership; they never start one (only
+    `join` does), so someone who left or was forgotten is told so, not silently re-enrolled."""
+    outside = membership.outside_the_program(call.member)
+    return outside if outside is not None else await open_survey(ctx, call)
 
 
 async def submit_survey(ctx: Context, call: Call) -> Response:
@@ -78,7 +85,7 @@ def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("join", "sign up: a short survey so we can match you", open_survey,
                     aliases=("signup", "sign-up", "start", "optin", "opt-in"), needs_profile=True),
-        CommandSpec("profile", "see or change your survey answers", open_survey,
+        CommandSpec("profile", "see or change your survey answers", edit_profile,
                     aliases=("edit",), needs_profile=True),
         CommandSpec("status", "where you stand in the program", status, aliases=("me",)),
         CommandSpec("pause", "take a break from prompts and nudges", pause,
@@ -86,7 +93,8 @@ def register(registry: Registry) -> None:
         CommandSpec("resume", "come back from a break", resume, aliases=("unpause",)),
         CommandSpec("leave", "leave the program, optionally deleting your data", leave_question,
                     aliases=("quit", "stop")),
-        ActionSpec(survey.OPEN, open_survey, needs_profile=True),
+        ActionSpec(survey.OPEN, edit_profile, needs_profile=True),
+        ActionSpec(survey.JOIN, open_survey, needs_profile=True),
         ActionSpec(membership.LEAVE, leave),
         ActionSpec(membership.STAY, stay),
         ActionSpec(membership.RESUME, resume),

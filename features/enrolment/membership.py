@@ -10,6 +10,7 @@ from core.dates import friendly, parse_date
 from core.messages import Button, Fact, Message, Response
 from core.text import quote, whole_number
 from features.enrolment import lifecycle
+from features.enrolment.forgetting import forget
 from features.matching.pairs import close_all_for_leaver, partner_of
 from features.people import ROLE_NAMES, name_of
 from storage import pairs, people
@@ -18,7 +19,10 @@ from storage.models import Person, Status
 LEAVE, STAY, RESUME, PAUSE_FOR = (
     "membership.leave", "membership.stay", "membership.resume", "membership.pause_for")
 MAX_PAUSE = timedelta(days=365)
-NOT_JOINED = "You haven't joined the program yet. Type `join` to sign up; it takes two minutes."
+# Said to anyone the bot holds no profile for. That includes someone who left and had their
+# data deleted: recognising them would take keeping their platform id.
+NOT_JOINED = ("You haven't joined the program (or you left and had your data deleted, so I no "
+              "longer know you). Type `join` to sign up; it takes two minutes.")
 
 
 def local_today(person: Person, now: datetime) -> date:
@@ -36,10 +40,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
             "Type `join` to pick up where you left off."
         )
     if person.status == Status.LEFT:
-        return Response.say(
-            f"You left the program on {friendly(person.left_at.date())}. "  # type: ignore[union-attr]
-            "You're welcome back any time: type `join`."
-        )
+        return _left(person)
     assert person.id is not None
     topics = await people.topics(ctx.session, person.id)
     role = person.role or "mentor"
@@ -160,6 +161,23 @@ async def _where_in_matching(ctx: Context, person: Person) -> str:
     )
 
 
+def _left(person: Person) -> Response:
+    return Response.say(
+        f"You left the program on {friendly(person.left_at.date())}. "  # type: ignore[union-attr]
+        "You're welcome back any time: type `join`."
+    )
+
+
+def outside_the_program(person: Person | None) -> Response | None:
+    """What someone who is not (or no longer) in the program hears when they try to change a
+    membership (`profile`, an old survey button): only `join` starts a fresh signup."""
+    if person is None:
+        return Response.say(NOT_JOINED)
+    if person.status == Status.LEFT:
+        return _left(person)
+    return None
+
+
 def leave_question(person: Person | None) -> Response:
     if person is None or person.status == Status.LEFT:
         return Response.say("You're not in the program, so there's nothing to leave.")
@@ -185,12 +203,13 @@ async def leave(ctx: Context, person: Person | None, choice: str) -> Response:
     if person is None or (person.status == Status.LEFT and choice != "delete") or person.data_deleted:
         return Response.say("You've already left the program.")
     now = ctx.now()
-    await close_all_for_leaver(ctx, person)
+    await close_all_for_leaver(ctx, person, named=choice != "delete")
     if choice == "delete":
-        await people.forget_person(ctx.session, person, now)
+        await forget(ctx, person)
         return Response.say(
-            "You've left and your personal data is deleted: profile, answers "
-            "and topics. Only an anonymous count remains. Thanks for taking part!"
+            "You've left and your personal data is deleted: your profile, answers, notes "
+            "and every message that named you. Only anonymous counts remain. Type `join` "
+            "any time to start afresh. Thanks for taking part!"
         )
     lifecycle.leave(person, now)
     ctx.session.add(person)

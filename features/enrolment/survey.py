@@ -16,7 +16,7 @@ from features.people import ROLE_NAMES
 from storage import people
 from storage.models import Person
 
-FORM_ID, OPEN = "signup", "signup.open"
+FORM_ID, OPEN, JOIN = "signup", "signup.open", "signup.join"  # JOIN starts a fresh signup
 ROLES = (
     Choice("mentor", "Junior mentor: I share digital know-how and fresh perspectives"),
     Choice("mentee", "Senior mentee: I want to learn from a younger colleague"),

@@ -20,7 +20,7 @@ def welcome_message(program_name: str) -> Message:
             "ones on digital tools, social media and how younger people see the company, and "
             "learn leadership in return. Joining is optional and takes two minutes."
         ),
-        buttons=(Button("Join", survey.OPEN, style="primary"), Button("Help", HELP)),
+        buttons=(Button("Join", survey.JOIN, style="primary"), Button("Help", HELP)),
     )
 
 

@@ -9,7 +9,7 @@ from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from core.text import literal, parse_id
-from features.admin.cohorts import open_cohort
+from features.admin.cohorts import CLOSED_REASON, open_cohort
 from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
@@ -23,6 +23,9 @@ END_REASONS = {
     "mismatch": "Not a good match",
     "time": "No time right now",
 }
+LEFT_REASON, TEAM_REASON = "left the program", "ended by the program team"
+# End reasons that are our labels, not anyone's words: they stay when a person is forgotten.
+STANDARD_END_REASONS = frozenset({*END_REASONS.values(), LEFT_REASON, TEAM_REASON, CLOSED_REASON})
 
 
 async def _participant(ctx: Context, person: Person) -> Participant:
@@ -177,7 +180,7 @@ async def unpair(ctx: Context, admin: Person, person: Person) -> Response:
     if not active:
         return Response.say(f"{name_of(person)} isn't in a pair right now.")
     for pair in active:
-        await _close(ctx, pair, admin.id, "ended by the program team")  # type: ignore[arg-type]
+        await _close(ctx, pair, admin.id, TEAM_REASON)  # type: ignore[arg-type]
         for member_id in (pair.mentor_id, pair.mentee_id):
             member = await ctx.session.get(Person, member_id)
             assert member is not None
@@ -194,12 +197,14 @@ async def unpair(ctx: Context, admin: Person, person: Person) -> Response:
     )
 
 
-async def close_all_for_leaver(ctx: Context, person: Person) -> None:
-    """Someone leaving the program ends their pairs; each partner hears it kindly."""
+async def close_all_for_leaver(ctx: Context, person: Person, *, named: bool = True) -> None:
+    """Someone leaving the program ends their pairs; each partner hears it kindly. Unnamed
+    when the leaver is being forgotten: the notice must not keep their name."""
     assert person.id is not None
+    who = name_of(person) if named else "Your partner"
     for pair in await pairs.active_pairs_of(ctx.session, person.id):
-        await _close(ctx, pair, person.id, "left the program")
-        await _tell_partner(ctx, pair, person, f"{name_of(person)} has left the program, so "
+        await _close(ctx, pair, person.id, LEFT_REASON)
+        await _tell_partner(ctx, pair, person, f"{who} has left the program, so "
                             "your pairing has ended. Thank you for the time you gave it; you're "
                             "back in the pool for the next round.")
 

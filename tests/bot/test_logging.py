@@ -37,6 +37,11 @@ ANSWERS = {"role": "mentee", "department": "finance", "team": "Treasury",
 def json_log(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
     """What LOG_FORMAT=json writes, at INFO, while the test runs."""
     caplog.set_level(logging.INFO)
+    # Earlier tests in the same process may have run the CLI, which sets logger levels.
+    requests = logging.getLogger("turnabout.requests")
+    before = (requests.level, requests.disabled)
+    requests.setLevel(logging.INFO)
+    requests.disabled = False
     stream = io.StringIO()
     handler = logs.handler("json", stream)
     logging.getLogger().addHandler(handler)
@@ -44,6 +49,8 @@ def json_log(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
         yield stream
     finally:
         logging.getLogger().removeHandler(handler)
+        requests.setLevel(before[0])
+        requests.disabled = before[1]
 
 
 def lines_of(stream: io.StringIO) -> list[dict[str, object]]:

@@ -100,6 +100,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.timezones: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        self.emails: dict[str, str] = {}  # profile.email, sent only where one is set
         self.missing_users: set[str] = set()
         self.known_triggers: set[str] | None = None  # None: any non-empty trigger id works
         self._failures: dict[str, list[Failure]] = {}
@@ -296,7 +297,8 @@ class FakeSlack:
         return {"ok": True, "user": {
             "id": user, "team_id": TEAM_ID, "name": name.lower().replace(" ", "."),
             "real_name": name, "tz": self.timezones.get(user, DEFAULT_TIMEZONE),
-            "profile": {"real_name": name, "display_name": name}}}
+            "profile": {"real_name": name, "display_name": name,
+                        **({"email": self.emails[user]} if user in self.emails else {})}}}
 
     def _conversations_open(self, args: Payload) -> Payload:
         users = tuple(u for u in str(args.get("users", "")).split(",") if u)

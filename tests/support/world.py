@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from bot.app import platform_capabilities
+from bot.app import personal_data_erasers, platform_capabilities
 from config.program import Program
 from config.prompt_catalog import load_default_catalog
 from core.clock import FrozenClock
@@ -82,7 +82,7 @@ class World:
         self.outbox = OutboxWriter(platform_capabilities())
         self.registry = build_registry()
         self.inbound = Inbound(self.database, self.program, self.clock, self.catalog, self.outbox,
-                               self.registry)
+                               self.registry, erasers=personal_data_erasers())
         self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
         self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog, self.outbox,
                               self.registry.jobs())

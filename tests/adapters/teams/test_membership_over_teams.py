@@ -12,6 +12,7 @@ from config.program import Program
 from core.clock import FrozenClock
 from storage.models import Person
 from storage.references import find_reference
+from tests.support.database_scan import find_anywhere
 from tests.support.fake_teams import (
     ConnectorCall,
     TeamsUser,
@@ -68,3 +69,5 @@ async def test_leave_with_data_deletion_removes_personal_data_and_the_reference(
         assert (person.user_id, person.display_name, person.directory_id, person.team) == (
             f"deleted-{person.id}", None, None, None)
         assert await find_reference(session, "teams", user.tenant_id, user.user_id) is None
+    traces = (user.user_id, "Grace Hopper", "aad-grace", user.conversation_id, "Treasury")
+    assert await find_anywhere(world.running.service.database, traces) == []

@@ -27,7 +27,6 @@ from storage.models import (
     PulseAnswer,
     PulsePoll,
 )
-from storage.people import forget_person
 from tests.support.world import World
 
 FILES = ["README.txt", "participants.csv", "pairs.csv", "meetings.csv", "polls.csv",
@@ -197,8 +196,7 @@ async def test_people_who_deleted_their_data_remain_only_as_anonymous_rows(world
     program = Seed(world)
     jo, sam = await program.people("jo", "sam")
     await program.pair(jo, sam)
-    async with world.database.session() as session:
-        await forget_person(session, (await session.get(Person, sam)), program.now)  # type: ignore[arg-type]
+    await world.person("sam").press("membership.leave", "delete")
 
     await export(world)
     _, files = await the_export(world)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from storage.models import OutboxMessage, Person, PersonTopic, SurveyAnswers
-from tests.support.world import World
+from tests.support.world import Chat, World
 
 
 async def the_person(world: World) -> Person:
@@ -91,8 +91,57 @@ async def test_leave_with_deletion_forgets_everything_personal(world: World) -> 
     async with world.database.session() as session:
         assert list(await session.exec(select(PersonTopic))) == []
         assert list(await session.exec(select(SurveyAnswers))) == []
-        assert list(await session.exec(select(OutboxMessage))) == []
-    assert "haven't joined" in (await jo.say("status")).messages[0].text
+        (welcome,) = list(await session.exec(select(OutboxMessage)))
+    # The welcome queued for them keeps its key (it is never queued again) and nothing else.
+    assert (welcome.status, welcome.recipients) == ("withdrawn", "[]")
+    assert "Jo" not in welcome.payload and "Inside Sales" not in welcome.payload
+    assert await world.deliver() == 0 and world.messenger.sent == []
+
+
+async def forgotten(world: World) -> Chat:
+    jo = world.person("jo", display_name="Jo Example")
+    await jo.join()
+    await jo.press("membership.leave", "delete")
+    return jo
+
+
+async def people_known(world: World) -> list[tuple[str, str]]:
+    async with world.database.session() as session:
+        return [(p.user_id, p.status) for p in await session.exec(select(Person))]
+
+
+async def test_after_deleting_their_data_profile_status_and_buttons_enrol_no_one(
+    world: World,
+) -> None:
+    jo = await forgotten(world)
+    for reply in (await jo.say("profile"), await jo.say("status"),
+                  await jo.press("signup.open"), await jo.press("membership.resume")):
+        assert reply.form is None
+        assert "join" in reply.messages[0].text, reply.messages[0].text
+    assert "deleted" in (await jo.say("profile")).messages[0].text
+    assert await people_known(world) == [("deleted-1", "left")]
+    for _ in range(3):  # no signup reminders: nobody is half signed up
+        world.clock.advance(timedelta(days=4))
+        await world.jobs.run_all()
+    assert await world.deliver() == 0 and world.messenger.sent == []
+
+
+async def test_join_after_deleting_their_data_starts_a_fresh_empty_signup(world: World) -> None:
+    jo = await forgotten(world)
+    reopened = await jo.say("join")
+    assert reopened.form is not None and "team" not in reopened.form.values
+    assert sorted(await people_known(world)) == [("deleted-1", "left"), ("jo", "pending")]
+
+
+async def test_after_leaving_with_answers_kept_profile_says_they_left(world: World) -> None:
+    jo = world.person("jo")
+    await jo.join()
+    await jo.press("membership.leave", "keep")
+    for reply in (await jo.say("profile"), await jo.press("signup.open")):
+        assert reply.form is None and "You left the program on" in reply.messages[0].text
+    assert await people_known(world) == [("jo", "left")]
+    assert (await jo.say("join")).form is not None
+    assert await people_known(world) == [("jo", "pending")]
 
 
 async def test_stay_keeps_the_person_in(world: World) -> None:
