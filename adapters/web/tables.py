@@ -2,7 +2,7 @@
 
 The page lists the people from app.yaml plus everyone added through "Someone new…" (or seeded
 by `turnabout demo`), for every browser alike, so the list lives here rather than in one
-browser's storage. The migration is storage/migrations/versions/0006_web_chat_people.py.
+browser's storage. The migration is storage/migrations/versions/0007_web_chat_people.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """web chat people: who is listed under Act as, and how far each has read
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 00:50:00
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
