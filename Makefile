@@ -1,11 +1,15 @@
 # Two commands on a fresh machine: `make run` (the bot, with the local web chat) and `make test`.
+# `make demo` tries the whole program in five minutes; `make tick AT=2026-12-07T09:30Z` runs the
+# due jobs once as of that time (AT is optional: now).
 PYTHON ?= python3
+# Nothing here ever downloads a browser: the browser test drives the system's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INSTALL_LOG := $(VENV)/install.log
 
-.PHONY: run test lint bench clean
+.PHONY: run demo tick test lint bench clean
 
 # Installing says one line; pip's own output goes to $(INSTALL_LOG), and shows only on failure.
 $(STAMP): pyproject.toml
@@ -19,6 +23,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/turnabout run
 
+demo: $(STAMP)
+	@$(BIN)/turnabout demo
+
+tick: $(STAMP)
+	@$(BIN)/turnabout tick $(if $(AT),--at $(AT))
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -30,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/stats.py
 
 clean:
-	rm -rf $(VENV) turnabout.db .pytest_cache
+	rm -rf $(VENV) turnabout.db turnabout-demo.db .pytest_cache

@@ -16,8 +16,9 @@ from bot.config import Settings, check_emulator_host
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.observe import RequestObserver
 from bot.scheduler import build_scheduler
+from config.program import ConfigError
 from config.prompt_catalog import load_default_catalog
-from core.clock import Clock, SystemClock
+from core.clock import Clock, DemoClock, SystemClock
 from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
@@ -52,6 +53,17 @@ def personal_data_erasers() -> tuple[Eraser, ...]:
     return (SlackEraser(), WebEraser())
 
 
+def check_demo(settings: Settings, clock: Clock | None) -> None:
+    """Time travel is for the demo alone: never where real people get real messages."""
+    if not settings.demo:
+        return
+    if settings.slack is not None or settings.teams is not None:
+        raise ConfigError("The demo runs the web chat only; it never connects to Slack or "
+                          "Teams. Unset the SLACK_* / TEAMS_* settings, or use `turnabout run`.")
+    if not isinstance(clock, DemoClock):
+        raise ConfigError("The demo needs its own clock (core.clock.DemoClock).")
+
+
 DELIVERY_INTERVAL = 2.0
 READY_TIMEOUT = 3.0  # a readiness probe must answer even when the database hangs
 
@@ -72,6 +84,7 @@ class Service:
         self, settings: Settings, clock: Clock | None = None, *, schedule: bool = True
     ) -> None:
         check_emulator_host(settings.teams, settings.host)
+        check_demo(settings, clock)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.database = Database(settings.database_url)
@@ -152,9 +165,13 @@ class Service:
             else:
                 self.web_chat = WebChatAdapter(s.program, self.inbound, self.database,
                                                self.clock, access=access,
-                                               deliver_now=self.deliver_now)
+                                               deliver_now=self.deliver_now,
+                                               demo_clock=self._demo_clock(), tick=self.tick)
                 adapters.append(self.web_chat)
         return adapters
+
+    def _demo_clock(self) -> DemoClock | None:
+        return self.clock if self.settings.demo and isinstance(self.clock, DemoClock) else None
 
     def kick(self) -> None:
         """Something was queued: deliver soon, without holding up the request that queued it."""

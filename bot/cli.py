@@ -1,9 +1,11 @@
-"""`turnabout` command line: run, db upgrade, tick, import-people, slack-manifest, teams-package."""
+"""`turnabout` command line: run, demo, db upgrade, tick, import-people, slack-manifest,
+teams-package."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the bot (migrates the database first)")
     run.add_argument("--host", help="address to listen on (HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="port to listen on (PORT, default 3978)")
+    demo = commands.add_parser(
+        "demo", help="the web chat on a fresh demo database of 16 people, with time travel")
+    demo.add_argument("--port", type=int, help="port to listen on (PORT, default 3978)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
     tick = commands.add_parser("tick", help="run every due job once, deliver, and exit")
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return _teams_package(load_settings(), args.app_id, args.url, Path(args.out))
         settings = load_settings(host=getattr(args, "host", None), port=getattr(args, "port", None))
         logs.configure(settings.log_level, settings.log_format)
+        if args.command == "demo":
+            return _demo(settings)
         upgrade(settings.database_url)
         if args.command == "db":
             print("Database is up to date.")
@@ -136,6 +143,32 @@ def _import_people(settings, path: Path) -> int:  # type: ignore[no-untyped-def]
 
     count = asyncio.run(store())
     print(f"Imported {count} people; `admin stats` now compares retention.")
+    return 0
+
+
+def _demo(settings) -> int:  # type: ignore[no-untyped-def]
+    from bot.app import Service
+    from bot.demo import DEMO_DATABASE, demo_clock, demo_settings, fresh_database, seed
+
+    # The demo serves this machine only, whatever HOST says: anyone using it can act as anyone.
+    settings = demo_settings(dataclasses.replace(settings, host="127.0.0.1"))
+    fresh_database()
+    service = Service(settings, demo_clock(SystemClock().now()))
+
+    async def seeded(_app: web.Application) -> None:
+        await seed(service)
+
+    service.app.on_startup.append(seeded)
+
+    def announce(_aiohttp_banner: str) -> None:
+        # Once the port is open and the people have joined: the address is the last line.
+        print(f"Demo: a fresh program of 16 people in {DEMO_DATABASE} (recreated on every "
+              "start). Follow the tour in the README; Next day / Next week / Jump to… move the "
+              "program's clock.", flush=True)
+        print(f"Open the web chat: {local_url(settings.host, settings.port)}/", flush=True)
+
+    web.run_app(service.app, host=settings.host, port=settings.port, print=announce,
+                **service.server_options())
     return 0
 
 

@@ -42,6 +42,8 @@ class Settings:
     web_chat_token: str = ""
     log_level: str = "info"  # one of bot.logs.LEVELS; "debug" also turns the access log on
     log_format: LogFormat = "text"
+    # `turnabout demo`: the web chat alone, on a demo database, with a clock the page can move.
+    demo: bool = False
 
     @property
     def base_url(self) -> str:

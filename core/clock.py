@@ -26,3 +26,21 @@ class FrozenClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
+
+
+class DemoClock:
+    """Real time plus an offset the demo moves forward (`turnabout demo` only).
+
+    Time keeps flowing between jumps, so what people type still gets distinct times; the
+    flows, jobs and web chat all read this one clock, so dates in replies agree with jobs."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._offset = timedelta(0) if start is None else start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> None:
+        if delta < timedelta(0):
+            raise ValueError("the demo clock only moves forward")
+        self._offset += delta

@@ -14,10 +14,7 @@ real flows and database; proactive messages go through the outbox into WebChatMe
 from __future__ import annotations
 
 import functools
-import json
 import logging
-import re
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -26,30 +23,39 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from adapters.files import Refusal, download_path
+from adapters.files import Refusal
 from adapters.request_kind import name_kind
+from adapters.web import history, inbox
 from adapters.web.access import WebAccess
+from adapters.web.demo_clock import DemoClockRoutes
+from adapters.web.history import with_download_link
 from adapters.web.messenger import WebMessenger
+from adapters.web.requests import (
+    AFTER,
+    BAD_USER,
+    MAX_NAME,
+    NOT_OBJECT,
+    USER_ID,
+    BadRequest,
+    event_from,
+    read_json,
+    text_field,
+)
 from config.program import Program
-from core.clock import Clock
-from core.events import Action, Address, Command, Event, FormSubmission, Profile
+from core.clock import Clock, DemoClock
+from core.events import Action, Address, Command, FormSubmission
 from core.messages import Response
 from core.text import one_line
 from runtime.inbound import SORRY, Inbound
-from storage import web_chat
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-USER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-AFTER = re.compile(r"^[0-9]{1,18}$")
-MAX_BODY = 16 * 1024  # far above any real command or survey; the core answers > 2,000 chars
-MAX_NAME = 60
-MAX_FIELDS = 50
-MAX_CHOICES = 100
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}  # nothing else is served
+STATIC_FILES = {  # nothing else is served
+    "app.js": "text/javascript", "markup.js": "text/javascript", "fields.js": "text/javascript",
+    "style.css": "text/css",
+}
 PAGE_HEADERS = {
     # Everything the page needs comes from this service; nothing downloads from elsewhere.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -59,19 +65,9 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 
-BAD_USER = ("Pick who you're acting as: an id like “jo” "
-            "(lowercase letters, digits, . _ -; up to 40).")
-NOT_JSON = "That request wasn't valid JSON."
-NOT_OBJECT = 'Send a JSON object, like {"user": "jo", "command": "help"}.'
-TOO_BIG = f"That request is too large (the web chat takes up to {MAX_BODY // 1024} kB)."
-ONE_SHAPE = "Send exactly one of: a command, a button press (action_id) or a form (form_id)."
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _KINDS: dict[type, str] = {Command: "command", Action: "action", FormSubmission: "form"}
-
-
-class BadRequest(Exception):
-    """Input the page (or someone with curl) got wrong; answered with a 400 and this text."""
 
 
 def _error(message: str, status: int = 400) -> web.Response:
@@ -122,9 +118,14 @@ class WebChatAdapter:
         clock: Clock,
         *,
         access: WebAccess,
-        deliver_now: Callable[[Sequence[int]], Awaitable[Any]],
+        deliver_now: Callable[[Sequence[int] | None], Awaitable[Any]],
+        demo_clock: DemoClock | None = None,
+        tick: Callable[[], Awaitable[dict[str, int]]] | None = None,
     ) -> None:
         self.access = access
+        self._clock = clock
+        # Only `turnabout demo` passes a clock to move; everywhere else time travel is absent.
+        self._demo = DemoClockRoutes(demo_clock, tick) if demo_clock and tick else None
         self._program = program
         self._inbound = inbound
         self._database = database
@@ -136,7 +137,12 @@ class WebChatAdapter:
         page, api = self.access.page_refusal, self.access.api_refusal
         app.router.add_get("/", _guarded(page, self._page))
         app.router.add_get("/web/static/{name}", _guarded(page, self._static))
-        app.router.add_get("/web/api/people", _guarded(api, self._people))
+        app.router.add_get("/web/api/people", _guarded(api, _friendly(self._people)))
+        app.router.add_post("/web/api/people", _guarded(api, _friendly(self._add_person)))
+        app.router.add_post("/web/api/read", _guarded(api, _friendly(self._read)))
+        if self._demo is not None:
+            app.router.add_get("/web/api/clock", _guarded(api, _friendly(self._clock_now)))
+            app.router.add_post("/web/api/clock", _guarded(api, _friendly(self._clock_move)))
         app.router.add_post("/web/api/events", _guarded(api, _friendly(self._events)))
         app.router.add_get("/web/api/inbox", _guarded(api, _friendly(self._inbox)))
 
@@ -166,10 +172,65 @@ class WebChatAdapter:
             "Content-Type": STATIC_FILES[name], **PAGE_HEADERS})
 
     async def _people(self, request: web.Request) -> web.Response:
+        """Who the page lists: app.yaml's people, then everyone added (for every browser)."""
         name_kind(request, "people", routine=True)
-        people = [{"id": p.id, "name": p.name, "admin": self._is_admin(p.id)}
-                  for p in self._program.web_chat.people]
-        return web.json_response({"people": people, "program": self._program.name})
+        async with self._database.session() as session:
+            added = await inbox.listed(session)
+            people = [{"id": p.id, "name": p.name} for p in self._program.web_chat.people]
+            people += [{"id": p.user_id, "name": p.name} for p in added
+                       if p.user_id not in self._demo_names]
+            unread = await inbox.unread(session, [p["id"] for p in people])
+        for person in people:
+            person.update(admin=self._is_admin(person["id"]), unread=unread.get(person["id"], 0))
+        return web.json_response({"people": people, "program": self._program.name,
+                                  "demo": self._demo is not None})
+
+    async def _add_person(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "add-person")
+        body = await self._posted(request)
+        user, name = body.get("user"), one_line(text_field(body, "name", MAX_NAME))
+        if not isinstance(user, str) or not USER_ID.match(user):
+            raise BadRequest(BAD_USER)
+        if not name:
+            raise BadRequest("Give the new person a name, like “Lee”.")
+        async with self._database.session() as session:
+            await inbox.add_person(session, user, name, self._clock.now())
+        return web.json_response({"id": user, "name": name})
+
+    async def _read(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "read", routine=True)
+        body = await self._posted(request)
+        user, upto = body.get("user"), body.get("upto")
+        if not isinstance(user, str) or not USER_ID.match(user):
+            raise BadRequest(BAD_USER)
+        if not isinstance(upto, int) or isinstance(upto, bool) or upto < 0:
+            raise BadRequest("“upto” must be a message id: a whole number.")
+        async with self._database.session() as session:
+            await inbox.mark_read(session, user, upto, self._clock.now())
+        return web.json_response({"ok": True})
+
+    async def _clock_now(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "clock", routine=True)
+        assert self._demo is not None
+        return web.json_response(self._demo.now())
+
+    async def _clock_move(self, request: web.Request) -> web.StreamResponse:
+        name_kind(request, "clock")
+        assert self._demo is not None
+        body = await self._posted(request)
+        try:
+            return web.json_response(await self._demo.move(body))
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+
+    async def _posted(self, request: web.Request) -> dict[str, Any]:
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="The web chat only answers its own page.")
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            raise BadRequest(NOT_OBJECT)
+        return body
 
     def _is_admin(self, user_id: str) -> bool:
         return self._program.admins.includes(Address("web", user_id))
@@ -179,20 +240,41 @@ class WebChatAdapter:
         origin = request.headers.get("Origin")
         if origin and urlsplit(origin).netloc != request.host:
             return _error("The web chat only answers its own page.", status=403)
-        event = event_from(await _read_json(request), self._demo_names)
+        body = await read_json(request)
+        event = event_from(body, self._demo_names)
         name_kind(request, _KINDS.get(type(event), "other"))
+        user = event.sender.user_id
+        assert isinstance(body, dict)
+        typed = history.typed_of(event, body)
+        async with self._database.session() as session:
+            refused = await history.refusal(session, user, event, history.row_id_of(body))
+            if refused is None and typed is not None:
+                # Before the event runs, so what it sends proactively comes after it.
+                await inbox.record(session, user, {"kind": inbox.TYPED, "text": typed},
+                                   self._clock.now(), f"{inbox.CHAT}{event.event_id}:typed")
+        if refused is not None:
+            return _error(refused, status=409)
         response = await self._inbound.handle(event)
         if response.failed:
             # Never a 200 that reads like success: the page keeps the form and its answers.
             text = response.messages[0].text if response.messages else SORRY
             return _error(text, status=503)
+        result = response_json(response)
+        async with self._database.session() as session:
+            result.update(await history.record_reply(session, user, event, body, result,
+                                                     self._clock.now()))
         try:
             # Deliver now, so a welcome or other proactive message is in the inbox by the time
             # the page polls right after this answer. On failure the delivery loop retries.
             await self._deliver_now(response.queued)
+            if response.queued:
+                # The delivery loop (woken at commit) may have claimed these rows first and be
+                # writing them still; a full pass waits for it under the dispatcher's lock, so
+                # the page's next poll finds them.
+                await self._deliver_now(None)
         except Exception:
             log.exception("web chat: delivering after %s failed", event.event_id)
-        return web.json_response(response_json(response))
+        return web.json_response(result)
 
     async def _inbox(self, request: web.Request) -> web.StreamResponse:
         name_kind(request, "poll", routine=True)
@@ -203,113 +285,14 @@ class WebChatAdapter:
         if not AFTER.match(after):
             raise BadRequest("“after” must be a message id: a whole number, 0 for everything.")
         async with self._database.session() as session:
-            rows = await web_chat.newer_than(session, user, int(after))
-        messages = []
-        for row in rows:
-            try:
-                message = json.loads(row.payload)
-            except ValueError:
-                log.warning("web chat message %s is not JSON; skipped", row.id)
-                continue
-            messages.append({"id": row.id, "message": with_download_link(message),
-                             "at": row.created_at.isoformat()})
-        return web.json_response({"messages": messages})
-
-
-async def _read_json(request: web.Request) -> object:
-    if request.content_type != "application/json":
-        raise BadRequest("Send JSON, with the header Content-Type: application/json.")
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise BadRequest(TOO_BIG)
-    body = bytearray()
-    # Read the stream ourselves: a chunked body has no Content-Length to check up front.
-    async for chunk in request.content.iter_any():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BadRequest(TOO_BIG)
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        raise BadRequest(NOT_JSON) from None
-
-
-def event_from(body: object, demo_names: dict[str, str]) -> Event:
-    """The neutral event a request body describes; BadRequest says what is wrong with it."""
-    if not isinstance(body, dict):
-        raise BadRequest(NOT_OBJECT)
-    user = body.get("user")
-    if not isinstance(user, str) or not USER_ID.match(user):
-        raise BadRequest(BAD_USER)
-    name = _text(body, "name", MAX_NAME)
-    request_id = body.get("request_id")
-    if request_id is None:
-        request_id = uuid.uuid4().hex
-    elif not isinstance(request_id, str) or not REQUEST_ID.match(request_id):
-        raise BadRequest("“request_id” must be a short id such as a UUID.")
-    timezone = body.get("timezone")
-    # The browser's guess only pre-fills the survey; something odd is dropped, not refused.
-    zone = timezone if isinstance(timezone, str) and 0 < len(timezone) <= 64 else None
-    sender = Address("web", user)
-    profile = Profile(display_name=one_line(name or demo_names.get(user, "")) or None,
-                      timezone=zone)
-    event_id = f"web:{user}:{request_id}"
-    shapes = [key for key in ("command", "action_id", "form_id") if key in body]
-    if len(shapes) != 1:
-        raise BadRequest(ONE_SHAPE)
-    if shapes[0] == "command":
-        command = body["command"]
-        if not isinstance(command, str):
-            raise BadRequest("“command” must be text, like “join” or “help”.")
-        return Command(sender, command, event_id, profile)
-    if shapes[0] == "action_id":
-        action_id = _text(body, "action_id", 100, required=True)
-        value = _text(body, "value", 500) or ""
-        return Action(sender, action_id, value, event_id, profile)
-    form_id = _text(body, "form_id", 100, required=True)
-    context = _text(body, "context", 500) or ""
-    return FormSubmission(sender, form_id, _form_values(body.get("values")), event_id, profile,
-                          context)
-
-
-def _text(body: dict[str, Any], key: str, limit: int, *, required: bool = False) -> str:
-    value = body.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value) or len(value) > limit:
-        raise BadRequest(f"“{key}” must be text of up to {limit} characters.")
-    return value
-
-
-def _form_values(raw: object) -> dict[str, str | tuple[str, ...]]:
-    """Answers as FormSubmission wants them: text as str, multi-choice lists as tuples."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or len(raw) > MAX_FIELDS:
-        raise BadRequest("“values” must be an object of field names and answers.")
-    values: dict[str, str | tuple[str, ...]] = {}
-    for name, value in raw.items():
-        if len(name) > 64:
-            raise BadRequest("Form field names are at most 64 characters.")
-        if value is None:
-            continue
-        if isinstance(value, str):
-            values[name] = value
-        elif (isinstance(value, list) and len(value) <= MAX_CHOICES
-              and all(isinstance(item, str) for item in value)):
-            values[name] = tuple(value)
-        else:
-            raise BadRequest("Each form answer must be text or a list of chosen options.")
-    return values
-
-
-def with_download_link(message: Any) -> Any:
-    """An attachment gets the path of its one-time download, relative so it works on whatever
-    address the page was opened (localhost or 127.0.0.1 alike)."""
-    attachment = message.get("attachment") if isinstance(message, dict) else None
-    if not isinstance(attachment, dict) or not isinstance(attachment.get("token"), str):
-        return message
-    return {**message, "attachment": {**attachment,
-                                      "download_url": download_path(attachment["token"])}}
+            rows = await inbox.newer_than(session, user, int(after))
+            last_read = await inbox.last_read(session, user)
+        entries = history.entries_of(rows)
+        # Older clients and tests read "messages": the proactive ones, as before.
+        messages = [{"id": e["id"], "message": e["message"], "at": e["at"]}
+                    for e in entries if e["kind"] == "proactive"]
+        return web.json_response({"entries": entries, "messages": messages,
+                                  "last_read": last_read})
 
 
 def response_json(response: Response) -> dict[str, Any]:

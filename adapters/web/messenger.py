@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.web import inbox as web_chat
 from core.clock import Clock
 from core.messages import Message
 from core.outgoing import Capabilities
 from core.ports import DeliveryError
-from storage import web_chat
 from storage.database import Database
 
 

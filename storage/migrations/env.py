@@ -23,12 +23,20 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _include(_object: object, _name: str | None, kind: str, reflected: bool,
+             compare_to: object | None) -> bool:
+    """Never propose dropping a table this metadata does not know: some tables are defined by
+    the package that owns them (adapters/web/tables.py: web_chat_person), not storage.models."""
+    return not (kind == "table" and reflected and compare_to is None)
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()

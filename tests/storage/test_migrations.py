@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+import adapters.web.tables  # noqa: F401  (the web chat owns its table; its migration is ours)
 import storage.models  # noqa: F401
 from storage.database import driver_urls
 from storage.migrate import current_revision, head_revision, upgrade

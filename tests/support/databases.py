@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+import adapters.web.tables  # noqa: F401  (the web chat's own table, truncated too)
 import storage.models  # noqa: F401  (registers every table for truncation)
 from storage.migrate import upgrade
 

@@ -27,6 +27,7 @@ def make_settings(
     header_timeout: float = Settings.header_timeout,
     host: str = "127.0.0.1",
     web_chat_token: str = "",
+    demo: bool = False,
 ) -> Settings:
     """`host` is the address the service believes it listens on (its access rules follow it);
     `serve` still binds to loopback, so a "network" service is reachable from the test only."""
@@ -41,6 +42,7 @@ def make_settings(
         web_chat=web_chat,
         header_timeout=header_timeout,
         web_chat_token=web_chat_token,
+        demo=demo,
     )
 
 

@@ -9,7 +9,6 @@
   const STORE_KEY = "turnabout.webchat";
   const TOKEN_KEY = "turnabout.webchat.token";
   const USER_ID = /^[a-z0-9][a-z0-9._-]{0,39}$/;
-  const INLINE = /`([^`\n]+)`|\*([^*\n]+)\*|(?<![\p{L}\p{N}])_([^_\n]+)_(?![\p{L}\p{N}])/gu;
   const TIMEZONE = (() => {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch { return ""; }
   })();
@@ -18,31 +17,22 @@
   const ui = {
     program: $("program-name"), person: $("person"), newPerson: $("new-person"),
     newName: $("new-name"), newError: $("new-error"), who: $("who"), log: $("log"),
-    say: $("say"), input: $("input"),
+    say: $("say"), input: $("input"), clock: $("demo-clock"), clockNow: $("clock-now"),
+    clockDate: $("clock-date"), clockNote: $("clock-note"),
   };
   const state = {
-    people: [],          // {id, name, admin, custom}
+    people: [],          // {id, name, admin, unread}
     current: "",
-    chats: new Map(),    // person id -> {nodes: [li], lastId, seen: Set, loaded, polling}
+    // person id -> {nodes: [li], lastId, seen: Set, loaded, polling, lastRead, rows: Map id -> li}
+    chats: new Map(),
     queue: Promise.resolve(),  // requests go one at a time, so replies keep their order
     formCount: 0,
+    demo: false,
     token: "",           // WEB_CHAT_TOKEN, when the service is on a network address
   };
 
-  // ---------- small DOM helpers ----------
-  function h(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key in node && !key.startsWith("aria") && !key.startsWith("data")) node[key] = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat(Infinity)) {
-      if (child !== null && child !== undefined) node.append(child);  // strings become text
-    }
-    return node;
-  }
+  const { h, stamp, inline, richText } = window.TurnaboutMarkup;
+  const { buildField, showErrors } = window.TurnaboutFields;
 
   function newRequestId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -50,59 +40,11 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  function clock(iso) {
-    const when = iso ? new Date(iso) : new Date();
-    return when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
-
-  // ---------- the neutral markdown subset: *bold*, _italic_, `code`, "- " bullets ----------
-  function inline(text) {
-    const parts = [];
-    let last = 0;
-    for (const match of text.matchAll(INLINE)) {
-      if (match.index > last) parts.push(text.slice(last, match.index));
-      if (match[1] !== undefined) parts.push(commandChip(match[1]));
-      else if (match[2] !== undefined) parts.push(h("strong", {}, match[2]));
-      else parts.push(h("em", {}, match[3]));
-      last = match.index + match[0].length;
-    }
-    if (last < text.length) parts.push(text.slice(last));
-    return parts;
-  }
-
-  function commandChip(text) {
-    // Commands in replies are one click away from the input box (typed, not sent).
-    const chip = h("button", { type: "button", class: "chip", title: "Put this in the box" },
-      h("code", {}, text));
-    chip.addEventListener("click", () => { ui.input.value = text; ui.input.focus(); });
-    return chip;
-  }
-
-  function richText(text) {
-    const box = h("div", { class: "text" });
-    let list = null;
-    let para = null;
-    for (const line of String(text || "").split("\n")) {
-      if (line.startsWith("- ")) {
-        para = null;
-        if (!list) box.append(list = h("ul"));
-        list.append(h("li", {}, inline(line.slice(2))));
-      } else if (!line.trim()) {
-        list = para = null;
-      } else {
-        list = null;
-        if (para) para.append(h("br"));
-        else box.append(para = h("p"));
-        para.append(...inline(line));
-      }
-    }
-    return box;
-  }
-
   // ---------- chat log ----------
   function chatOf(id) {
     if (!state.chats.has(id)) {
-      state.chats.set(id, { nodes: [], lastId: 0, seen: new Set(), loaded: false, polling: false });
+      state.chats.set(id, { nodes: [], lastId: 0, seen: new Set(), loaded: false, polling: false,
+        lastRead: 0, rows: new Map() });
     }
     return state.chats.get(id);
   }
@@ -111,19 +53,65 @@
     chatOf(id).nodes.push(node);
     if (id === state.current) {
       ui.log.append(node);
-      node.scrollIntoView({ block: "end", behavior: "smooth" });
+      node.scrollIntoView({ block: "end" });
     }
   }
 
-  function entry(side, ...content) {
+  function entry(side, at, ...content) {
     return h("li", { class: `entry ${side}` }, h("div", { class: "bubble" }, content),
-      h("span", { class: "time" }, clock()));
+      h("span", { class: "time" }, stamp(at)));
   }
 
-  const mine = (text) => entry("me", h("p", { class: "typed" }, text));
   const notice = (text) => h("li", { class: "entry notice", role: "status" }, text);
 
-  function botMessage(id, message, at) {
+  // One rendering for history and fresh replies: an entry from the server becomes one <li>.
+  function render(id, item, fresh) {
+    if (item.kind === "typed") return entry("me", item.at, h("p", { class: "typed" }, item.text));
+    if (item.kind === "form") return formEntry(id, item);
+    const li = botMessage(id, item);
+    if (item.kind === "proactive" && fresh) {
+      li.classList.add("new");
+      li.querySelector(".time").textContent = `${stamp(item.at)} · new`;
+    }
+    return li;
+  }
+
+  function replaceRow(id, item) {
+    const chat = chatOf(id);
+    const old = chat.rows.get(item.id);
+    if (!old) return;
+    const node = render(id, item, old.classList.contains("new"));
+    if (old.classList.contains("new")) node.classList.add("new");
+    chat.rows.set(item.id, node);
+    chat.nodes[chat.nodes.indexOf(old)] = node;
+    old.replaceWith(node);
+  }
+
+  // Buttons stay live only on the newest message of their kind that nobody answered: a
+  // pressed one shows what was pressed, an older one (last week's prompt) shows as expired.
+  function signature(buttons) {
+    return buttons.map((b) => b.action_id).sort().join(" ");
+  }
+
+  function expireOlder(id, sign, keep) {
+    for (const node of chatOf(id).nodes) {
+      if (node === keep || node.dataset.buttons !== sign || node.dataset.state !== "live") continue;
+      closeButtons(node, "Expired: a newer message took its place");
+    }
+  }
+
+  function closeButtons(node, note, pressed) {
+    node.dataset.state = pressed ? "done" : "expired";
+    for (const button of node.querySelectorAll(".actions button")) {
+      button.disabled = true;
+      if (pressed && button.textContent === pressed) button.classList.add("pressed");
+    }
+    const row = node.querySelector(".actions");
+    if (row) row.append(h("span", { class: "done-note" }, note));
+  }
+
+  function botMessage(id, item) {
+    const message = item.message || {};
     const parts = [];
     if (message.title) parts.push(h("p", { class: "title" }, h("strong", {}, message.title)));
     parts.push(richText(message.text));
@@ -136,18 +124,24 @@
         src: `data:image/png;base64,${message.image.png_base64}` }));
     }
     if (message.attachment) parts.push(download(message.attachment));
-    if (message.buttons && message.buttons.length) {
-      const row = h("div", { class: "actions", role: "group" });
-      for (const button of message.buttons) {
+    const buttons = message.buttons || [];
+    let row = null;
+    if (buttons.length) {
+      row = h("div", { class: "actions", role: "group" });
+      for (const button of buttons) {
         const node = h("button", { type: "button", class: `btn ${button.style || "default"}` },
           button.label);
-        node.addEventListener("click", () => press(id, row, node, button));
+        node.addEventListener("click", () => press(id, item.id, li, button));
         row.append(node);
       }
       parts.push(row);
     }
-    const li = entry("bot", parts);
-    if (at) li.querySelector(".time").textContent = clock(at);
+    const li = entry("bot", item.at, parts);
+    if (buttons.length) {
+      li.dataset.buttons = signature(buttons);
+      li.dataset.state = "live";
+      if (item.done) closeButtons(li, `Done ✓ · you chose “${item.done}”`, item.done);
+    }
     return li;
   }
 
@@ -234,7 +228,7 @@
   async function post(id, payload) {
     const person = state.people.find((p) => p.id === id);
     const body = { user: id, timezone: TIMEZONE, request_id: newRequestId(), ...payload };
-    if (person && person.custom) body.name = person.name;
+    if (person) body.name = person.name;
     try {
       const reply = await call("/web/api/events", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
@@ -251,40 +245,50 @@
     }
   }
 
-  function show(id, result) {
-    for (const message of result.messages || []) append(id, botMessage(id, message));
-    if (result.form) append(id, renderForm(id, result.form));
-  }
-
   function enqueue(task) {
     state.queue = state.queue.then(task, task);
     return state.queue;
   }
 
+  // What the person typed, the replies and any form arrive through the history (poll), in
+  // the order the server stored them; the answer itself only updates rows acted on.
+  function settle(id, result) {
+    if (!result) return;
+    if (result.changed) replaceRow(id, result.changed);
+    if (result.forgotten) {  // their history is gone from the server: from the page too
+      const chat = chatOf(id);
+      chat.nodes = [];
+      chat.rows.clear();
+      if (id === state.current) ui.log.replaceChildren();
+      for (const item of result.entries || []) append(id, render(id, item, false));
+      loadPeople().catch(() => null);
+    }
+  }
+
   function command(text) {
     const id = state.current;
     if (!id || !text.trim()) return;
-    append(id, mine(text));
     enqueue(async () => {
-      const result = await post(id, { command: text });
-      if (result) show(id, result);
-      await poll(id);
+      settle(id, await post(id, { command: text }));
+      await poll(id, true);
     });
   }
 
-  function press(id, row, node, button) {
-    for (const other of row.querySelectorAll("button")) other.disabled = true;
-    node.classList.add("pressed");
-    append(id, mine(button.label));
+  function press(id, rowId, li, button) {
+    if (li.dataset.state !== "live") return;
+    for (const other of li.querySelectorAll(".actions button")) other.disabled = true;
     enqueue(async () => {
-      const result = await post(id, { action_id: button.action_id, value: button.value || "" });
-      if (result) show(id, result);
-      else for (const other of row.querySelectorAll("button")) other.disabled = false;
-      await poll(id);
+      const result = await post(id, { action_id: button.action_id, value: button.value || "",
+        label: button.label, message_id: rowId });
+      if (result) settle(id, result);
+      else for (const other of li.querySelectorAll(".actions button")) other.disabled = false;
+      await poll(id, true);
     });
   }
 
-  async function poll(id) {
+  // `own`: this poll follows the person's own request, so what arrives answers it (a welcome
+  // after the survey) rather than arriving later; only the latter is marked new.
+  async function poll(id, own = false) {
     const chat = chatOf(id);
     if (!id || chat.polling) return;
     chat.polling = true;
@@ -293,13 +297,20 @@
       const reply = await call(`/web/api/inbox?${query}`, {}, false);
       if (!reply.ok) return;
       const data = await reply.json();
-      for (const item of data.messages || []) {
+      if (!chat.loaded) chat.lastRead = data.last_read || 0;
+      for (const item of data.entries || []) {
         chat.lastId = Math.max(chat.lastId, item.id);
         if (chat.seen.has(item.id)) continue;
         chat.seen.add(item.id);
-        append(id, botMessage(id, item.message, item.at));
+        const node = render(id, item, !own && item.id > chat.lastRead);
+        chat.rows.set(item.id, node);
+        append(id, node);
+        if (node.dataset.buttons && node.dataset.state === "live") {
+          expireOlder(id, node.dataset.buttons, node);
+        }
       }
       chat.loaded = true;
+      if (id === state.current && chat.lastId > chat.lastRead) await markRead(id, chat.lastId);
     } catch {
       // The service may be restarting; the next poll tries again.
     } finally {
@@ -307,8 +318,30 @@
     }
   }
 
+  async function markRead(id, upto) {
+    const chat = chatOf(id);
+    chat.lastRead = upto;
+    await call("/web/api/read", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user: id, upto }),
+    }, false).catch(() => null);
+  }
+
   // ---------- forms ----------
-  function renderForm(id, form) {
+  // A form is one entry: errors land on it in place, and once sent it becomes a read-only
+  // summary of the answers. Only the newest open form can be sent.
+  function formEntry(id, item) {
+    const form = item.form || {};
+    const li = h("li", { class: "entry bot wide" });
+    li.dataset.form = "open";
+    if (item.state !== "open") {
+      li.dataset.form = item.state;
+      li.append(formSummary(form, item), h("span", { class: "time" }, stamp(item.at)));
+      return li;
+    }
+    for (const other of chatOf(id).nodes) {
+      if (other.dataset.form === "open" && other.supersede) other.supersede();
+    }
     const prefix = `f${++state.formCount}`;
     const node = h("form", { class: "card form", novalidate: true, "aria-label": form.title });
     const fields = new Map();
@@ -324,114 +357,35 @@
     node.append(summary, h("div", { class: "form-actions" }, submit));
     node.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (li.dataset.form !== "open") return;
       submit.disabled = true;
       const values = {};
       for (const [name, control] of fields) values[name] = control.value();
       enqueue(async () => {
-        const result = await post(id, { form_id: form.form_id, values, context: form.context || "" });
+        const result = await post(id, { form_id: form.form_id, values, context: form.context || "",
+          message_id: item.id });
         submit.disabled = false;
         if (!result) return;
         showErrors(fields, summary, result.errors || {});
-        if (result.close_form) collapse(node, form.title);
-        show(id, result);
-        await poll(id);
+        settle(id, result);
+        await poll(id, true);
       });
     });
-    return h("li", { class: "entry bot wide" }, node);
+    li.supersede = () => replaceRow(id, { ...item, state: "superseded" });
+    li.append(node, h("span", { class: "time" }, stamp(item.at)));
+    return li;
   }
 
-  // Each field answers value(), setError(text) and focus(); long lists of single choices
-  // become a select, short ones radios, so the survey stays easy to scan.
-  function buildField(field, values, fid) {
-    const prefilled = values[field.name];
-    const hint = field.hint ? h("p", { class: "hint", id: `${fid}-hint` }, field.hint) : null;
-    const error = h("p", { class: "field-error", id: `${fid}-error`, hidden: true });
-    const describedBy = [hint ? hint.id : "", error.id].filter(Boolean).join(" ");
-    const marker = field.required
-      ? [h("span", { class: "req", "aria-hidden": "true" }, " *"),
-        h("span", { class: "visually-hidden" }, " (required)")]
-      : [h("span", { class: "optional" }, " (optional)")];
-    const common = { name: field.name, required: field.required, "aria-describedby": describedBy };
-    let inputs;
-    let value;
-    let wrapper;
-    const choices = field.kind === "rating" && !(field.choices || []).length
-      ? ["1", "2", "3", "4", "5"].map((v) => ({ value: v, label: v })) : field.choices || [];
-    const asList = field.kind === "multi_choice"
-      || ((field.kind === "single_choice" || field.kind === "rating") && choices.length <= 5);
-
-    if (field.kind === "text" || field.kind === "long_text") {
-      const long = field.kind === "long_text";
-      const input = h(long ? "textarea" : "input", {
-        ...common, id: fid, type: long ? undefined : "text", rows: long ? 4 : undefined,
-        maxLength: field.max_length || undefined, placeholder: field.placeholder || undefined,
-        value: typeof prefilled === "string" ? prefilled : "",
-      });
-      const counter = long && field.max_length ? h("span", { class: "counter" }) : null;
-      const count = () => {
-        if (counter) counter.textContent = `${input.value.length} / ${field.max_length}`;
-      };
-      input.addEventListener("input", count);
-      count();
-      inputs = [input];
-      value = () => input.value;
-      wrapper = h("div", { class: "field" }, h("label", { for: fid }, field.label, marker),
-        input, counter, hint, error);
-    } else if (asList) {
-      const multi = field.kind === "multi_choice";
-      const chosen = new Set(Array.isArray(prefilled) ? prefilled : prefilled ? [prefilled] : []);
-      inputs = choices.map((choice, i) => h("input", {
-        type: multi ? "checkbox" : "radio", name: fid, id: `${fid}-${i}`,
-        value: choice.value, checked: chosen.has(choice.value),
-      }));
-      const options = inputs.map((input, i) =>
-        h("label", { class: "option", for: input.id }, input, " ", choices[i].label));
-      value = multi ? () => inputs.filter((i) => i.checked).map((i) => i.value)
-        : () => (inputs.find((i) => i.checked) || { value: "" }).value;
-      wrapper = h("fieldset", { class: "field", "aria-describedby": describedBy },
-        h("legend", {}, field.label, marker),
-        h("div", { class: multi && choices.length > 5 ? "options grid" : "options" }, options),
-        hint, error);
-    } else {
-      const select = h("select", { ...common, id: fid },
-        h("option", { value: "" }, "Choose…"),
-        choices.map((c) => h("option", { value: c.value, selected: c.value === prefilled }, c.label)));
-      inputs = [select];
-      value = () => select.value;
-      wrapper = h("div", { class: "field" }, h("label", { for: fid }, field.label, marker),
-        select, hint, error);
+  function formSummary(form, item) {
+    const saved = item.state === "saved";
+    const box = h("div", { class: `card form collapsed ${saved ? "saved" : "superseded"}` },
+      h("p", { class: "saved-title" }, h("strong", {}, form.title || "Form"), " · ",
+        saved ? "Saved ✓ · your answers" : "Replaced by a newer form"));
+    if (saved && item.answers && item.answers.length) {
+      box.append(h("table", { class: "facts" }, h("tbody", {}, item.answers.map((a) =>
+        h("tr", {}, h("th", { scope: "row" }, a.label), h("td", {}, a.value))))));
     }
-    return {
-      wrapper,
-      value,
-      focus: () => inputs[0] && inputs[0].focus(),
-      setError(text) {
-        error.textContent = text;
-        error.hidden = !text;
-        wrapper.classList.toggle("invalid", Boolean(text));
-        for (const input of inputs) input.setAttribute("aria-invalid", text ? "true" : "false");
-      },
-    };
-  }
-
-  function showErrors(fields, summary, errors) {
-    const stray = [];
-    let first = null;
-    for (const [name, control] of fields) control.setError(errors[name] || "");
-    for (const [name, text] of Object.entries(errors)) {
-      if (fields.has(name)) first = first || fields.get(name);
-      else stray.push(text);
-    }
-    const count = Object.keys(errors).length;
-    summary.hidden = count === 0;
-    summary.textContent = stray.length ? stray.join(" ")
-      : `Please check the ${count === 1 ? "highlighted answer" : `${count} highlighted answers`}.`;
-    if (first) first.focus();
-  }
-
-  function collapse(node, title) {
-    node.replaceChildren(h("p", { class: "saved" }, h("strong", {}, title), " · Saved ✓"));
-    node.classList.add("collapsed");
+    return box;
   }
 
   // ---------- people ----------
@@ -440,14 +394,14 @@
   }
 
   function remember() {
-    const custom = state.people.filter((p) => p.custom).map(({ id, name }) => ({ id, name }));
     try {
-      localStorage.setItem(STORE_KEY, JSON.stringify({ current: state.current, custom }));
+      localStorage.setItem(STORE_KEY, JSON.stringify({ current: state.current }));
     } catch { /* private mode: nothing is remembered, everything still works */ }
   }
 
   function label(person) {
-    return person.admin && !/admin/i.test(person.name) ? `${person.name} (admin)` : person.name;
+    const name = person.admin && !/admin/i.test(person.name) ? `${person.name} (admin)` : person.name;
+    return person.unread && person.id !== state.current ? `${name} · ${person.unread} new` : name;
   }
 
   function fillPeople() {
@@ -457,15 +411,29 @@
     ui.person.value = state.current;
   }
 
+  // Everyone under Act as, with how many messages each has not seen: from the server, so
+  // people added in one browser are there in every other.
+  async function loadPeople() {
+    const reply = await call("/web/api/people", {}, false);
+    const body = await reply.json().catch(() => ({}));
+    if (!reply.ok) throw new Error(body.error || `HTTP ${reply.status}`);
+    state.people = body.people || [];
+    if (document.activeElement !== ui.person) fillPeople();
+    return body;
+  }
+
   function switchTo(id) {
     const person = state.people.find((p) => p.id === id) || state.people[0];
     if (!person) return;
     state.current = person.id;
-    ui.person.value = person.id;
+    person.unread = 0;
+    fillPeople();
     ui.newPerson.hidden = true;
     ui.who.textContent = `You're ${label(person)} · id “${person.id}”`;
     const chat = chatOf(person.id);
     ui.log.replaceChildren(...chat.nodes);
+    const last = chat.nodes[chat.nodes.length - 1];
+    if (last) last.scrollIntoView({ block: "end" });
     remember();
     if (!chat.loaded) {
       poll(person.id).then(() => {
@@ -482,46 +450,86 @@
       .replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 40).replace(/-+$/, "");
   }
 
-  function addPerson(event) {
+  async function addPerson(event) {
     event.preventDefault();
     const name = ui.newName.value.trim().slice(0, 40);
     const id = slug(name);
-    if (!USER_ID.test(id)) {
-      ui.newError.textContent = "Please use a name with at least one letter or digit.";
-      ui.newError.hidden = false;
-      return;
-    }
+    const problem = (text) => { ui.newError.textContent = text; ui.newError.hidden = false; };
+    if (!USER_ID.test(id)) return problem("Please use a name with at least one letter or digit.");
     ui.newError.hidden = true;
-    if (!state.people.some((p) => p.id === id)) state.people.push({ id, name, admin: false, custom: true });
+    if (!state.people.some((p) => p.id === id)) {
+      const reply = await call("/web/api/people", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ user: id, name }),
+      }).catch(() => null);
+      if (!reply || !reply.ok) return problem("Couldn't add them. Is the service still running?");
+      await loadPeople();
+    }
     ui.newName.value = "";
-    fillPeople();
     switchTo(id);
   }
 
-  async function start() {
-    loadToken();
-    let data = { people: [], program: "Turnabout" };
+  // ---------- the demo clock (turnabout demo only) ----------
+  async function showClock() {
+    const reply = await call("/web/api/clock", {}, false).catch(() => null);
+    if (!reply || !reply.ok) return;
+    const data = await reply.json();
+    ui.clockNow.textContent = stamp(data.now);
+    ui.clockDate.min = data.now.slice(0, 10);
+  }
+
+  async function moveClock(body) {
+    for (const b of ui.clock.querySelectorAll("button")) b.disabled = true;
+    ui.clockNote.textContent = "Moving time; the program runs its jobs for each day…";
     try {
-      const reply = await call("/web/api/people");
-      const body = await reply.json().catch(() => ({}));
-      if (reply.ok) data = body;
-      else ui.who.textContent = `${body.error || `HTTP ${reply.status}`} Reload the page to try again.`;
+      const reply = await call("/web/api/clock", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      const data = await reply.json().catch(() => ({}));
+      if (!reply.ok) {
+        ui.clockNote.textContent = data.error || `That didn't work (HTTP ${reply.status}).`;
+        return;
+      }
+      ui.clockNote.textContent = `${data.days} ${data.days === 1 ? "day" : "days"} later: `
+        + `${data.sent} ${data.sent === 1 ? "message" : "messages"} sent (prompts, nudges, polls…).`;
+      await showClock();
+      await loadPeople();
+      await poll(state.current);
     } catch {
-      ui.who.textContent = "Couldn't reach Turnabout. Is the service running?";
+      ui.clockNote.textContent = "Couldn't reach Turnabout. Is the service still running?";
+    } finally {
+      for (const b of ui.clock.querySelectorAll("button")) b.disabled = false;
+    }
+  }
+
+  async function start() {
+    window.TurnaboutMarkup.onChip = (text) => { ui.input.value = text; ui.input.focus(); };
+    loadToken();
+    let data = { people: [], program: "Turnabout", demo: false };
+    try {
+      data = await loadPeople();
+    } catch (error) {
+      ui.who.textContent = `${error.message || "Couldn't reach Turnabout."} Reload the page to try again.`;
     }
     ui.program.textContent = data.program;
     document.title = `${data.program} web chat`;
     const saved = remembered();
-    state.people = (data.people || []).map((p) => ({ ...p, custom: false }));
-    for (const p of saved.custom || []) {
-      if (USER_ID.test(p.id) && !state.people.some((q) => q.id === p.id)) {
-        state.people.push({ id: p.id, name: String(p.name).slice(0, 40), admin: false, custom: true });
-      }
-    }
-    state.current = saved.current || (state.people[0] && state.people[0].id) || "";
+    state.current = state.people.some((p) => p.id === saved.current) ? saved.current
+      : (state.people[0] && state.people[0].id) || "";
     fillPeople();
     if (state.people.length) switchTo(state.current);
     else { ui.newPerson.hidden = false; ui.newName.focus(); }
+    state.demo = Boolean(data.demo);
+    ui.clock.hidden = !state.demo;
+    if (state.demo) {
+      showClock();
+      $("clock-day").addEventListener("click", () => moveClock({ step: "day" }));
+      $("clock-week").addEventListener("click", () => moveClock({ step: "week" }));
+      $("clock-jump").addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (ui.clockDate.value) moveClock({ to: ui.clockDate.value });
+      });
+    }
 
     ui.person.addEventListener("change", () => {
       if (ui.person.value !== NEW_PERSON) return switchTo(ui.person.value);
@@ -538,7 +546,11 @@
     for (const quick of document.querySelectorAll("[data-command]")) {
       quick.addEventListener("click", () => command(quick.dataset.command));
     }
-    setInterval(() => { if (!document.hidden) poll(state.current); }, POLL_MS);
+    setInterval(() => {
+      if (document.hidden) return;
+      poll(state.current);
+      loadPeople().catch(() => null);
+    }, POLL_MS);
   }
 
   document.addEventListener("DOMContentLoaded", start);
