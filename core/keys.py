@@ -97,6 +97,10 @@ def check_in(person_id: int, waiting_since: date) -> str:
     return f"check-in:{person_id}:{waiting_since.isoformat()}"
 
 
+def match_help(person_id: int, day: date) -> str:
+    return f"match-help:{person_id}:{day.isoformat()}"
+
+
 def for_admin(key: str, admin: Address) -> str:
     """The copy of a program-team notice for one admin."""
     return f"{key}:{admin.platform}:{admin.tenant_id}:{admin.user_id}"

@@ -84,10 +84,15 @@ async def close(session: AsyncSession, request_id: int, mentor_id: int, status: 
 
 
 async def expire_due(session: AsyncSession, now: datetime) -> list[tuple[int, int, int]]:
-    """Close every open request past its time; (request, mentee, mentor) of each."""
+    """Close every open request past its time, or whose mentor or mentee is no longer active
+    (paused, left): (request, mentee, mentor) of each."""
+    inactive = select(Person.id).where(Person.status != Status.ACTIVE)
     rows = await session.exec(  # type: ignore[call-overload]
         update(MatchRequest)
-        .where(col(MatchRequest.status) == OPEN, col(MatchRequest.expires_at) <= now)
+        .where(col(MatchRequest.status) == OPEN,
+               or_(col(MatchRequest.expires_at) <= now,
+                   col(MatchRequest.mentor_id).in_(inactive),
+                   col(MatchRequest.mentee_id).in_(inactive)))
         .values(status="expired", decided_at=now)
         .returning(MatchRequest.id, MatchRequest.mentee_id, MatchRequest.mentor_id))
     return sorted((a, b, c) for a, b, c in rows)
@@ -143,9 +148,14 @@ async def helped(session: AsyncSession, person_ids: Iterable[int]) -> None:
 async def help_asked(session: AsyncSession) -> dict[int, datetime]:
     """Waiting people who asked the program team to find them a match, by when: the admin's
     list puts them first."""
+    in_pair = select(Pair.id).where(
+        Pair.status == "active",
+        or_(col(Pair.mentor_id) == col(MatchHelp.person_id),
+            col(Pair.mentee_id) == col(MatchHelp.person_id)))
     rows = await session.exec(select(MatchHelp.person_id, MatchHelp.asked_at)
                               .join(Person, col(Person.id) == col(MatchHelp.person_id))
-                              .where(Person.status == Status.ACTIVE))
+                              .where(Person.status == Status.ACTIVE, ~in_pair.exists())
+                              .order_by(col(MatchHelp.asked_at)))
     return {person_id: at for person_id, at in rows}
 
 

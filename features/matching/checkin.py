@@ -14,7 +14,7 @@ from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from features.enrolment import membership
 from features.matching.suggestions import suggest_buttons
-from features.people import address_of
+from features.people import ROLE_NAMES, address_of, name_of, notify_admins
 from storage import engagement, pairs
 from storage import requests as stored
 from storage.models import Person, Status
@@ -63,7 +63,12 @@ async def ask_team(ctx: Context, person: Person | None) -> Response:
     assert person is not None and person.id is not None
     if await pairs.active_pairs_of(ctx.session, person.id):
         return Response.say("You're paired already, so there's nothing to ask. Enjoy it!")
-    await stored.ask_for_help(ctx.session, person.id, ctx.now())
+    if await stored.ask_for_help(ctx.session, person.id, ctx.now()):
+        role = ROLE_NAMES.get(person.role or "", "participant")
+        await notify_admins(ctx, keys.match_help(person.id, ctx.now().date()), Message(
+            title="Someone waiting asked you for a match",
+            text=f"{name_of(person)} ({role}) has waited a while and asked the program team to "
+                 "find them a match. They're first in your list of people waiting."))
     return Response.say("Done: the program team will look for a match for you by hand, and "
                         "you're first on their list.")
 

@@ -36,7 +36,7 @@ from features.matching.suggestions import (
 from features.people import address_of, name_of
 from storage import engagement, pairs
 from storage import requests as stored
-from storage.models import MatchRequest, Pair, Person, SurveyAnswers
+from storage.models import MatchRequest, Pair, Person, Status, SurveyAnswers
 
 ACCEPT, DECLINE = "request.accept", "request.decline"
 GONE = "This request is no longer open, so nothing changed."
@@ -132,7 +132,7 @@ async def _pair(ctx: Context, request: MatchRequest, mentor: Person, mentee: Per
 async def _lapse(ctx: Context, request: MatchRequest, mentee: Person) -> Response:
     request.status, request.pair_id = "lapsed", None
     ctx.session.add(request)
-    if not await pairs.active_pairs_of(ctx.session, mentee.id):  # type: ignore[arg-type]
+    if mentee.status == Status.ACTIVE and not await pairs.active_pairs_of(ctx.session, mentee.id):  # type: ignore[arg-type]
         await _not_this_time(ctx, request, mentee)
     return Response.say(f"Thank you! This pairing isn't possible any more ({name_of(mentee)} "
                         "may have found a partner or paused), so nothing changed.")
@@ -156,7 +156,7 @@ async def decline(ctx: Context, mentor: Person | None, request_id: int) -> Respo
     if request is None:
         return await _not_open(ctx, mentor, request_id)
     mentee = await ctx.session.get(Person, request.mentee_id)
-    if mentee is not None:
+    if mentee is not None and mentee.status == Status.ACTIVE:
         await _not_this_time(ctx, request, mentee)
     return Response.say("Thanks for letting us know. They'll only hear that it didn't work out "
                         "this time; not who said no, nor why.")
@@ -176,7 +176,7 @@ async def run(ctx: Context) -> int:
     for request_id, mentee_id, _ in await stored.expire_due(ctx.session, ctx.now()):
         request = await ctx.session.get(MatchRequest, request_id)
         mentee = await ctx.session.get(Person, mentee_id)
-        if request is not None and mentee is not None:
+        if request is not None and mentee is not None and mentee.status == Status.ACTIVE:
             await _not_this_time(ctx, request, mentee)
             sent += 1
     if choosing(ctx.program):

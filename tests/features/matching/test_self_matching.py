@@ -208,6 +208,9 @@ async def test_people_waiting_long_get_one_check_in_and_can_ask_the_team(
     assert (await people["kim"].press(leave.action_id)).messages[0].title == "Leave the program?"
     async with self_world.database.session() as session:
         assert [h.person_id for h in await session.exec(select(MatchHelp))] == [4]
+    await self_world.deliver()
+    [notice] = [m for m in self_world.messenger.to("ada") if "asked you for a match" in (m.title or "")]
+    assert "Sam" in notice.text
     stats = (await self_world.person("ada").say("admin stats")).messages[0].text
     assert "Asked the program team to find them a match: 1" in stats
     assert "Senior mentees choosing a mentor: 1 waiting" in stats
@@ -226,3 +229,26 @@ async def test_hybrid_rounds_skip_mentors_with_open_requests_and_people_who_chos
     await world.person("ada").press(confirm.action_id, confirm.value)
     [pair] = await pairs_in(world)
     assert pair.mentee_id == 5 and pair.mentor_id in (2, 3)  # Lee or Kim, never Jo
+
+
+async def test_a_mentor_who_pauses_frees_the_senior_and_a_leaver_hears_nothing(
+        self_world: World) -> None:
+    people = await enrol(self_world)
+    action, value = buttons(await people["sam"].say("suggest"))["Request 1"]
+    await people["sam"].press(action, value)
+    await people["jo"].say("pause")
+    assert await self_world.jobs.run("match_requests") == 1
+    await self_world.deliver()
+    assert [m for m in self_world.messenger.to("sam") if "didn't work out" in m.text]
+    action, value = buttons(await people["sam"].say("suggest"))["Request 1"]  # Lee
+    await people["sam"].press(action, value)
+    await self_world.deliver()
+    accept = next(b for b in self_world.messenger.to("lee")[-1].buttons if b.label == "Accept")
+    leave = next(b for b in (await people["sam"].say("leave")).messages[0].buttons
+                 if b.label == "Leave")
+    await people["sam"].press(leave.action_id, leave.value)
+    refused = await people["lee"].press(accept.action_id, accept.value)
+    assert "isn't possible any more" in refused.messages[0].text
+    await self_world.deliver()
+    assert len([m for m in self_world.messenger.to("sam") if "didn't work out" in m.text]) == 1
+    assert await pairs_in(self_world) == []
