@@ -48,9 +48,10 @@ async def ask(ctx: Context, mentee: Person | None, mentor_id: int) -> Response:
         return Response.say(refused)
     assert mentee is not None and mentee.id is not None
     await stored.lock_pairing(ctx.session)  # capacity is counted under the lock
-    [suggestion] = await for_mentee(ctx, mentee, most=1, only=[mentor_id]) or [None]
-    if suggestion is None:
+    found = await for_mentee(ctx, mentee, most=1, only=[mentor_id])
+    if not found:
         return Response.say("That mentor isn't available any more. Type `suggest` to see who is.")
+    suggestion = found[0]
     now, days = ctx.now(), ctx.program.matching.request_days
     request = await stored.create(ctx.session, mentee.id, mentor_id, now, now + timedelta(days=days))
     if request is None:

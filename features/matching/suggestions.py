@@ -88,15 +88,22 @@ def rank(
         return found
     encoded = encode_pool(mentors, mentees, weights(program), rules(program), pool.forbidden, at)
     rows = np.arange(len(mentors))
+    row_of = {m.id: i for i, m in enumerate(mentors)}
+    ids = np.array([m.id for m in mentors])
+    k = min(most, len(mentors))
     for cols in spans(len(mentees), BLOCK_CELLS // len(mentors)):
         scores = block_scores(encoded, rows, cols)
         for j, col in enumerate(cols):
-            mentee = mentees[col]
-            column = scores[:, j]
-            allowed = [i for i in np.flatnonzero(column > 0)
-                       if mentors[i].id not in skip.get(mentee.id, ())]
-            allowed.sort(key=lambda i: (-column[i], mentors[i].id))
-            found[mentee.id] = [(mentors[i], float(column[i])) for i in allowed[:most]]
+            for mentor_id in skip.get(mentees[col].id, ()):
+                if mentor_id in row_of:
+                    scores[row_of[mentor_id], j] = 0.0
+        # The k best of each column, then ordered best first, lowest id first on a tie.
+        top = np.argpartition(-scores, k - 1, axis=0)[:k] if k < len(mentors) else (
+            np.broadcast_to(rows[:, None], scores.shape))
+        for j, col in enumerate(cols):
+            best = sorted((i for i in top[:, j] if scores[i, j] > 0),
+                          key=lambda i: (-scores[i, j], ids[i]))
+            found[mentees[col].id] = [(mentors[i], float(scores[i, j])) for i in best]
     return found
 
 
@@ -135,7 +142,7 @@ def who(program: Program, mentor: Person) -> str:
     return f"{name_of(mentor)} ({describe(program, mentor)})"
 
 
-def lines_of(program: Program, suggestion: Suggestion) -> list[str]:
+def lines_of(suggestion: Suggestion) -> list[str]:
     return [f"Teaches you: {', '.join(suggestion.teaches)}",
             f"Why: {'; '.join(suggestion.reasons)}"]
 
@@ -148,7 +155,7 @@ def suggestions_message(program: Program, found: Sequence[Suggestion]) -> Messag
         lines.append("Names stay hidden until a mentor accepts, so everyone chooses on fit.")
     for n, s in enumerate(found, start=1):
         lines.append(f"*{n}. {who(program, s.mentor)}* (fit {s.score:.1f})")
-        lines.extend(f"- {line}" for line in lines_of(program, s))
+        lines.extend(f"- {line}" for line in lines_of(s))
     return Message(
         title="Suggested mentors",
         text="\n".join(lines),

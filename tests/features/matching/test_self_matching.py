@@ -99,6 +99,7 @@ async def test_an_accepted_request_forms_the_pair_and_introduces_it_once(
     sent = await people["sam"].press(action, value)
     assert "Request sent" in sent.messages[0].text and "5 days" in sent.messages[0].text
     assert "waiting" in (await people["sam"].say("suggest")).messages[0].text
+    assert "waiting for their answer" in (await people["sam"].say("status")).messages[0].text
     await self_world.deliver()
     [ask] = self_world.messenger.to("jo")
     assert "Sam" in ask.text and "Get confident with AI tools" in ask.text
