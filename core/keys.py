@@ -93,8 +93,9 @@ def suggest_nudge(person_id: int, waiting_since: date) -> str:
     return f"suggest-nudge:{person_id}:{waiting_since.isoformat()}"
 
 
-def check_in(person_id: int, waiting_since: date) -> str:
-    return f"check-in:{person_id}:{waiting_since.isoformat()}"
+def still_interested(person_id: int, waiting_since: date) -> str:
+    """The one "still interested?" of a person's spell of waiting for a match."""
+    return f"still-interested:{person_id}:{waiting_since.isoformat()}"
 
 
 def match_help(person_id: int, day: date) -> str:

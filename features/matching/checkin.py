@@ -19,7 +19,7 @@ from storage import engagement, pairs
 from storage import requests as stored
 from storage.models import Person, Status
 
-KEEP, PAUSE, LEAVE, HELP = "checkin.keep", "checkin.pause", "checkin.leave", "checkin.help"
+KEEP, PAUSE, LEAVE, HELP = "waiting.keep", "waiting.pause", "waiting.leave", "waiting.help"
 
 
 async def run(ctx: Context) -> int:
@@ -31,8 +31,8 @@ async def run(ctx: Context) -> int:
         assert person.id is not None
         if now - waiting.since < timedelta(days=days):
             continue
-        key = keys.check_in(person.id, waiting.since.date())
-        if not await engagement.record_nudge(ctx.session, key, person.id, None, "check-in", now):
+        key = keys.still_interested(person.id, waiting.since.date())
+        if not await engagement.record_nudge(ctx.session, key, person.id, None, "waiting", now):
             continue
         await ctx.queue(Outgoing.dm(key, address_of(person), Message(
             title="Still interested?",

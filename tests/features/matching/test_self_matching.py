@@ -198,7 +198,7 @@ async def test_people_waiting_long_get_one_check_in_and_can_ask_the_team(
     labels = {b.label: b for b in check_in.buttons}
     assert {"Yes, keep me in", "Pause", "Leave", "Ask the program team to find me a match",
             "See suggested mentors"} == set(labels)
-    assert len([s for s in self_world.messenger.sent if s.key.startswith("check-in:")]) == 4
+    assert len([s for s in self_world.messenger.sent if s.key.startswith("still-interested:")]) == 4
     ask = labels["Ask the program team to find me a match"]
     assert "first on their list" in (await people["sam"].press(ask.action_id)).messages[0].text
     keep = labels["Yes, keep me in"]
