@@ -80,6 +80,12 @@ class Matching(_Frozen):
     different_departments: bool = False
     max_mentees_per_mentor: int = Field(default=1, ge=1, le=5)
     blind_review: bool = True
+    # assigned: admins run rounds; self: senior mentees pick from suggestions and ask;
+    # hybrid: both, rounds covering whoever has not found a pair themselves.
+    mode: Literal["assigned", "self", "hybrid"] = "assigned"
+    request_days: int = Field(default=5, ge=1, le=60)  # a mentor's time to answer a request
+    nudge_days: int = Field(default=7, ge=1, le=365)  # waiting this long without asking: one nudge
+    check_in_days: int = Field(default=30, ge=1, le=365)  # waiting this long: "still interested?"
 
 
 class Prompts(_Frozen):
@@ -117,6 +123,8 @@ class Schedule(_Frozen):
     signup_reminders: int = Field(default=60, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
     housekeeping: int = Field(default=1440, ge=1, le=10080)
+    match_requests: int = Field(default=60, ge=1, le=1440)  # expire requests, nudge choosers
+    check_ins: int = Field(default=360, ge=1, le=1440)
 
 
 class Delivery(_Frozen):

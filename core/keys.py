@@ -80,6 +80,28 @@ def prompt(pair_id: int, week: str, slot: int = 0) -> str:
     return f"prompt:{pair_id}:{week}" + (f":{slot}" if slot else "")
 
 
+def match_request(request_id: int) -> str:
+    return f"request:{request_id}"
+
+
+def request_closed(request_id: int) -> str:
+    """The mentee hears once that a request did not work out, whether declined or expired."""
+    return f"request-closed:{request_id}"
+
+
+def suggest_nudge(person_id: int, waiting_since: date) -> str:
+    return f"suggest-nudge:{person_id}:{waiting_since.isoformat()}"
+
+
+def still_interested(person_id: int, waiting_since: date) -> str:
+    """The one "still interested?" of a person's spell of waiting for a match."""
+    return f"still-interested:{person_id}:{waiting_since.isoformat()}"
+
+
+def match_help(person_id: int, day: date) -> str:
+    return f"match-help:{person_id}:{day.isoformat()}"
+
+
 def for_admin(key: str, admin: Address) -> str:
     """The copy of a program-team notice for one admin."""
     return f"{key}:{admin.platform}:{admin.tenant_id}:{admin.user_id}"

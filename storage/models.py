@@ -228,6 +228,46 @@ class WaitlistEntry(SQLModel, table=True):
     since: datetime = Field(sa_column=_when())
 
 
+class MatchRequest(SQLModel, table=True):
+    """A senior mentee asking a junior mentor directly (self and hybrid matching)."""
+
+    __tablename__ = "match_request"
+    __table_args__ = (
+        # One open request per mentee, whatever the interleaving of two clicks.
+        Index(
+            "uq_match_request_open_mentee",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_match_request_mentor_status", "mentor_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mentee_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"),
+                                            nullable=False))
+    mentor_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"),
+                                            nullable=False))
+    # open | accepted | declined | expired | lapsed (the pair became impossible meanwhile)
+    status: str = Field(default="open", max_length=10)
+    created_at: datetime = Field(sa_column=_when())
+    expires_at: datetime = Field(sa_column=_when(index=True))
+    decided_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    pair_id: int | None = Field(default=None, foreign_key="pair.id")
+
+
+class MatchHelp(SQLModel, table=True):
+    """A waiting person asked the program team to find them a match: first in the admin's list."""
+
+    __tablename__ = "match_help"
+
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    asked_at: datetime = Field(sa_column=_when())
+
+
 class Meeting(SQLModel, table=True):
     """A meeting a pair reported: once per pair per day, whoever reports it."""
 

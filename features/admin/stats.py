@@ -20,7 +20,7 @@ from core.messages import Image, Message, Response
 from core.privacy import TOO_FEW, reportable
 from features.admin.charts import bar_chart_png
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
-from storage import stats
+from storage import requests, stats
 from storage.models import Cohort
 
 BAR = "█"
@@ -104,6 +104,11 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
         total = sum(n for _, n in waiting)
         lines.append(f"- Waitlisted: {total}" + ("".join(
             f"\n  - {n} × {reason}" for reason, n in waiting[:5]) if waiting else ""))
+        chosen = await requests.figures(ctx.session)
+        if ctx.program.matching.mode != "assigned":
+            lines.append(f"- Senior mentees choosing a mentor: {chosen.choosing} waiting · "
+                         f"{chosen.open_requests} requests open")
+        lines.append(f"- Asked the program team to find them a match: {chosen.asked_for_help}")
     met = _share(pairs.met_recently, pairs.active) if enough else TOO_FEW
     lines += ["*Engagement*",
               f"- Pairs that met in the last 30 days: {met}",

@@ -12,8 +12,9 @@ from core.text import quote, whole_number
 from features.enrolment import lifecycle
 from features.enrolment.forgetting import forget
 from features.matching.pairs import close_all_for_leaver, partner_of
+from features.matching.suggestions import choosing
 from features.people import ROLE_NAMES, name_of
-from storage import pairs, people
+from storage import pairs, people, requests
 from storage.models import Person, Status
 
 LEAVE, STAY, RESUME, PAUSE_FOR = (
@@ -149,6 +150,13 @@ async def _where_in_matching(ctx: Context, person: Person) -> str:
         partners.append(f"{name_of(other) if other else 'a colleague'} (since {since})")
     if partners:
         return f"You're paired with {', '.join(partners)}. Type `end` if it's time to close it."
+    if choosing(ctx.program) and person.role == "mentee":
+        if await requests.open_request_of(ctx.session, person.id) is not None:
+            return ("Your request to a mentor is waiting for their answer; I'll tell you here "
+                    "as soon as they reply.")
+        return ("You choose your own mentor: type `suggest` to see who fits you best and send "
+                "a request." + (" The program team may also match you in a round."
+                                if ctx.program.matching.mode == "hybrid" else ""))
     reason = await pairs.waitlist_reason(ctx.session, person.id)
     if reason:
         return (

@@ -12,6 +12,7 @@ from core.messages import Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, one_line
 from features.enrolment import lifecycle
+from features.matching.suggestions import choosing, suggest_buttons
 from features.people import ROLE_NAMES
 from storage import people
 from storage.models import Person
@@ -250,14 +251,19 @@ def confirmation(program: Program, person: Person, answers: dict, updated: bool)
             text="Thanks, your answers are saved. The next matching round will use them.",
             facts=facts,
         )
+    chooser = choosing(program) and role == "mentee"
     return Message(
         title=f"Welcome to {program.name}!",
         text=(
             "You're in. Here's what happens next:\n"
-            "- An admin runs the next matching round; we never pair you with your own team.\n"
+            + ("- Choose your own mentor: type `suggest` (or press the button) to see who fits "
+               "you best, and send a request; we never suggest your own team.\n" if chooser else
+               "- An admin runs the next matching round; we never pair you with your own team.\n")
+            +
             "- You'll both get an introduction with roles, expectations and a first agenda.\n"
             "- Each week a conversation prompt arrives here to keep things going.\n"
             "Type `status` any time, `profile` to change your answers, or `pause` for a break."
         ),
         facts=facts,
+        buttons=suggest_buttons(program, role),
     )

@@ -6,7 +6,7 @@ from core.context import Context
 from core.messages import Response
 from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
-from features.matching import intros, pairs, round
+from features.matching import checkin, intros, pairs, requests, round, suggestions
 from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
 
 EXPIRED = "That button has expired. Type `admin help` to start again."
@@ -65,6 +65,47 @@ async def unpair(ctx: Context, call: Call) -> Response:
     return await pairs.unpair(ctx, call.person, people[0])  # type: ignore[arg-type]
 
 
+async def suggest(ctx: Context, call: Call) -> Response:
+    return await suggestions.suggest(ctx, call.member)
+
+
+async def request(ctx: Context, call: Call) -> Response:
+    mentor_id = parse_id(call.value)
+    if mentor_id is None:
+        return Response.say("That button has expired. Type `suggest` to start again.")
+    return await requests.ask(ctx, call.member, mentor_id)
+
+
+async def accept(ctx: Context, call: Call) -> Response:
+    request_id = parse_id(call.value)
+    if request_id is None:
+        return Response.say(requests.GONE)
+    return await requests.accept(ctx, call.member, request_id)
+
+
+async def decline(ctx: Context, call: Call) -> Response:
+    request_id = parse_id(call.value)
+    if request_id is None:
+        return Response.say(requests.GONE)
+    return await requests.decline(ctx, call.member, request_id)
+
+
+async def keep_waiting(ctx: Context, call: Call) -> Response:
+    return await checkin.keep(ctx, call.member)
+
+
+async def ask_team(ctx: Context, call: Call) -> Response:
+    return await checkin.ask_team(ctx, call.member)
+
+
+async def pause_waiting(ctx: Context, call: Call) -> Response:
+    return await checkin.pause(ctx, call.member)
+
+
+async def leave_waiting(ctx: Context, call: Call) -> Response:
+    return await checkin.leave(ctx, call.member)
+
+
 def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("end", "close your current pairing", end_command, usage="end [reason]"),
@@ -78,4 +119,16 @@ def register(registry: Registry) -> None:
                     usage="unpair @person", admin=True),
         ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
         ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
+        CommandSpec("suggest", "see the mentors who fit you best and ask one (senior mentees, "
+                    "where the program lets you choose)", suggest),
+        ActionSpec(suggestions.SUGGEST, suggest),
+        ActionSpec(suggestions.REQUEST, request, carries_id=True),
+        ActionSpec(requests.ACCEPT, accept, carries_id=True),
+        ActionSpec(requests.DECLINE, decline, carries_id=True),
+        ActionSpec(checkin.KEEP, keep_waiting),
+        ActionSpec(checkin.HELP, ask_team),
+        ActionSpec(checkin.PAUSE, pause_waiting),
+        ActionSpec(checkin.LEAVE, leave_waiting),
     ))
+    registry.job("match_requests", requests.run)
+    registry.job("check_ins", checkin.run)

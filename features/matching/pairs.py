@@ -14,7 +14,7 @@ from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
 from features.people import address_of, name_of, notify_admins
-from storage import pairs, people
+from storage import pairs, people, requests
 from storage.models import Pair, Person, Status
 
 END = "pair.end"
@@ -73,6 +73,7 @@ async def rule_breaks(ctx: Context, mentor: Person, mentee: Person) -> list[str]
 async def pair_by_hand(
     ctx: Context, admin: Person, mentor: Person, mentee: Person, force: bool
 ) -> Response:
+    await requests.lock_pairing(ctx.session)  # checks below see any pair a request just made
     breaks = await rule_breaks(ctx, mentor, mentee)
     hard_stop = [b for b in breaks if "already in a pair" in b or "junior mentor and" in b]
     if hard_stop or (breaks and not force):

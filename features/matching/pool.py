@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from config.program import Program
 from core.context import Context
 from features.matching.engine import Participant, Rules, Weights
-from storage import pairs
+from storage import pairs, requests
 from storage.models import Person
 
 
@@ -56,16 +56,21 @@ def participant(
     )
 
 
-async def load_pool(ctx: Context) -> Pool:
-    """Active people not yet at capacity: mentees without a pair, mentors with room left."""
+async def load_pool(ctx: Context, *, for_round: bool = True) -> Pool:
+    """Active people not yet at capacity: mentees without a pair, mentors with room left.
+    A round also leaves out whoever is in the middle of choosing (self and hybrid matching):
+    mentors with an open request and mentees waiting for an answer."""
     rows, topics = await pairs.matchable_people(ctx.session)
     per_mentor, paired_mentees = await pairs.active_load(ctx.session)
+    asked, asking = await requests.open_load(ctx.session) if for_round else ({}, set())
     k = ctx.program.matching.max_mentees_per_mentor
     mentors: list[Participant] = []
     mentees: list[Participant] = []
     for person, cadence in rows:
         assert person.id is not None
         mine = topics.get(person.id, {})
+        if person.id in asked or person.id in asking:
+            continue
         if person.role == "mentor" and per_mentor.get(person.id, 0) < k:
             room = k - per_mentor.get(person.id, 0)
             mentors.append(participant(ctx.program, person, cadence, mine, room))

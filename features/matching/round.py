@@ -13,8 +13,9 @@ from features.admin.cohorts import open_cohort
 from features.matching.engine import Proposal, propose
 from features.matching.intros import introduce
 from features.matching.pool import Pool, describe, load_pool, rules, topic_labels, weights
+from features.matching.suggestions import suggest_buttons
 from features.people import address_of, name_of
-from storage import pairs
+from storage import pairs, requests
 from storage.models import MatchRound, Pair, Person, Status
 
 CONFIRM, DISCARD = "match.confirm", "match.discard"
@@ -116,6 +117,7 @@ async def confirm_round(ctx: Context, admin: Person, round_id: int) -> Response:
             f"Round #{round_id} was already {round_.status}; nothing was sent twice."
         )
     data = json.loads(round_.proposal)
+    await requests.lock_pairing(ctx.session)  # an accepted request cannot race these pairs
     cohort = await open_cohort(ctx)
     cohort_id = cohort.id if cohort else None
     per_mentor, paired_mentees = await pairs.active_load(ctx.session)
@@ -170,6 +172,7 @@ async def _waitlist(ctx: Context, round_id: int, entries: list[dict], made: list
                 title="No match this round",
                 text=f"{entry['reason'].rstrip('.')}. You stay on the waitlist and are first in line for the "
                 "next round. Adding topics with `profile` can widen your options.",
+                buttons=suggest_buttons(ctx.program, person.role),
             ),
         ))
     await pairs.replace_waitlist(ctx.session, round_id, waiting, ctx.now())

@@ -41,6 +41,8 @@ def test_the_shipped_app_yaml_loads_with_web_chat_on_and_no_platform_secrets() -
         ({"prompts": {"local_time": "25:99"}}, "prompts.local_time"),
         ({"pulse": {"every_weeks": 1, "window_days": 8}},
          "pulse: window_days is 8, longer than the 7 days between polls"),
+        ({"matching": {"mode": "lottery"}}, "matching.mode: Input should be 'assigned', 'self'"),
+        ({"matching": {"request_days": 0}}, "matching.request_days: Input should be greater"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_problem(
