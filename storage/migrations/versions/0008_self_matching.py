@@ -10,8 +10,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
