@@ -1,6 +1,6 @@
 """self and hybrid matching: requests from senior mentees to junior mentors, help flags
 
-Revision ID: 0007
+Revision ID: 0008
 Revises: 0006
 Create Date: 2026-12-02 00:40:00
 """
