@@ -92,6 +92,10 @@ class Nudges(_Frozen):
     every_days: int = Field(default=7, ge=1)
     escalate_after: int = Field(default=2, ge=1)
     signup_reminder_days: int = Field(default=3, ge=1)
+    # A pair where someone hasn't agreed (introduction, then kick-off): reminders to whoever
+    # is missing on these days, then the admins hear on `agreement_escalate_days`.
+    agreement_reminder_days: tuple[int, ...] = Field(default=(3, 7), min_length=1, max_length=5)
+    agreement_escalate_days: int = Field(default=10, ge=1)
 
 
 class Pulse(_Frozen):
@@ -115,6 +119,7 @@ class Schedule(_Frozen):
     weekly_prompts: int = Field(default=15, ge=1, le=1440)
     nudges: int = Field(default=60, ge=1, le=1440)
     signup_reminders: int = Field(default=60, ge=1, le=1440)
+    agreement_reminders: int = Field(default=60, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
     housekeeping: int = Field(default=1440, ge=1, le=10080)
 

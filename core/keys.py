@@ -92,3 +92,20 @@ def welcome(person: Address) -> str:
         digest = hashlib.sha256(key.encode()).hexdigest()
         key = f"welcome:{person.platform}:sha256:{digest}"
     return key
+
+
+def kickoff_proposal(pair_id: int, version: int) -> str:
+    return f"kickoff:{pair_id}:{version}"
+
+
+def kickoff_agreed(pair_id: int) -> str:
+    return f"kickoff-agreed:{pair_id}"
+
+
+def agreement_reminder(pair_id: int, stage: str, person_id: int, number: int) -> str:
+    """`stage` is the introduction or the kick-off: each has its own reminders."""
+    return f"agree-reminder:{pair_id}:{stage}:{person_id}:{number}"
+
+
+def agreement_stalled(pair_id: int, stage: str) -> str:
+    return f"agree-stalled:{pair_id}:{stage}"

@@ -440,3 +440,32 @@ class ExportLink(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_when())
     expires_at: datetime = Field(sa_column=_when())
     used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+
+
+class Kickoff(SQLModel, table=True):
+    """A pair's kick-off agreement: one person proposes it, the other confirms or edits it.
+    Each edit is a new proposal (`version`), so a confirm button of an older one is refused."""
+
+    __tablename__ = "kickoff"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    version: int = 1
+    proposed_by: int = Field(foreign_key="person.id")
+    proposed_at: datetime = Field(sa_column=_when())
+    confirmed_by: int | None = Field(default=None, foreign_key="person.id")
+    confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    mentor_goal: str = Field(max_length=300)  # what the junior mentor wants from it
+    rhythm: str = Field(max_length=12)  # weekly | fortnightly | monthly
+    meeting_mode: str = Field(max_length=50)
+    ends_on: date
+    ground_rules: str = Field(max_length=300)
+
+
+class PairGoal(SQLModel, table=True):
+    """One of the senior mentee's one to three learning goals in the pair's agreement."""
+
+    __tablename__ = "pair_goal"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    number: int = Field(primary_key=True)  # 1..3
+    text: str = Field(max_length=300)

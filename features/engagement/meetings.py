@@ -63,7 +63,8 @@ async def skip(ctx: Context, person: Person | None, value: str) -> Response:
     if row is not None:
         row.skipped = True
         ctx.session.add(row)
-    return Response.say("No problem: this week is skipped. The next prompt comes next week.")
+    return Response.say("No problem: this meeting is skipped. The next prompt comes at your "
+                        "usual rhythm.")
 
 
 async def another(ctx: Context, person: Person | None, value: str) -> Response:

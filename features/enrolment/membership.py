@@ -10,6 +10,7 @@ from core.dates import friendly, parse_date
 from core.messages import Button, Fact, Message, Response
 from core.text import quote, whole_number
 from features.enrolment import lifecycle
+from features.journey import kickoff
 from features.matching.pairs import close_all_for_leaver, partner_of
 from features.people import ROLE_NAMES, name_of
 from storage import pairs, people
@@ -69,6 +70,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
                 ),
             )
         )
+    journey = await kickoff.status_message(ctx, person)
     return Response(
         messages=(
             Message(
@@ -76,6 +78,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
                 text=await _where_in_matching(ctx, person),
                 facts=facts,
             ),
+            *((journey,) if journey else ()),
         )
     )
 

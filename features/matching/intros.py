@@ -59,7 +59,8 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
         f"*{agenda.title}*",
         *(f"- {step}" for step in agenda.steps),
         "",
-        "Please press *I agree* when you accept these expectations.",
+        "Please press *I agree* when you accept these expectations. Then you fill in a short "
+        "kick-off together: your goals, how often you meet and one ground rule.",
     ]
     return Message(
         title=f"Meet your reverse mentoring partner: {junior} and {senior}",

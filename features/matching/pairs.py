@@ -10,6 +10,7 @@ from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from core.text import literal, parse_id
 from features.admin.cohorts import open_cohort
+from features.journey.kickoff import invitation
 from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
@@ -120,8 +121,10 @@ async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
         await ctx.queue(Outgoing.group(keys.agreed(pair.id),
             [address_of(mentor), address_of(mentee)],
             Message(
-                text=f"You've both agreed, {name_of(mentor)} and "
-                f"{name_of(mentee)}: you're all set. Enjoy your first meeting!"
+                text=f"You've both agreed, {name_of(mentor)} and {name_of(mentee)}. One last "
+                "step before your first meeting: a two-minute kick-off with your goals, how "
+                "often you meet and one ground rule. One of you proposes it, the other confirms.",
+                buttons=(invitation(pair.id),),
             ),
         ))
     ctx.session.add(pair)

@@ -1,0 +1,40 @@
+"""Reads and writes for a pair's journey: the kick-off agreement, its goals, who is still waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Kickoff, Pair, PairGoal, Person
+
+
+async def goals_of(session: AsyncSession, pair_id: int) -> list[str]:
+    rows = await session.exec(
+        select(PairGoal.text).where(PairGoal.pair_id == pair_id).order_by(col(PairGoal.number)))
+    return list(rows.all())
+
+
+async def replace_goals(session: AsyncSession, pair_id: int, goals: Sequence[str]) -> None:
+    await session.exec(delete(PairGoal).where(col(PairGoal.pair_id) == pair_id))  # type: ignore[call-overload]
+    session.add_all(PairGoal(pair_id=pair_id, number=n, text=text)
+                    for n, text in enumerate(goals, start=1))
+    await session.flush()
+
+
+async def not_started(session: AsyncSession) -> list[tuple[Pair, Kickoff | None]]:
+    """Active pairs of two active people whose kick-off is not yet confirmed by both."""
+    mentor, mentee = aliased(Person), aliased(Person)
+    rows = await session.exec(
+        select(Pair, Kickoff)
+        .join(mentor, col(mentor.id) == col(Pair.mentor_id))
+        .join(mentee, col(mentee.id) == col(Pair.mentee_id))
+        .outerjoin(Kickoff, col(Kickoff.pair_id) == col(Pair.id))
+        .where(Pair.status == "active", mentor.status == "active", mentee.status == "active",
+               col(Kickoff.confirmed_at).is_(None))
+        .order_by(col(Pair.id))
+    )
+    return [(pair, kickoff) for pair, kickoff in rows]
