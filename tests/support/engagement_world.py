@@ -22,11 +22,12 @@ KICKOFF: dict[str, str | tuple[str, ...]] = {
     "ground_rules": "What we discuss stays between us two."}
 
 
-async def introduced_pair(world: World) -> tuple[Chat, Chat, Pair]:
-    """Jo (junior, Berlin) and Sam (senior, London), introduced but neither has agreed yet."""
+async def introduced_pair(world: World, **senior: str) -> tuple[Chat, Chat, Pair]:
+    """Jo (junior, Berlin) and Sam (senior, London unless told otherwise), introduced but
+    neither has agreed yet."""
     jo, sam, ada = (world.person(n, display_name=n.title()) for n in ("jo", "sam", "ada"))
     await jo.join(**JUNIOR)
-    await sam.join(**SENIOR)
+    await sam.join(**{**SENIOR, **senior})
     await ada.say("help")
     round_id = (await ada.say("admin match")).messages[0].buttons[0].value
     await ada.press("match.confirm", round_id)
