@@ -120,6 +120,8 @@ class Schedule(_Frozen):
     nudges: int = Field(default=60, ge=1, le=1440)
     signup_reminders: int = Field(default=60, ge=1, le=1440)
     agreement_reminders: int = Field(default=60, ge=1, le=1440)
+    milestones: int = Field(default=15, ge=1, le=1440)
+    cohort_dates: int = Field(default=60, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
     housekeeping: int = Field(default=1440, ge=1, le=10080)
 

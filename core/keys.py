@@ -109,3 +109,24 @@ def agreement_reminder(pair_id: int, stage: str, person_id: int, number: int) ->
 
 def agreement_stalled(pair_id: int, stage: str) -> str:
     return f"agree-stalled:{pair_id}:{stage}"
+
+
+def milestone(pair_id: int, name: str) -> str:
+    """A pair's milestone message: the mid-point or closing agenda, a role guide."""
+    return f"milestone:{pair_id}:{name}"
+
+
+def checkin(pair_id: int, stage: str, person_id: int) -> str:
+    return f"checkin:{pair_id}:{stage}:{person_id}"
+
+
+def farewell(pair_id: int, person_id: int) -> str:
+    return f"farewell:{pair_id}:{person_id}"
+
+
+def cohort_ending(cohort_id: int) -> str:
+    return f"cohort-ending:{cohort_id}"
+
+
+def cohort_closed(cohort_id: int) -> str:
+    return f"cohort-closed:{cohort_id}"

@@ -469,3 +469,41 @@ class PairGoal(SQLModel, table=True):
     pair_id: int = Field(foreign_key="pair.id", primary_key=True)
     number: int = Field(primary_key=True)  # 1..3
     text: str = Field(max_length=300)
+
+
+class GoalRating(SQLModel, table=True):
+    """How far one person thinks one goal got, at the mid-point or at the end. Admins see
+    these only as totals over at least `privacy.min_group_size` people."""
+
+    __tablename__ = "goal_rating"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stage: str = Field(primary_key=True, max_length=5)  # mid | end
+    goal_number: int = Field(primary_key=True)
+    rating: str = Field(max_length=12)  # not-started | progressing | achieved
+    answered_at: datetime = Field(sa_column=_when())
+
+
+class CheckinAnswer(SQLModel, table=True):
+    """One person's mid-point check-in or closing survey of their pairing; like pulse
+    answers, seen by admins only in aggregate."""
+
+    __tablename__ = "checkin_answer"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stage: str = Field(primary_key=True, max_length=5)  # mid | end
+    role: str = Field(max_length=10)
+    grew: str = Field(max_length=10)  # applied something new / grew in leading: yes | partly | no
+    learned: str | None = Field(default=None, max_length=1000)
+    taught: str | None = Field(default=None, max_length=1000)
+    future_leader: str | None = Field(default=None, max_length=10)
+    changed_view: str | None = Field(default=None, max_length=10)
+    recommend: int | None = None
+    share_text: bool = False
+    answered_at: datetime = Field(sa_column=_when())

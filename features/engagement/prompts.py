@@ -19,6 +19,8 @@ from storage.engagement import LivePair, Member
 
 FIRST_MEETING = "agenda:first-meeting"
 PROGRAM_TOPICS = ("smart-goals", "clean-sheet", "feedback")
+# The groundwork, right after the first meeting: setting goals, feedback, the Clean Sheet.
+GROUNDWORK = ("smart-goals", "feedback", "clean-sheet")
 MET, SKIP, ANOTHER = "engage.met", "engage.skip", "engage.another"
 RHYTHM_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4}
 
@@ -38,8 +40,9 @@ def _interleave(catalog: Catalog, topics: Sequence[str]) -> list[Prompt]:
 
 def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str]]],
            used: Sequence[str]) -> str:
-    """The pair's next prompt: never a repeat until every fitting prompt was used, their shared
-    topics first (rotating between them), then their other topics, then program-wide ones."""
+    """The pair's next prompt: never a repeat until every fitting prompt was used. After the
+    first meeting comes the groundwork (goals, feedback, Clean Sheet), then their shared topics
+    (rotating between them), then program-wide ones, then their other topics."""
     if not used:
         return FIRST_MEETING
     mentor = topics.get(pair.mentor.id, {"teach": set(), "learn": set()})
@@ -49,6 +52,9 @@ def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str
     ordered = [*_interleave(catalog, shared), *_interleave(catalog, PROGRAM_TOPICS),
                *_interleave(catalog, others)]
     seen = set(used)
+    groundwork = [topic[0].id for topic in map(catalog.prompts_for_topics, GROUNDWORK) if topic]
+    ordered = [*(p for p in map(catalog.prompt, groundwork)),
+               *(p for p in ordered if p.id not in groundwork)]
     fresh = [p.id for p in ordered if p.id not in seen]
     if fresh:
         return fresh[0]

@@ -1,11 +1,11 @@
-"""The journey's buttons, forms and jobs: the kick-off agreement and its reminders."""
+"""The journey's buttons, forms and jobs: kick-off, reminders, milestones, check-ins, endings."""
 
 from __future__ import annotations
 
 from core.context import Context
 from core.events import FormSubmission
 from core.messages import Response
-from features.journey import kickoff, reminders
+from features.journey import checkins, cohort_dates, ending, kickoff, milestones, reminders
 from features.registry import ActionSpec, Call, FormSpec, Registry, register_each
 
 
@@ -22,10 +22,28 @@ async def confirm_kickoff(ctx: Context, call: Call) -> Response:
     return await kickoff.confirm(ctx, call.person, call.value)
 
 
+async def open_checkin(ctx: Context, call: Call) -> Response:
+    return await checkins.open_form(ctx, call.person, call.value)
+
+
+async def submit_checkin(ctx: Context, call: Call) -> Response:
+    assert isinstance(call.event, FormSubmission)
+    return await checkins.submit(ctx, call.event, call.person)
+
+
+async def join_again(ctx: Context, call: Call) -> Response:
+    return await ending.join_again(ctx, call.person)
+
+
 def register(registry: Registry) -> None:
     register_each(registry, (
         ActionSpec(kickoff.OPEN, open_kickoff, carries_id=True),
         ActionSpec(kickoff.CONFIRM, confirm_kickoff, carries_id=True),
         FormSpec(kickoff.FORM_ID, submit_kickoff),
+        ActionSpec(checkins.OPEN, open_checkin, carries_id=True),
+        FormSpec(checkins.FORM_ID, submit_checkin),
+        ActionSpec(ending.AGAIN, join_again),
     ))
     registry.job("agreement_reminders", reminders.run)
+    registry.job("milestones", milestones.run)
+    registry.job("cohort_dates", cohort_dates.run)

@@ -204,7 +204,18 @@ async def confirm(ctx: Context, person: Person | None, value: str) -> Response:
                                        "You've both confirmed it: your journey starts now. "
                                        "Your first prompt is the first-meeting agenda. Type "
                                        "`status` any time to see this agreement."))))
+    for person_row, guide in ((mentor, "guide-junior-mentor"), (mentee, "guide-senior-mentee")):
+        assert person_row.id is not None
+        await ctx.queue(Outgoing.dm(keys.milestone(pair.id, f"guide:{person_row.id}"),
+                                    address_of(person_row), role_guide(ctx, guide)))
     return Response.say("Confirmed! Your agreement is on its way to you both.")
+
+
+def role_guide(ctx: Context, guide_id: str) -> Message:
+    """A few bullets for the person's role, before the first meeting."""
+    guide = ctx.catalog.agenda(guide_id)
+    return Message(title=guide.title, text="Before your first meeting, four things to keep in "
+                   "mind:\n" + "\n".join(f"- {step}" for step in guide.steps))
 
 
 async def agreement(ctx: Context, pair: Pair, title: str) -> Message:

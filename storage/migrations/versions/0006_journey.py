@@ -1,4 +1,4 @@
-"""the pair's journey: kick-off agreement and the senior mentee's goals
+"""the pair's journey: kick-off agreement, the senior mentee's goals, check-ins per goal
 
 Revision ID: 0006
 Revises: 0005
@@ -41,8 +41,38 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['pair_id'], ['pair.id'], ),
     sa.PrimaryKeyConstraint('pair_id', 'number')
     )
+    op.create_table('goal_rating',
+    sa.Column('pair_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('goal_number', sa.Integer(), nullable=False),
+    sa.Column('rating', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('answered_at', storage.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['pair_id'], ['pair.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('pair_id', 'person_id', 'stage', 'goal_number')
+    )
+    op.create_table('checkin_answer',
+    sa.Column('pair_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('grew', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('learned', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+    sa.Column('taught', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+    sa.Column('future_leader', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('changed_view', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('recommend', sa.Integer(), nullable=True),
+    sa.Column('share_text', sa.Boolean(), nullable=False),
+    sa.Column('answered_at', storage.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['pair_id'], ['pair.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('pair_id', 'person_id', 'stage')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('checkin_answer')
+    op.drop_table('goal_rating')
     op.drop_table('pair_goal')
     op.drop_table('kickoff')

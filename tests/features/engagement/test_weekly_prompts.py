@@ -31,7 +31,7 @@ async def test_the_first_prompt_is_the_first_meeting_agenda_at_half_past_nine_lo
     assert len(prompts(world)) == 1
 
 
-async def test_ten_weeks_bring_ten_different_prompts_on_the_pairs_shared_topics_first(
+async def test_ten_weeks_bring_ten_different_prompts_groundwork_then_shared_topics(
     world: World,
 ) -> None:
     await matched_pair(world)
@@ -42,7 +42,10 @@ async def test_ten_weeks_bring_ten_different_prompts_on_the_pairs_shared_topics_
     assert len(titles) == 10 and len(set(titles)) == 10
     first_topics = {p.id for p in world.catalog.prompts_for_topics(["ai-digital-tools", "leadership",
                                                                     "social-media"])}
-    chosen = [p.message.title for p in prompts(world)[1:4]]
+    groundwork = [next(q.topic for q in world.catalog.prompts if q.title == p.message.title)
+                  for p in prompts(world)[1:4]]
+    assert groundwork == ["smart-goals", "feedback", "clean-sheet"]  # the first weeks
+    chosen = [p.message.title for p in prompts(world)[4:7]]
     assert all(any(world.catalog.prompt(i).title == t for i in first_topics) for t in chosen)
 
 
