@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Kickoff, Pair, PairGoal, Person
+from storage.models import GoalRating, Kickoff, Pair, PairGoal, Person
 
 
 async def goals_of(session: AsyncSession, pair_id: int) -> list[str]:
@@ -38,3 +39,24 @@ async def not_started(session: AsyncSession) -> list[tuple[Pair, Kickoff | None]
         .order_by(col(Pair.id))
     )
     return [(pair, kickoff) for pair, kickoff in rows]
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    people: int  # distinct people who rated their goals at this stage
+    ratings: dict[str, int]  # not-started | progressing | achieved -> goals
+
+
+async def goal_progress(session: AsyncSession, stage: str, cohort_id: int | None = None,
+                        exclude_cohort: bool = False) -> GoalProgress:
+    """Goal ratings of a stage in total, for a cohort, or (`exclude_cohort`) for everyone else."""
+    scope = select(GoalRating.person_id, GoalRating.rating).where(GoalRating.stage == stage)
+    if cohort_id is not None:
+        scope = scope.join(Pair, col(Pair.id) == col(GoalRating.pair_id))
+        scope = scope.where((col(Pair.cohort_id) != cohort_id) | col(Pair.cohort_id).is_(None)
+                            if exclude_cohort else col(Pair.cohort_id) == cohort_id)
+    rows = list(await session.exec(scope))
+    ratings: dict[str, int] = {}
+    for _, rating in rows:
+        ratings[rating] = ratings.get(rating, 0) + 1
+    return GoalProgress(len({person for person, _ in rows}), ratings)
