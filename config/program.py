@@ -98,6 +98,14 @@ class Nudges(_Frozen):
     agreement_escalate_days: int = Field(default=10, ge=1)
 
 
+class Meetings(_Frozen):
+    """*Find a time*: slots inside both people's working hours, in their own timezones."""
+
+    work_starts: time = time(9, 0)
+    work_ends: time = time(17, 0)
+    minutes: int = Field(default=30, ge=15, le=120)
+
+
 class Pulse(_Frozen):
     every_weeks: int = Field(default=4, ge=1)
     # Days a poll round (and a cohort's closing survey) takes answers; its results are
@@ -122,6 +130,7 @@ class Schedule(_Frozen):
     agreement_reminders: int = Field(default=60, ge=1, le=1440)
     milestones: int = Field(default=15, ge=1, le=1440)
     cohort_dates: int = Field(default=60, ge=1, le=1440)
+    meeting_reminders: int = Field(default=15, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
     housekeeping: int = Field(default=1440, ge=1, le=10080)
 
@@ -206,6 +215,7 @@ class Program(_Frozen):
     matching: Matching = Matching()
     prompts: Prompts = Prompts()
     nudges: Nudges = Nudges()
+    meetings: Meetings = Meetings()
     pulse: Pulse = Pulse()
     schedule: Schedule = Schedule()
     delivery: Delivery = Delivery()

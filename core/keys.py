@@ -124,6 +124,23 @@ def farewell(pair_id: int, person_id: int) -> str:
     return f"farewell:{pair_id}:{person_id}"
 
 
+def meeting_proposal(meeting_id: int) -> str:
+    return f"meeting-proposal:{meeting_id}"
+
+
+def meeting_invite(meeting_id: int, person_id: int) -> str:
+    return f"meeting-invite:{meeting_id}:{person_id}"
+
+
+def meeting_reminder(meeting_id: int, person_id: int) -> str:
+    return f"meeting-reminder:{meeting_id}:{person_id}"
+
+
+def meeting_check(meeting_id: int, person_id: int) -> str:
+    """"Did you meet?" after a booked slot."""
+    return f"meeting-check:{meeting_id}:{person_id}"
+
+
 def cohort_ending(cohort_id: int) -> str:
     return f"cohort-ending:{cohort_id}"
 

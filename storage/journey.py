@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import GoalRating, Kickoff, Pair, PairGoal, Person
+from storage.models import (
+    GoalRating,
+    Kickoff,
+    Pair,
+    PairGoal,
+    Person,
+    PlannedMeeting,
+    PromptDelivery,
+)
 
 
 async def goals_of(session: AsyncSession, pair_id: int) -> list[str]:
@@ -60,3 +69,37 @@ async def goal_progress(session: AsyncSession, stage: str, cohort_id: int | None
     for _, rating in rows:
         ratings[rating] = ratings.get(rating, 0) + 1
     return GoalProgress(len({person for person, _ in rows}), ratings)
+
+
+async def replace_proposals(session: AsyncSession, pair_id: int) -> None:
+    """A new pick replaces the pair's earlier unconfirmed ones."""
+    await session.exec(update(PlannedMeeting)  # type: ignore[call-overload]
+                       .where(col(PlannedMeeting.pair_id) == pair_id,
+                              col(PlannedMeeting.status) == "proposed")
+                       .values(status="replaced"))
+
+
+async def confirmed_between(session: AsyncSession, start: datetime, end: datetime
+                            ) -> list[PlannedMeeting]:
+    """Confirmed meetings of active pairs starting in [start, end)."""
+    rows = await session.exec(
+        select(PlannedMeeting).join(Pair, col(Pair.id) == col(PlannedMeeting.pair_id))
+        .where(PlannedMeeting.status == "confirmed", Pair.status == "active",
+               col(PlannedMeeting.starts_at) >= start, col(PlannedMeeting.starts_at) < end)
+        .order_by(col(PlannedMeeting.id)))
+    return list(rows)
+
+
+async def latest_prompt(session: AsyncSession, pair_id: int) -> str | None:
+    rows = await session.exec(
+        select(PromptDelivery.prompt_id).where(PromptDelivery.pair_id == pair_id,
+                                               PromptDelivery.slot == 0)
+        .order_by(col(PromptDelivery.created_at).desc()).limit(1))
+    return rows.first()
+
+
+async def meeting_counts(session: AsyncSession) -> dict[str, int]:
+    """Booked meetings by status: planned (confirmed, ahead), held, missed."""
+    rows = await session.exec(select(PlannedMeeting.status, func.count())
+                              .group_by(PlannedMeeting.status))
+    return dict(rows.all())

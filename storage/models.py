@@ -507,3 +507,19 @@ class CheckinAnswer(SQLModel, table=True):
     recommend: int | None = None
     share_text: bool = False
     answered_at: datetime = Field(sa_column=_when())
+
+
+class PlannedMeeting(SQLModel, table=True):
+    """A meeting booked with *Find a time*: proposed by one, confirmed by the other, then held
+    or missed. The bot reads no calendar; the pair gets an .ics invitation."""
+
+    __tablename__ = "planned_meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    starts_at: datetime = Field(sa_column=_when(index=True))
+    minutes: int = 30
+    proposed_by: int = Field(foreign_key="person.id")
+    status: str = Field(default="proposed", max_length=10)  # proposed|confirmed|held|missed|replaced
+    created_at: datetime = Field(sa_column=_when())
+    confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))

@@ -112,8 +112,14 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
               f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}"
               f" · “we met” rate: {_share(counts['meetings'], counts['prompts'])}",
               f"- Nudges sent: {counts['nudges']} · pairs at risk: {pairs.at_risk}",
+              _booked(await journey.meeting_counts(ctx.session)),
               f"- Messages that failed after retries: {counts['failed']}"]
     return lines
+
+
+def _booked(counts: dict[str, int]) -> str:
+    return (f"- Meetings booked with *Find a time*: {counts.get('confirmed', 0)} planned · "
+            f"{counts.get('held', 0)} held · {counts.get('missed', 0)} missed")
 
 
 async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:

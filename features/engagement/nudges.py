@@ -17,6 +17,7 @@ from core.text import literal
 from features.engagement.prompts import MET, address, interval_weeks
 from features.enrolment.membership import PAUSE_FOR
 from features.enrolment.survey import OPEN as SURVEY_OPEN
+from features.journey.booking import find_button
 from features.people import address_of, notify_admins
 from storage import engagement
 from storage.engagement import LivePair
@@ -96,7 +97,7 @@ def _nudge(pair: LivePair, days: int, skipping: bool = False) -> Message:
               "As the learner in this pairing you set the pace, and even 20 minutes "
               "keeps the momentum. What fits?"),
         buttons=(Button("We met", MET, str(pair.id), style="primary"),
-                 Button("I'll schedule one", SCHEDULE, str(pair.id)),
+                 find_button(pair.id),
                  Button("Pause for 2 weeks", PAUSE_FOR, "14")),
     )
 

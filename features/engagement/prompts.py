@@ -14,6 +14,7 @@ from core.context import Context
 from core.events import Address
 from core.messages import Button, Message
 from core.outgoing import Outgoing
+from features.journey.booking import find_button
 from storage import engagement
 from storage.engagement import LivePair, Member
 
@@ -66,7 +67,8 @@ def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str
 def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, slot: int) -> Message:
     buttons = (Button("We met", MET, str(pair_id), style="primary"),
                Button("Skip this time", SKIP, f"{pair_id}:{week}"),
-               Button("Another prompt", ANOTHER, f"{pair_id}:{week}"))
+               Button("Another prompt", ANOTHER, f"{pair_id}:{week}"),
+               find_button(pair_id))
     if prompt_id == FIRST_MEETING:
         agenda = catalog.first_meeting_agenda()
         return Message(title=f"This time: {agenda.title}",

@@ -14,6 +14,7 @@ from core.messages import Button, Choice, Fact, Form, FormField, Message, Respon
 from core.outgoing import Outgoing
 from core.text import literal, one_line, parse_id
 from features.admin.cohorts import open_cohort
+from features.journey.booking import find_button
 from features.people import address_of, name_of
 from storage import journey, pairs, people
 from storage.models import Kickoff, Pair, Person
@@ -203,7 +204,8 @@ async def confirm(ctx: Context, person: Person | None, value: str) -> Response:
                                    Message(title=made.title, facts=made.facts, text=(
                                        "You've both confirmed it: your journey starts now. "
                                        "Your first prompt is the first-meeting agenda. Type "
-                                       "`status` any time to see this agreement."))))
+                                       "`status` any time to see this agreement."),
+                                   buttons=(find_button(pair.id, "Find a time for it"),))))
     for person_row, guide in ((mentor, "guide-junior-mentor"), (mentee, "guide-senior-mentee")):
         assert person_row.id is not None
         await ctx.queue(Outgoing.dm(keys.milestone(pair.id, f"guide:{person_row.id}"),

@@ -9,6 +9,7 @@ from core.context import Context
 from core.messages import Button, Message
 from core.outgoing import Outgoing
 from core.text import literal
+from features.journey.booking import find_button
 from features.people import address_of, name_of
 from storage import people
 from storage.models import Pair, Person
@@ -65,7 +66,8 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
     return Message(
         title=f"Meet your reverse mentoring partner: {junior} and {senior}",
         text="\n".join(lines),
-        buttons=(Button("I agree", AGREE, str(pair.id), style="primary"),),
+        buttons=(Button("I agree", AGREE, str(pair.id), style="primary"),
+                 find_button(pair.id, "Find a time for your first meeting")),
     )
 
 

@@ -1,4 +1,4 @@
-"""the pair's journey: kick-off agreement, the senior mentee's goals, check-ins per goal
+"""the pair's journey: kick-off agreement, the senior mentee's goals, check-ins per goal, booked meetings
 
 Revision ID: 0006
 Revises: 0005
@@ -69,9 +69,26 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('pair_id', 'person_id', 'stage')
     )
+    op.create_table('planned_meeting',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pair_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('proposed_by', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', storage.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['pair_id'], ['pair.id'], ),
+    sa.ForeignKeyConstraint(['proposed_by'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('planned_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_planned_meeting_pair_id'), ['pair_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planned_meeting_starts_at'), ['starts_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('planned_meeting')
     op.drop_table('checkin_answer')
     op.drop_table('goal_rating')
     op.drop_table('pair_goal')
