@@ -64,7 +64,7 @@ async def test_we_met_skip_and_another_prompt_from_the_buttons(world: World) -> 
     jo, sam, _ = await matched_pair(world)
     await tick(world, FIRST_MONDAY + timedelta(hours=1))
     (prompt,) = prompts(world)
-    met, skip, another = prompt.message.buttons
+    met, skip, another, _find_a_time = prompt.message.buttons
     assert "Logged your meeting on Mon 30 Nov" in (await jo.press(MET, met.value)).messages[0].text
     assert "already logged" in (await sam.press(MET, met.value)).messages[0].text
     assert "already logged" in (await sam.say("met great chat")).messages[0].text
