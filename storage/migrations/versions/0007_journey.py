@@ -1,7 +1,7 @@
 """the pair's journey: kick-off agreement, the senior mentee's goals, check-ins per goal, booked meetings
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 00:50:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
