@@ -85,8 +85,10 @@ class SlackDriver(Driver):
             elif call.method == "chat.postMessage" and self.user in fake.members(
                     str(args.get("channel", ""))):
                 seen.append((n, message_seen(args)))
-            elif call.method == "files.completeUploadExternal" and self.user in fake.members(
-                    str(args.get("channel_id", ""))):
+            elif (call.method == "files.completeUploadExternal" and args.get("initial_comment")
+                  and self.user in fake.members(str(args.get("channel_id", "")))):
+                # A file with words (an export, an invitation); a chart image belongs to the
+                # message it illustrates.
                 seen.append((n, Seen(html.unescape(str(args.get("initial_comment") or "")))))
         ordered = sorted([(n, 0, s) for n, s in seen] + [(n, 1, s) for n, s in self._acks],
                          key=lambda item: item[:2])
