@@ -131,5 +131,7 @@ class ExportDownloads:
             return _page("trouble")
         log.info("export %s… downloaded", token[:6])
         filename = SAFE_FILENAME.sub("_", taken.filename) or "export.zip"
-        return web.Response(body=taken.content, content_type="application/zip", headers={
+        # Admin exports are zips; a booked meeting's invitation is an .ics calendar file.
+        kind = "text/calendar" if filename.endswith(".ics") else "application/zip"
+        return web.Response(body=taken.content, content_type=kind, headers={
             **HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})

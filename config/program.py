@@ -98,6 +98,18 @@ class Nudges(_Frozen):
     every_days: int = Field(default=7, ge=1)
     escalate_after: int = Field(default=2, ge=1)
     signup_reminder_days: int = Field(default=3, ge=1)
+    # A pair where someone hasn't agreed (introduction, then kick-off): reminders to whoever
+    # is missing on these days, then the admins hear on `agreement_escalate_days`.
+    agreement_reminder_days: tuple[int, ...] = Field(default=(3, 7), min_length=1, max_length=5)
+    agreement_escalate_days: int = Field(default=10, ge=1)
+
+
+class Meetings(_Frozen):
+    """*Find a time*: slots inside both people's working hours, in their own timezones."""
+
+    work_starts: time = time(9, 0)
+    work_ends: time = time(17, 0)
+    minutes: int = Field(default=30, ge=15, le=120)
 
 
 class Pulse(_Frozen):
@@ -121,6 +133,10 @@ class Schedule(_Frozen):
     weekly_prompts: int = Field(default=15, ge=1, le=1440)
     nudges: int = Field(default=60, ge=1, le=1440)
     signup_reminders: int = Field(default=60, ge=1, le=1440)
+    agreement_reminders: int = Field(default=60, ge=1, le=1440)
+    milestones: int = Field(default=15, ge=1, le=1440)
+    cohort_dates: int = Field(default=60, ge=1, le=1440)
+    meeting_reminders: int = Field(default=15, ge=1, le=1440)
     pulse_polls: int = Field(default=60, ge=1, le=1440)
     housekeeping: int = Field(default=1440, ge=1, le=10080)
     match_requests: int = Field(default=60, ge=1, le=1440)  # expire requests, nudge choosers
@@ -207,6 +223,7 @@ class Program(_Frozen):
     matching: Matching = Matching()
     prompts: Prompts = Prompts()
     nudges: Nudges = Nudges()
+    meetings: Meetings = Meetings()
     pulse: Pulse = Pulse()
     schedule: Schedule = Schedule()
     delivery: Delivery = Delivery()

@@ -31,3 +31,24 @@ def week_moment(now: datetime, tz: str | None, weekday: str, at: time) -> tuple[
 
 def local_date(now: datetime, tz: str | None) -> date:
     return now.astimezone(zone(tz)).date()
+
+
+def first_moment_day(start: datetime, tz: str | None, weekday: str, at: time) -> date:
+    """The local date of the first `weekday` `at` on or after `start`: a pair's first prompt."""
+    local = start.astimezone(zone(tz))
+    day = local.date() - timedelta(days=local.weekday()) + timedelta(days=WEEKDAYS.index(weekday))
+    if datetime.combine(day, at, tzinfo=zone(tz)) < start:
+        day += timedelta(days=7)
+    return day
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")

@@ -114,3 +114,58 @@ def welcome(person: Address) -> str:
         digest = hashlib.sha256(key.encode()).hexdigest()
         key = f"welcome:{person.platform}:sha256:{digest}"
     return key
+
+
+def kickoff_proposal(pair_id: int, version: int) -> str:
+    return f"kickoff:{pair_id}:{version}"
+
+
+def kickoff_agreed(pair_id: int) -> str:
+    return f"kickoff-agreed:{pair_id}"
+
+
+def agreement_reminder(pair_id: int, stage: str, person_id: int, number: int) -> str:
+    """`stage` is the introduction or the kick-off: each has its own reminders."""
+    return f"agree-reminder:{pair_id}:{stage}:{person_id}:{number}"
+
+
+def agreement_stalled(pair_id: int, stage: str) -> str:
+    return f"agree-stalled:{pair_id}:{stage}"
+
+
+def milestone(pair_id: int, name: str) -> str:
+    """A pair's milestone message: the mid-point or closing agenda, a role guide."""
+    return f"milestone:{pair_id}:{name}"
+
+
+def checkin(pair_id: int, stage: str, person_id: int) -> str:
+    return f"checkin:{pair_id}:{stage}:{person_id}"
+
+
+def farewell(pair_id: int, person_id: int) -> str:
+    return f"farewell:{pair_id}:{person_id}"
+
+
+def meeting_proposal(meeting_id: int) -> str:
+    return f"meeting-proposal:{meeting_id}"
+
+
+def meeting_invite(meeting_id: int, person_id: int) -> str:
+    return f"meeting-invite:{meeting_id}:{person_id}"
+
+
+def meeting_reminder(meeting_id: int, person_id: int) -> str:
+    return f"meeting-reminder:{meeting_id}:{person_id}"
+
+
+def meeting_check(meeting_id: int, person_id: int) -> str:
+    """"Did you meet?" after a booked slot."""
+    return f"meeting-check:{meeting_id}:{person_id}"
+
+
+def cohort_ending(cohort_id: int) -> str:
+    return f"cohort-ending:{cohort_id}"
+
+
+def cohort_closed(cohort_id: int) -> str:
+    return f"cohort-closed:{cohort_id}"

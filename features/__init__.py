@@ -11,7 +11,8 @@ def register_all(registry: Registry) -> None:
     from features.engagement import handlers as engagement
     from features.enrolment import handlers as enrolment
     from features.feedback import handlers as feedback
+    from features.journey import handlers as journey
     from features.matching import handlers as matching
 
-    for package in (enrolment, matching, engagement, feedback, admin):
+    for package in (enrolment, matching, engagement, journey, feedback, admin):
         package.register(registry)

@@ -62,6 +62,8 @@ class ActionSpec:
     # The button's value starts with a row id ("12" or "12:reason"). Any other value was not
     # made by the bot, so the router answers "expired" before the handler reads it.
     carries_id: bool = False
+    # Pressing it shows the person is engaged (nudges read that). Skipping a meeting is not.
+    activity: bool = True
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ async def handle(event: Event, ctx: Context, registry: Registry) -> Response:
             if spec is None or (spec.carries_id
                                 and parse_id(event.value.partition(":")[0]) is None):
                 return Response.say(EXPIRED_BUTTON)
-            call = await _call(ctx, event, spec.admin, value=event.value)
+            call = await _call(ctx, event, spec.admin, value=event.value, activity=spec.activity)
             return call if isinstance(call, Response) else await spec.handler(ctx, call)
         case FormSubmission():
             spec = registry.find_form(event.form_id)
@@ -80,8 +80,8 @@ async def _help(ctx: Context, event: Command | Action, registry: Registry, *,
 
 
 async def _call(ctx: Context, event: Event, admin: bool, *, args: str = "",
-                value: str = "") -> Call | Response:
-    person = await _person(ctx, event)
+                value: str = "", activity: bool = True) -> Call | Response:
+    person = await _person(ctx, event, activity)
     if admin:
         if not await is_admin(ctx.session, ctx.program, person, event):
             return Response.say(REFUSAL)
@@ -89,7 +89,7 @@ async def _call(ctx: Context, event: Event, admin: bool, *, args: str = "",
     return Call(event, person, args=args, value=value)
 
 
-async def _person(ctx: Context, event: Event) -> Person | None:
+async def _person(ctx: Context, event: Event, activity: bool = True) -> Person | None:
     sender = event.sender
     person = await people.find_person(
         ctx.session, sender.platform, sender.tenant_id, sender.user_id
@@ -99,7 +99,8 @@ async def _person(ctx: Context, event: Event) -> Person | None:
         if lifecycle.pause_is_over(person, membership.local_today(person, ctx.now())):
             # The scheduler resumes everyone daily; this covers someone who writes first.
             lifecycle.resume(person, ctx.now())
-        meetings.touch(ctx, person)
+        if activity:
+            meetings.touch(ctx, person)
     return person
 
 

@@ -12,7 +12,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import dialect
-from storage.models import Meeting, Nudge, Pair, Person, PersonTopic, PromptDelivery, Status
+from storage.models import (
+    Kickoff,
+    Meeting,
+    Nudge,
+    Pair,
+    Person,
+    PersonTopic,
+    PromptDelivery,
+    Status,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,9 @@ class LivePair:
     mentor: Member
     mentee: Member
     cohort_id: int | None = None
+    rhythm: str = "weekly"
+    started_at: datetime | None = None  # when both confirmed the kick-off agreement
+    ends_on: date | None = None
 
 
 def _member(p: Person) -> Member:
@@ -43,19 +55,42 @@ def _member(p: Person) -> Member:
                   p.last_active_at)
 
 
-async def live_pairs(session: AsyncSession) -> list[LivePair]:
-    """Active pairs whose members are both active (a paused member pauses the pair)."""
+async def live_pairs(session: AsyncSession, *, started: bool = False) -> list[LivePair]:
+    """Active pairs whose members are both active (a paused member pauses the pair); with
+    `started`, only those whose kick-off agreement both have confirmed."""
     mentor, mentee = aliased(Person), aliased(Person)
-    rows = await session.exec(
-        select(Pair, mentor, mentee)
+    statement = (
+        select(Pair, mentor, mentee, Kickoff)
         .join(mentor, col(mentor.id) == col(Pair.mentor_id))
         .join(mentee, col(mentee.id) == col(Pair.mentee_id))
+        .outerjoin(Kickoff, col(Kickoff.pair_id) == col(Pair.id))
         .where(Pair.status == "active", mentor.status == "active", mentee.status == "active")
         .order_by(col(Pair.id))
     )
+    if started:
+        statement = statement.where(col(Pair.agreed_at).is_not(None),
+                                    col(Kickoff.confirmed_at).is_not(None))
     return [LivePair(p.id, p.created_at, p.last_met_on, p.at_risk_since, _member(a), _member(b),  # type: ignore[arg-type]
-                     p.cohort_id)
-            for p, a, b in rows]
+                     p.cohort_id, k.rhythm if k else "weekly", k.confirmed_at if k else None,
+                     k.ends_on if k else None)
+            for p, a, b, k in await session.exec(statement)]
+
+
+async def recent_prompts(session: AsyncSession, pair_ids: Sequence[int],
+                         count: int = 3) -> dict[int, list[tuple[datetime, bool]]]:
+    """The last `count` scheduled prompts of each pair, newest first: (sent, skipped)."""
+    found: dict[int, list[tuple[datetime, bool]]] = {}
+    ids = list(pair_ids)
+    for start in range(0, len(ids), 500):
+        rows = await session.exec(
+            select(PromptDelivery.pair_id, PromptDelivery.created_at, PromptDelivery.skipped)
+            .where(col(PromptDelivery.pair_id).in_(ids[start:start + 500]), PromptDelivery.slot == 0)
+            .order_by(col(PromptDelivery.pair_id), col(PromptDelivery.created_at).desc()))
+        for pair_id, created_at, skipped in rows:
+            kept = found.setdefault(pair_id, [])
+            if len(kept) < count:
+                kept.append((created_at, skipped))
+    return found
 
 
 async def prompts_this_week(session: AsyncSession, weeks: Sequence[str]) -> set[int]:

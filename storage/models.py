@@ -480,3 +480,86 @@ class ExportLink(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_when())
     expires_at: datetime = Field(sa_column=_when())
     used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+
+
+class Kickoff(SQLModel, table=True):
+    """A pair's kick-off agreement: one person proposes it, the other confirms or edits it.
+    Each edit is a new proposal (`version`), so a confirm button of an older one is refused."""
+
+    __tablename__ = "kickoff"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    version: int = 1
+    proposed_by: int = Field(foreign_key="person.id")
+    proposed_at: datetime = Field(sa_column=_when())
+    confirmed_by: int | None = Field(default=None, foreign_key="person.id")
+    confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    mentor_goal: str = Field(max_length=300)  # what the junior mentor wants from it
+    rhythm: str = Field(max_length=12)  # weekly | fortnightly | monthly
+    meeting_mode: str = Field(max_length=50)
+    ends_on: date
+    ground_rules: str = Field(max_length=300)
+
+
+class PairGoal(SQLModel, table=True):
+    """One of the senior mentee's one to three learning goals in the pair's agreement."""
+
+    __tablename__ = "pair_goal"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    number: int = Field(primary_key=True)  # 1..3
+    text: str = Field(max_length=300)
+
+
+class GoalRating(SQLModel, table=True):
+    """How far one person thinks one goal got, at the mid-point or at the end. Admins see
+    these only as totals over at least `privacy.min_group_size` people."""
+
+    __tablename__ = "goal_rating"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stage: str = Field(primary_key=True, max_length=5)  # mid | end
+    goal_number: int = Field(primary_key=True)
+    rating: str = Field(max_length=12)  # not-started | progressing | achieved
+    answered_at: datetime = Field(sa_column=_when())
+
+
+class CheckinAnswer(SQLModel, table=True):
+    """One person's mid-point check-in or closing survey of their pairing; like pulse
+    answers, seen by admins only in aggregate."""
+
+    __tablename__ = "checkin_answer"
+
+    pair_id: int = Field(foreign_key="pair.id", primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stage: str = Field(primary_key=True, max_length=5)  # mid | end
+    role: str = Field(max_length=10)
+    grew: str = Field(max_length=10)  # applied something new / grew in leading: yes | partly | no
+    learned: str | None = Field(default=None, max_length=1000)
+    taught: str | None = Field(default=None, max_length=1000)
+    future_leader: str | None = Field(default=None, max_length=10)
+    changed_view: str | None = Field(default=None, max_length=10)
+    recommend: int | None = None
+    share_text: bool = False
+    answered_at: datetime = Field(sa_column=_when())
+
+
+class PlannedMeeting(SQLModel, table=True):
+    """A meeting booked with *Find a time*: proposed by one, confirmed by the other, then held
+    or missed. The bot reads no calendar; the pair gets an .ics invitation."""
+
+    __tablename__ = "planned_meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    starts_at: datetime = Field(sa_column=_when(index=True))
+    minutes: int = 30
+    proposed_by: int = Field(foreign_key="person.id")
+    status: str = Field(default="proposed", max_length=10)  # proposed|confirmed|held|missed|replaced
+    created_at: datetime = Field(sa_column=_when())
+    confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))

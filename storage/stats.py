@@ -69,6 +69,7 @@ class PairFigures:
     met_recently: int
     at_risk: int
     ended: int
+    completed: int  # ended as a success: the agreed end, or the goals reached early
 
 
 async def pair_figures(session: AsyncSession, cohort_id: int | None, since: date) -> PairFigures:
@@ -80,11 +81,13 @@ async def pair_figures(session: AsyncSession, cohort_id: int | None, since: date
         func.count().filter(and_(active, col(Pair.last_met_on) >= since)),
         func.count().filter(and_(active, col(Pair.at_risk_since).is_not(None))),
         func.count().filter(col(Pair.status) == "ended"),
+        func.count().filter(and_(col(Pair.status) == "ended",
+                                 col(Pair.end_reason).in_(("completed", "goals reached")))),
     )
     if cohort_id is not None:
         query = query.where(Pair.cohort_id == cohort_id)
-    a, b, avg, met, risk, ended = (await session.exec(query)).one()
-    return PairFigures(a, b, None if avg is None else float(avg), met, risk, ended)
+    a, b, avg, met, risk, ended, completed = (await session.exec(query)).one()
+    return PairFigures(a, b, None if avg is None else float(avg), met, risk, ended, completed)
 
 
 async def waitlist_reasons(session: AsyncSession) -> list[tuple[str, int]]:

@@ -57,6 +57,13 @@ async def close(ctx: Context, admin: Person) -> Response:
     cohort = await open_cohort(ctx)
     if cohort is None:
         return Response.say("No cohort is open, so there's nothing to close.")
+    return await close_cohort(ctx, cohort, admin.id)
+
+
+async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response:
+    """Close a cohort: its pairs end and everyone gets the closing survey. `by` is the admin,
+    or None when the cohort's end date closed it."""
+    assert cohort.id is not None
     # The conditional update makes closing idempotent even when two admins press at once.
     closed = await ctx.session.exec(  # type: ignore[call-overload]
         update(Cohort).where(col(Cohort.id) == cohort.id, col(Cohort.closed_at).is_(None))
@@ -79,7 +86,7 @@ async def close(ctx: Context, admin: Person) -> Response:
                 buttons=(Button("Answer the closing survey", OPEN, str(cohort.id),
                                 style="primary"),))))
             people += 1
-        pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), admin.id
+        pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), by
         pair.end_reason = CLOSED_REASON
         ctx.session.add(pair)
     # The survey takes answers for the poll window; its results are released once, then.
@@ -88,6 +95,47 @@ async def close(ctx: Context, admin: Person) -> Response:
     ctx.session.add(cohort)
     return Response.say(f"Cohort “{cohort.name}” is closed: {len(pairs)} pairs ended, and "
                         f"{people} people get a thank-you with the closing survey.")
+
+
+def roi_fields(minimum: int) -> tuple[FormField, ...]:
+    """The return-on-investment questions of every closing survey: a cohort's, or a pair's own
+    at its end. Written answers are shared only anonymously over `minimum` people."""
+    return (
+        FormField("learned", "The most valuable thing you learned from your partner",
+                  "long_text", required=False, max_length=1000),
+        FormField("taught", "The most valuable thing you passed on", "long_text",
+                  required=False, max_length=1000),
+        FormField("future_leader", "Did the program surface a potential future leader?",
+                  "single_choice", choices=(Choice("yes", "Yes"), Choice("no", "No"),
+                                            Choice("unsure", "Not sure"))),
+        FormField("changed_view", "How do you feel about the company and your career here now?",
+                  "single_choice", choices=(Choice("more", "More positive"),
+                                            Choice("same", "About the same"),
+                                            Choice("less", "Less positive"))),
+        FormField("recommend", "Would you recommend the program to a colleague?", "rating",
+                  choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
+                  hint="1 = not at all, 5 = absolutely"),
+        FormField("share", "Sharing", "multi_choice", required=False,
+                  choices=(Choice("share", "The program team may read my written answers"),),
+                  hint=f"Without your name, among everyone's, after the survey closes, and "
+                       f"only if at least {minimum} people answered."),
+    )
+
+
+def roi_errors(values: dict[str, str]) -> dict[str, str]:
+    """What is wrong with the ROI answers of a closing survey, field by field."""
+    errors = {}
+    if values.get("future_leader") not in ("yes", "no", "unsure"):
+        errors["future_leader"] = "Please pick one of the options."
+    if values.get("changed_view") not in ("more", "same", "less"):
+        errors["changed_view"] = "Please pick one of the options."
+    if values.get("recommend") not in {"1", "2", "3", "4", "5"}:
+        errors["recommend"] = "Please pick a number from 1 to 5."
+    for name in ("learned", "taught"):
+        text = clean(values.get(name, ""))
+        if len(text) > 1000:
+            errors[name] = f"Please keep it under 1,000 characters (it has {len(text)})."
+    return errors
 
 
 def closing_form(ctx: Context, cohort: Cohort, person: Person,
@@ -99,26 +147,7 @@ def closing_form(ctx: Context, cohort: Cohort, person: Person,
         open_action_id=OPEN, values=values or {},
         intro=(f"Confidential: the program team sees totals over at least {minimum} people once "
                f"the survey closes ({closes}), and your words only if you allow it."),
-        fields=(
-            FormField("learned", "The most valuable thing you learned from your partner",
-                      "long_text", required=False, max_length=1000),
-            FormField("taught", "The most valuable thing you passed on", "long_text",
-                      required=False, max_length=1000),
-            FormField("future_leader", "Did the program surface a potential future leader?",
-                      "single_choice", choices=(Choice("yes", "Yes"), Choice("no", "No"),
-                                                Choice("unsure", "Not sure"))),
-            FormField("changed_view", "How do you feel about the company and your career here now?",
-                      "single_choice", choices=(Choice("more", "More positive"),
-                                                Choice("same", "About the same"),
-                                                Choice("less", "Less positive"))),
-            FormField("recommend", "Would you recommend the program to a colleague?", "rating",
-                      choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
-                      hint="1 = not at all, 5 = absolutely"),
-            FormField("share", "Sharing", "multi_choice", required=False,
-                      choices=(Choice("share", "The program team may read my written answers"),),
-                      hint=f"Without your name, among everyone's, after the survey closes, and "
-                           f"only if at least {minimum} people answered."),
-        ),
+        fields=roi_fields(minimum),
     )
 
 
@@ -144,17 +173,8 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     if person is None or person.id is None or cohort is None or cohort.id is None:
         return Response.say(NOT_OPEN)
     values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}
-    errors = {}
-    if values.get("future_leader") not in ("yes", "no", "unsure"):
-        errors["future_leader"] = "Please pick one of the options."
-    if values.get("changed_view") not in ("more", "same", "less"):
-        errors["changed_view"] = "Please pick one of the options."
-    if values.get("recommend") not in {"1", "2", "3", "4", "5"}:
-        errors["recommend"] = "Please pick a number from 1 to 5."
+    errors = roi_errors(values)
     learned, taught = clean(values.get("learned", "")), clean(values.get("taught", ""))
-    for name, text in (("learned", learned), ("taught", taught)):
-        if len(text) > 1000:
-            errors[name] = f"Please keep it under 1,000 characters (it has {len(text)})."
     if errors:
         return Response(form=closing_form(ctx, cohort, person, dict(event.values)), errors=errors)
     answer = await ctx.session.get(ClosingAnswer, (cohort.id, person.id)) or ClosingAnswer(

@@ -20,7 +20,7 @@ from core.messages import Image, Message, Response
 from core.privacy import TOO_FEW, reportable
 from features.admin.charts import bar_chart_png
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
-from storage import requests, stats
+from storage import journey, requests, stats
 from storage.models import Cohort
 
 BAR = "█"
@@ -54,6 +54,7 @@ async def stats_command(ctx: Context, args: str) -> Response:
     lines += await _matching(ctx, cohort_id)
     lines += await _satisfaction(ctx, cohort_id)
     lines += await _closing(ctx, cohort_id)
+    lines += await _goals(ctx, cohort_id)
     lines += await _retention(ctx) if cohort_id is None else []
     title = f"Program stats: {cohort.name}" if cohort else "Program stats"
     lines.append(f"_Poll and survey figures appear once, when the poll or survey closes, and "
@@ -97,7 +98,8 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
     score = (f"{pairs.average_score:.1f}" if pairs.average_score is not None and enough
              else TOO_FEW)
     lines = ["*Matching*",
-             f"- Pairs active: {pairs.active} ({pairs.agreed} agreed) · ended: {pairs.ended}",
+             f"- Pairs active: {pairs.active} ({pairs.agreed} agreed) · ended: {pairs.ended}"
+             f" ({pairs.completed} completed)",
              f"- Average match score: {score}"]
     if cohort_id is None:
         waiting = await stats.waitlist_reasons(ctx.session)
@@ -115,8 +117,14 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
               f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}"
               f" · “we met” rate: {_share(counts['meetings'], counts['prompts'])}",
               f"- Nudges sent: {counts['nudges']} · pairs at risk: {pairs.at_risk}",
+              _booked(await journey.meeting_counts(ctx.session)),
               f"- Messages that failed after retries: {counts['failed']}"]
     return lines
+
+
+def _booked(counts: dict[str, int]) -> str:
+    return (f"- Meetings booked with *Find a time*: {counts.get('confirmed', 0)} planned · "
+            f"{counts.get('held', 0)} held · {counts.get('missed', 0)} missed")
 
 
 async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:
@@ -164,6 +172,27 @@ def _survey(survey: ClosingSurvey) -> str:
     return (f"{head} · would recommend {survey.recommend.text()} / 5 · a potential future "
             f"leader surfaced: {survey.future_leader.text('{:.0f}%')} · more positive about "
             f"the company: {survey.view_more.text('{:.0f}%')}")
+
+
+async def _goals(ctx: Context, cohort_id: int | None) -> list[str]:
+    """Goal progress at the mid-point and the end, under the one privacy rule (core.privacy)."""
+    lines = []
+    for stage, label in (("mid", "at the mid-point"), ("end", "at the end")):
+        found = await journey.goal_progress(ctx.session, stage, cohort_id)
+        if not found.people:
+            continue
+        rest = (await journey.goal_progress(ctx.session, stage, cohort_id, exclude_cohort=True)
+                if cohort_id is not None else None)
+        if not reportable(found.people, ctx.program) or (
+                rest is not None and rest.people and not reportable(rest.people, ctx.program)):
+            lines.append(f"- Goals {label}: {TOO_FEW}")
+            continue
+        total = sum(found.ratings.values())
+        lines.append(f"- Goals {label} ({found.people} people): "
+                     f"{_share(found.ratings.get('achieved', 0), total)} achieved · "
+                     f"{_share(found.ratings.get('progressing', 0), total)} progressing · "
+                     f"{_share(found.ratings.get('not-started', 0), total)} not started")
+    return ["*Goals*", *lines] if lines else []
 
 
 async def _retention(ctx: Context) -> list[str]:

@@ -34,7 +34,7 @@ def register(registry: Registry) -> None:
         CommandSpec("met", "log that you and your partner met today", met_command,
                     usage="met [note]"),
         ActionSpec(prompts.MET, met_button, carries_id=True),
-        ActionSpec(prompts.SKIP, skip, carries_id=True),
+        ActionSpec(prompts.SKIP, skip, carries_id=True, activity=False),
         ActionSpec(prompts.ANOTHER, another, carries_id=True),
         ActionSpec(nudges.SCHEDULE, will_schedule, carries_id=True),
     ))

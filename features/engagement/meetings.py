@@ -13,11 +13,11 @@ from core.dates import friendly
 from core.messages import Response
 from core.outgoing import Outgoing
 from core.text import clean
-from features.engagement.prompts import choose, prompt_message
+from features.engagement.prompts import choose, interval_weeks, prompt_message
 from features.people import address_of
 from storage import engagement, pairs
 from storage.engagement import LivePair, Member
-from storage.models import Pair, Person, PromptDelivery
+from storage.models import Kickoff, Pair, Person, PromptDelivery
 
 MAX_EXTRA_PROMPTS = 2
 NOTE_LIMIT = 500
@@ -63,7 +63,8 @@ async def skip(ctx: Context, person: Person | None, value: str) -> Response:
     if row is not None:
         row.skipped = True
         ctx.session.add(row)
-    return Response.say("No problem: this week is skipped. The next prompt comes next week.")
+    return Response.say("No problem: this meeting is skipped. The next prompt comes at your "
+                        "usual rhythm.")
 
 
 async def another(ctx: Context, person: Person | None, value: str) -> Response:
@@ -72,13 +73,16 @@ async def another(ctx: Context, person: Person | None, value: str) -> Response:
     if pair is None or pair.id is None:
         return Response.say("That button belongs to a pairing that has ended.")
     weekly = await ctx.session.get(PromptDelivery, (pair.id, week, 0))
-    if weekly is None or ctx.now() - weekly.created_at > timedelta(days=7):
-        return Response.say("That prompt is from an earlier week; a fresh one comes next week.")
+    kickoff = await ctx.session.get(Kickoff, pair.id)
+    weeks = interval_weeks(kickoff.rhythm) if kickoff else 1
+    if weekly is None or ctx.now() - weekly.created_at > timedelta(weeks=weeks):
+        return Response.say("That prompt is from an earlier meeting; a fresh one comes at your "
+                            "usual rhythm.")
     slots = (await ctx.session.exec(
         select(PromptDelivery.slot).where(PromptDelivery.pair_id == pair.id,
                                           PromptDelivery.week == week))).all()
     if len(slots) > MAX_EXTRA_PROMPTS:
-        return Response.say("That's all the extra prompts for this week; enjoy the conversation!")
+        return Response.say("That's all the extra prompts for this time; enjoy the conversation!")
     live = await _live(ctx, pair)
     history = (await engagement.prompt_history(ctx.session)).get(pair.id, [])
     topics = await engagement.topics_of_paired(ctx.session)

@@ -6,6 +6,7 @@ and sets the pace.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, time, timedelta
 
 from core import keys
@@ -13,9 +14,10 @@ from core.context import Context
 from core.messages import Button, Message
 from core.outgoing import Outgoing
 from core.text import literal
-from features.engagement.prompts import MET, address
+from features.engagement.prompts import MET, address, interval_weeks
 from features.enrolment.membership import PAUSE_FOR
 from features.enrolment.survey import OPEN as SURVEY_OPEN
+from features.journey.booking import find_button
 from features.people import address_of, notify_admins
 from storage import engagement
 from storage.engagement import LivePair
@@ -23,22 +25,46 @@ from storage.models import Pair
 
 SCHEDULE = "engage.schedule"
 SIGNUP_REMINDERS = 2
+QUIET_SKIPS = 3  # skipped meetings in a row that make a pair quiet
+
+
+def threshold_days(rhythm: str, inactive_days: int) -> int:
+    """Quiet means half an interval past the agreed rhythm, and never sooner than configured:
+    a monthly pair is not quiet after two weeks."""
+    return max(math.ceil(1.5 * 7 * interval_weeks(rhythm)), inactive_days)
 
 
 def last_activity(pair: LivePair) -> datetime:
     met = datetime.combine(pair.last_met_on, time(), tzinfo=UTC) if pair.last_met_on else None
-    return max(t for t in (pair.mentee.last_active_at, met, pair.created_at) if t is not None)
+    start = pair.started_at or pair.created_at
+    return max(t for t in (pair.mentee.last_active_at, met, start) if t is not None)
+
+
+def skipped_since(pair: LivePair, recent: list[tuple[datetime, bool]]) -> datetime | None:
+    """When the pair's streak of skipped meetings began, if the last few were all skipped and
+    no meeting was logged since."""
+    if len(recent) < QUIET_SKIPS or not all(skipped for _, skipped in recent):
+        return None
+    began = recent[-1][0]
+    if pair.last_met_on is not None and pair.last_met_on >= began.date():
+        return None
+    return began
 
 
 async def run(ctx: Context) -> int:
-    """Nudge every senior mentee quiet for `inactive_days`, at most once per `every_days`;
+    """Nudge the senior mentee of every started pair that is quiet (no activity for longer than
+    its rhythm allows, or three skipped meetings in a row), at most once per `every_days`;
     after `escalate_after` unanswered nudges, report the pair to the admins instead."""
     now, cfg = ctx.now(), ctx.program.nudges
     nudged = await engagement.nudges_since(ctx.session, "inactive")
+    live = await engagement.live_pairs(ctx.session, started=True)
+    recent = await engagement.recent_prompts(ctx.session, [p.id for p in live], QUIET_SKIPS)
     sent = 0
-    for pair in await engagement.live_pairs(ctx.session):
-        last = last_activity(pair)
-        if now - last < timedelta(days=cfg.inactive_days):
+    for pair in live:
+        skipping = skipped_since(pair, recent.get(pair.id, []))
+        last = skipping or last_activity(pair)
+        if skipping is None and now - last < timedelta(
+                days=threshold_days(pair.rhythm, cfg.inactive_days)):
             continue
         unanswered = [t for t in nudged.get(pair.mentee.id, []) if t > last]
         if unanswered and now - unanswered[-1] < timedelta(days=cfg.every_days):
@@ -48,20 +74,30 @@ async def run(ctx: Context) -> int:
             continue
         key = keys.nudge(pair.id, last.date(), len(unanswered) + 1)
         if await engagement.record_nudge(ctx.session, key, pair.mentee.id, pair.id, "inactive", now):
-            await ctx.queue(Outgoing.dm(key, address(pair.mentee), _nudge(pair, (now - last).days)))
+            await ctx.queue(Outgoing.dm(key, address(pair.mentee),
+                                        _nudge(pair, (now - last).days, skipping is not None)))
             sent += 1
     return sent
 
 
-def _nudge(pair: LivePair, days: int) -> Message:
+def _situation(pair: LivePair, days: int, skipping: bool) -> str:
+    """The nudge names what is true: no first meeting yet, skipped meetings, or the gap."""
     mentor = literal(pair.mentor.name or "your mentor")
+    if skipping:
+        return f"you and {mentor} have skipped your last {QUIET_SKIPS} meetings"
+    if pair.last_met_on is None:
+        return f"you and {mentor} haven't had your first meeting yet"
+    return f"it's been {days} days since you and {mentor} last connected"
+
+
+def _nudge(pair: LivePair, days: int, skipping: bool = False) -> Message:
     return Message(
         title="A quick check-in",
-        text=(f"Hi {literal(pair.mentee.name or 'there')}, it's been {days} days since you and {mentor} last "
-              "connected. As the learner in this pairing you set the pace, and even 20 minutes "
-              "this week keeps the momentum. What fits?"),
+        text=(f"Hi {literal(pair.mentee.name or 'there')}, {_situation(pair, days, skipping)}. "
+              "As the learner in this pairing you set the pace, and even 20 minutes "
+              "keeps the momentum. What fits?"),
         buttons=(Button("We met", MET, str(pair.id), style="primary"),
-                 Button("I'll schedule one", SCHEDULE, str(pair.id)),
+                 find_button(pair.id),
                  Button("Pause for 2 weeks", PAUSE_FOR, "14")),
     )
 
@@ -73,6 +109,8 @@ async def _escalate(ctx: Context, pair: LivePair, days: int, nudges: int) -> Non
     assert row is not None
     row.at_risk_since = ctx.now()
     row.at_risk_reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
+    if pair.last_met_on is None:
+        row.at_risk_reason += "; they haven't had a first meeting"
     ctx.session.add(row)
     mentor, mentee = (literal(pair.mentor.name or "a junior mentor"),
                       literal(pair.mentee.name or "a senior mentee"))

@@ -1,4 +1,5 @@
-"""Weekly conversation prompts: one per pair per week, at the senior mentee's local morning."""
+"""Conversation prompts at the pair's agreed rhythm (weekly, fortnightly, monthly), on the
+configured weekday at the senior mentee's local morning, from the week their kick-off is agreed."""
 
 from __future__ import annotations
 
@@ -8,17 +9,25 @@ from itertools import chain, zip_longest
 
 from config.prompt_catalog import Catalog, Prompt
 from core import keys
-from core.calendar import week_moment
+from core.calendar import first_moment_day, week_moment, zone
 from core.context import Context
 from core.events import Address
 from core.messages import Button, Message
 from core.outgoing import Outgoing
+from features.journey.booking import find_button
 from storage import engagement
 from storage.engagement import LivePair, Member
 
 FIRST_MEETING = "agenda:first-meeting"
 PROGRAM_TOPICS = ("smart-goals", "clean-sheet", "feedback")
+# The groundwork, right after the first meeting: setting goals, feedback, the Clean Sheet.
+GROUNDWORK = ("smart-goals", "feedback", "clean-sheet")
 MET, SKIP, ANOTHER = "engage.met", "engage.skip", "engage.another"
+RHYTHM_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4}
+
+
+def interval_weeks(rhythm: str) -> int:
+    return RHYTHM_WEEKS.get(rhythm, 1)
 
 
 def address(member: Member) -> Address:
@@ -32,8 +41,9 @@ def _interleave(catalog: Catalog, topics: Sequence[str]) -> list[Prompt]:
 
 def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str]]],
            used: Sequence[str]) -> str:
-    """The pair's next prompt: never a repeat until every fitting prompt was used, their shared
-    topics first (rotating between them), then their other topics, then program-wide ones."""
+    """The pair's next prompt: never a repeat until every fitting prompt was used. After the
+    first meeting comes the groundwork (goals, feedback, Clean Sheet), then their shared topics
+    (rotating between them), then program-wide ones, then their other topics."""
     if not used:
         return FIRST_MEETING
     mentor = topics.get(pair.mentor.id, {"teach": set(), "learn": set()})
@@ -43,6 +53,9 @@ def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str
     ordered = [*_interleave(catalog, shared), *_interleave(catalog, PROGRAM_TOPICS),
                *_interleave(catalog, others)]
     seen = set(used)
+    groundwork = [topic[0].id for topic in map(catalog.prompts_for_topics, GROUNDWORK) if topic]
+    ordered = [*(p for p in map(catalog.prompt, groundwork)),
+               *(p for p in ordered if p.id not in groundwork)]
     fresh = [p.id for p in ordered if p.id not in seen]
     if fresh:
         return fresh[0]
@@ -53,11 +66,12 @@ def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str
 
 def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, slot: int) -> Message:
     buttons = (Button("We met", MET, str(pair_id), style="primary"),
-               Button("Skip this week", SKIP, f"{pair_id}:{week}"),
-               Button("Another prompt", ANOTHER, f"{pair_id}:{week}"))
+               Button("Skip this time", SKIP, f"{pair_id}:{week}"),
+               Button("Another prompt", ANOTHER, f"{pair_id}:{week}"),
+               find_button(pair_id))
     if prompt_id == FIRST_MEETING:
         agenda = catalog.first_meeting_agenda()
-        return Message(title=f"This week: {agenda.title}",
+        return Message(title=f"This time: {agenda.title}",
                        text="A simple plan for your first conversation:\n"
                             + "\n".join(f"- {step}" for step in agenda.steps),
                        buttons=buttons)
@@ -65,15 +79,17 @@ def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, sl
     lines = [f"- {q}" for q in prompt.questions]
     if prompt.exercise:
         lines += ["", f"*Try this together:* {prompt.exercise}"]
-    intro = "Another one for this week:" if slot else "Something to talk about this week:"
+    intro = "Another one for this time:" if slot else "Something to talk about this time:"
     return Message(title=prompt.title, text=intro + "\n" + "\n".join(lines), buttons=buttons)
 
 
 async def run(ctx: Context) -> int:
-    """Queue this week's prompt for every live pair whose moment has come; returns how many."""
+    """Queue the prompt of every started pair whose moment has come; returns how many.
+    A pair's first prompt is in the first week after both confirmed the kick-off, then one
+    every `interval_weeks` weeks from there, so a monthly pair hears from us monthly."""
     now = ctx.now()
     settings = ctx.program.prompts
-    pairs = await engagement.live_pairs(ctx.session)
+    pairs = await engagement.live_pairs(ctx.session, started=True)
     moments: dict[str | None, tuple[str, datetime]] = {}
     due: list[tuple[LivePair, str]] = []
     for pair in pairs:
@@ -81,7 +97,10 @@ async def run(ctx: Context) -> int:
         if tz not in moments:  # one computation per timezone, not per pair
             moments[tz] = week_moment(now, tz, settings.weekday, settings.local_time)
         week, moment = moments[tz]
-        if now >= moment and pair.created_at < moment:
+        assert pair.started_at is not None
+        first = first_moment_day(pair.started_at, tz, settings.weekday, settings.local_time)
+        weeks_in = (moment.astimezone(zone(tz)).date() - first).days // 7
+        if now >= moment and weeks_in >= 0 and weeks_in % interval_weeks(pair.rhythm) == 0:
             due.append((pair, week))
     if not due:
         return 0

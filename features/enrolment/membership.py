@@ -11,6 +11,7 @@ from core.messages import Button, Fact, Message, Response
 from core.text import quote, whole_number
 from features.enrolment import lifecycle
 from features.enrolment.forgetting import forget
+from features.journey import kickoff
 from features.matching.pairs import close_all_for_leaver, partner_of
 from features.matching.suggestions import choosing
 from features.people import ROLE_NAMES, name_of
@@ -71,6 +72,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
                 ),
             )
         )
+    journey = await kickoff.status_message(ctx, person)
     return Response(
         messages=(
             Message(
@@ -78,6 +80,7 @@ async def status(ctx: Context, person: Person | None) -> Response:
                 text=await _where_in_matching(ctx, person),
                 facts=facts,
             ),
+            *((journey,) if journey else ()),
         )
     )
 

@@ -9,6 +9,7 @@ from core.context import Context
 from core.messages import Button, Message
 from core.outgoing import Outgoing
 from core.text import literal
+from features.journey.booking import find_button
 from features.people import address_of, name_of
 from storage import people
 from storage.models import Pair, Person
@@ -59,12 +60,14 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
         f"*{agenda.title}*",
         *(f"- {step}" for step in agenda.steps),
         "",
-        "Please press *I agree* when you accept these expectations.",
+        "Please press *I agree* when you accept these expectations. Then you fill in a short "
+        "kick-off together: your goals, how often you meet and one ground rule.",
     ]
     return Message(
         title=f"Meet your reverse mentoring partner: {junior} and {senior}",
         text="\n".join(lines),
-        buttons=(Button("I agree", AGREE, str(pair.id), style="primary"),),
+        buttons=(Button("I agree", AGREE, str(pair.id), style="primary"),
+                 find_button(pair.id, "Find a time for your first meeting")),
     )
 
 

@@ -10,6 +10,8 @@ from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from core.text import literal, parse_id
 from features.admin.cohorts import CLOSED_REASON, open_cohort
+from features.journey import ending
+from features.journey.kickoff import invitation
 from features.matching.engine import Participant, pair_reasons, pair_score
 from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
@@ -124,8 +126,10 @@ async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
         await ctx.queue(Outgoing.group(keys.agreed(pair.id),
             [address_of(mentor), address_of(mentee)],
             Message(
-                text=f"You've both agreed, {name_of(mentor)} and "
-                f"{name_of(mentee)}: you're all set. Enjoy your first meeting!"
+                text=f"You've both agreed, {name_of(mentor)} and {name_of(mentee)}. One last "
+                "step before your first meeting: a two-minute kick-off with your goals, how "
+                "often you meet and one ground rule. One of you proposes it, the other confirms.",
+                buttons=(invitation(pair.id),),
             ),
         ))
     ctx.session.add(pair)
@@ -160,6 +164,8 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
         return Response.say("That pairing isn't yours to end.")
     if pair.status != "active":
         return Response.say("That pairing has already ended.")
+    if reason == "goals":
+        return await _goals_reached(ctx, person, pair)
     words = END_REASONS.get(reason, reason)[:300]
     await _close(ctx, pair, person.id, words)  # type: ignore[arg-type]
     if reason == "mismatch":
@@ -174,6 +180,19 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
         "Your pairing is closed, and your partner has been told kindly. "
         "You're back in the pool; we won't pair you two again."
     )
+
+
+async def _goals_reached(ctx: Context, person: Person, pair: Pair) -> Response:
+    """A success, not a failure: the closing survey, a completed pairing, no rematch unasked."""
+    assert pair.id is not None
+    await ending.finish(ctx, pair, person.id, ending.GOALS_REACHED)
+    partner = await partner_of(ctx, pair, person.id)
+    await notify_admins(ctx, keys.ended_notice(pair.id), Message(
+        title="A pair reached its goals",
+        text=f"{name_of(person)} and {name_of(partner) if partner else 'their partner'} closed "
+             "their pairing early: they reached their goals."))
+    return Response.say("Congratulations to you both! Your pairing is closed as a success; "
+                        "you each get the closing survey and an invitation to the next round.")
 
 
 async def unpair(ctx: Context, admin: Person, person: Person) -> Response:

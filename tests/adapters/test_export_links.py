@@ -25,10 +25,11 @@ class Links:
     http: aiohttp.ClientSession
     clock: FrozenClock
 
-    async def make(self, token: str = TOKEN, content: bytes = b"PK zip bytes") -> str:
+    async def make(self, token: str = TOKEN, content: bytes = b"PK zip bytes",
+                   filename: str = "turnabout-export-2026-11-23.zip") -> str:
         async with self.running.service.database.session() as session:
             await exports.create_link(session, token=token, person_id=None,
-                                      filename="turnabout-export-2026-11-23.zip",
+                                      filename=filename,
                                       content=content, now=self.clock.now())
         return f"/exports/{token}"
 
@@ -54,6 +55,11 @@ async def test_a_link_downloads_once_then_says_it_was_used(links: Links) -> None
 
     assert (status, kind) == (410, "text/html")
     assert b"already used" in page and b"Traceback" not in page
+
+
+async def test_a_meeting_invitation_downloads_as_a_calendar_file(links: Links) -> None:
+    path = await links.make(content=b"BEGIN:VCALENDAR", filename="meeting-2026-11-24.ics")
+    assert await links.get(path) == (200, "text/calendar", b"BEGIN:VCALENDAR")
 
 
 async def test_two_downloads_at_once_give_the_file_to_exactly_one(links: Links) -> None:

@@ -141,7 +141,10 @@ def test_first_meeting_agenda(catalog: Catalog) -> None:
 def test_sample_agendas(catalog: Catalog) -> None:
     ids = {a.id for a in catalog.agendas}
     assert {"regular-session", "mid-point-review", "closing-session"} <= ids
-    assert 2 <= len(ids - {"first-meeting"}) <= 3
+    guides = {"guide-junior-mentor", "guide-senior-mentee"}
+    assert 2 <= len(ids - {"first-meeting"} - guides) <= 3
+    # Role guides are a few bullets, not a document.
+    assert all(3 <= len(catalog.agenda(g).steps) <= 5 for g in guides)
     assert all(a.steps for a in catalog.agendas)
 
 

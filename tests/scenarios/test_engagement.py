@@ -9,16 +9,16 @@ from sqlmodel import select
 
 from storage.models import Meeting, Pair
 from tests.support.drivers import ChatWorld, with_action
-from tests.support.drivers.journeys import matched
+from tests.support.drivers.journeys import started
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # past 09:30 in London, Sam's morning
-MET, SCHEDULE = "engage.met", "engage.schedule"
+MET, FIND, PAUSE = "engage.met", "meet.find", "membership.pause_for"
 
 
 async def test_the_weekly_prompt_reaches_both_and_we_met_logs_the_meeting(
     chat: ChatWorld,
 ) -> None:
-    jo, sam = await matched(chat)
+    jo, sam = await started(chat)
     jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
 
     await chat.tick(MONDAY)
@@ -26,7 +26,7 @@ async def test_the_weekly_prompt_reaches_both_and_we_met_logs_the_meeting(
 
     [jo_prompt] = (await jo.inbox())[jo_seen:]
     [sam_prompt] = (await sam.inbox())[sam_seen:]
-    assert jo_prompt.actions == sam_prompt.actions == (MET, "engage.skip", "engage.another")
+    assert jo_prompt.actions == sam_prompt.actions == (MET, "engage.skip", "engage.another", FIND)
     assert jo_prompt.title == sam_prompt.title
 
     await sam.press(MET)
@@ -46,13 +46,13 @@ async def test_the_weekly_prompt_reaches_both_and_we_met_logs_the_meeting(
 async def test_a_quiet_senior_gets_a_check_in_each_week_and_the_junior_never_does(
     chat: ChatWorld,
 ) -> None:
-    jo, sam = await matched(chat)
+    jo, sam = await started(chat)
     jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
 
     for week in range(3):  # day 7, 14 and 21 of silence
         await chat.tick(MONDAY + timedelta(weeks=week))
 
-    assert with_action((await jo.inbox())[jo_seen:], SCHEDULE) == []
-    check_ins = with_action((await sam.inbox())[sam_seen:], SCHEDULE)
+    assert with_action((await jo.inbox())[jo_seen:], PAUSE) == []
+    check_ins = with_action((await sam.inbox())[sam_seen:], PAUSE)
     assert len(check_ins) == 2  # days 14 and 21; once a week, not once a tick
     assert MET in check_ins[0].actions

@@ -39,7 +39,7 @@ async def test_a_previewed_round_introduces_the_pair_once_confirmed_and_both_agr
     [pair] = await the_pairs(chat)
     for person, seen in ((jo, jo_seen), (sam, sam_seen)):
         [intro] = (await person.inbox())[seen:]
-        assert intro.actions == (AGREE,)
+        assert intro.actions == (AGREE, "meet.find")  # agree, or book the first meeting
         assert re.search(r"\bJo\b", intro.text) and re.search(r"\bSam\b", intro.text)
 
     await jo.press(AGREE)
@@ -49,8 +49,9 @@ async def test_a_previewed_round_introduces_the_pair_once_confirmed_and_both_agr
     await sam.press(AGREE)
     [pair] = await the_pairs(chat)
     assert pair.agreed_at is not None
-    assert len(await jo.inbox()) == jo_before + 1  # you're both set
-    assert len(await sam.inbox()) == sam_before + 2  # thanks, and you're both set
+    assert len(await jo.inbox()) == jo_before + 1  # both agreed: now the kick-off
+    assert len(await sam.inbox()) == sam_before + 2  # thanks, and the kick-off
+    assert "kickoff.open" in (await jo.inbox())[-1].actions
 
 
 async def test_discarding_a_preview_introduces_no_one(chat: ChatWorld) -> None:

@@ -46,3 +46,34 @@ async def matched(ws: SlackWorkspace, junior: str = "U1", senior: str = "U2") ->
     await ws.settle()
     return next(p["channel"] for p in ws.fake.calls_to("chat.postMessage")
                 if p["channel"].startswith("G"))
+
+
+KICKOFF: dict[str, Answer] = {
+    "goal_1": "By March, use an AI assistant to draft my weekly team update",
+    "mentor_goal": "Lead every session and practise giving feedback upward",
+    "rhythm": "weekly", "meeting_mode": "video", "length": "6",
+    "ground_rules": "What we discuss stays between us two."}
+
+
+def _button(posts: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    return next(b for p in reversed(posts) for b in buttons(p) if b["action_id"] == action_id)
+
+
+async def kicked_off(ws: SlackWorkspace, group: str, junior: str = "U1", senior: str = "U2",
+                     **answers: Answer) -> None:
+    """Both press *I agree* in their group DM; the senior proposes the kick-off in its modal,
+    the junior confirms it from their DM."""
+    posts = ws.fake.calls_to("chat.postMessage")
+    agree = _button([p for p in posts if p["channel"] == group], "pair.agree")
+    for user in (junior, senior):
+        await ws.press(agree["action_id"], agree["value"], user)
+    await ws.settle()
+    invite = _button(ws.fake.calls_to("chat.postMessage"), "kickoff.open")
+    await ws.press(invite["action_id"], invite["value"], senior)
+    await ws.settle()
+    assert (await ws.submit(ws.opened_view(), {**KICKOFF, **answers}, senior)).status == 200
+    await ws.settle()
+    confirm = _button([p for p in ws.fake.calls_to("chat.postMessage")
+                       if p["channel"] == f"D{junior}"], "kickoff.confirm")
+    await ws.press(confirm["action_id"], confirm["value"], junior)
+    await ws.settle()

@@ -30,7 +30,7 @@ async def test_a_senior_mentee_silent_for_14_days_gets_one_nudge(world: World) -
     await tick(world, PAIRED + timedelta(days=14, hours=5))
     (nudge,) = nudges_to(world, "sam")
     assert "As the learner in this pairing you set the pace" in nudge.text
-    assert [b.label for b in nudge.buttons] == ["We met", "I'll schedule one", "Pause for 2 weeks"]
+    assert [b.label for b in nudge.buttons] == ["We met", "Find a time", "Pause for 2 weeks"]
     assert nudges_to(world, "jo") == []
 
 

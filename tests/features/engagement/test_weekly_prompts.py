@@ -26,12 +26,13 @@ async def test_the_first_prompt_is_the_first_meeting_agenda_at_half_past_nine_lo
     (prompt,) = prompts(world)
     assert prompt.user_ids == ("jo", "sam")
     assert "first" in (prompt.message.title or "").lower()
-    assert [b.label for b in prompt.message.buttons] == ["We met", "Skip this week", "Another prompt"]
+    assert [b.label for b in prompt.message.buttons] == ["We met", "Skip this time", "Another prompt",
+                                                         "Find a time"]
     assert (await tick(world, FIRST_MONDAY + timedelta(hours=3)))["weekly_prompts"] == 0
     assert len(prompts(world)) == 1
 
 
-async def test_ten_weeks_bring_ten_different_prompts_on_the_pairs_shared_topics_first(
+async def test_ten_weeks_bring_ten_different_prompts_groundwork_then_shared_topics(
     world: World,
 ) -> None:
     await matched_pair(world)
@@ -42,7 +43,10 @@ async def test_ten_weeks_bring_ten_different_prompts_on_the_pairs_shared_topics_
     assert len(titles) == 10 and len(set(titles)) == 10
     first_topics = {p.id for p in world.catalog.prompts_for_topics(["ai-digital-tools", "leadership",
                                                                     "social-media"])}
-    chosen = [p.message.title for p in prompts(world)[1:4]]
+    groundwork = [next(q.topic for q in world.catalog.prompts if q.title == p.message.title)
+                  for p in prompts(world)[1:4]]
+    assert groundwork == ["smart-goals", "feedback", "clean-sheet"]  # the first weeks
+    chosen = [p.message.title for p in prompts(world)[4:7]]
     assert all(any(world.catalog.prompt(i).title == t for i in first_topics) for t in chosen)
 
 
@@ -60,7 +64,7 @@ async def test_we_met_skip_and_another_prompt_from_the_buttons(world: World) -> 
     jo, sam, _ = await matched_pair(world)
     await tick(world, FIRST_MONDAY + timedelta(hours=1))
     (prompt,) = prompts(world)
-    met, skip, another = prompt.message.buttons
+    met, skip, another, _find_a_time = prompt.message.buttons
     assert "Logged your meeting on Mon 30 Nov" in (await jo.press(MET, met.value)).messages[0].text
     assert "already logged" in (await sam.press(MET, met.value)).messages[0].text
     assert "already logged" in (await sam.say("met great chat")).messages[0].text

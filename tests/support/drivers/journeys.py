@@ -38,3 +38,27 @@ async def matched(chat: ChatWorld) -> tuple[ChatDriver, ChatDriver]:
     assert with_action(preview, CONFIRM), preview
     await ada.press(CONFIRM)
     return jo, sam
+
+
+KICKOFF: dict[str, Answer] = {
+    "goal_1": "By March, use an AI assistant to draft my weekly team update",
+    "mentor_goal": "Lead every session and practise giving feedback upward",
+    "rhythm": "weekly", "meeting_mode": "video", "length": "6"}
+
+
+async def kicked_off(jo: ChatDriver, sam: ChatDriver, **answers: Answer) -> list[Seen]:
+    """Both press *I agree*; Sam proposes the kick-off (weekly unless told otherwise) and Jo
+    confirms it. Returns what reached Jo on confirming."""
+    await jo.press(AGREE)
+    await sam.press(AGREE)
+    opened = await sam.press("kickoff.open")
+    assert [s.form.form_id for s in opened if s.form] == ["kickoff"], opened
+    await sam.submit({**KICKOFF, **answers})
+    return await jo.press("kickoff.confirm")
+
+
+async def started(chat: ChatWorld, **answers: Answer) -> tuple[ChatDriver, ChatDriver]:
+    """Jo and Sam matched, both agreed, and their kick-off confirmed: prompts may begin."""
+    jo, sam = await matched(chat)
+    await kicked_off(jo, sam, **answers)
+    return jo, sam

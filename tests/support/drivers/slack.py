@@ -17,6 +17,7 @@ from core.events import Address
 from tests.support.drivers.base import ChatWorld, Driver
 from tests.support.drivers.records import Answer, Seen, SeenButton, SeenForm
 from tests.support.fake_slack import TEAM_ID, Payload
+from tests.support.fake_slack_files import FakeSlackWithFiles
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
 MULTI = ("checkboxes", "multi_static_select")
@@ -84,6 +85,11 @@ class SlackDriver(Driver):
             elif call.method == "chat.postMessage" and self.user in fake.members(
                     str(args.get("channel", ""))):
                 seen.append((n, message_seen(args)))
+            elif (call.method == "files.completeUploadExternal" and args.get("initial_comment")
+                  and self.user in fake.members(str(args.get("channel_id", "")))):
+                # A file with words (an export, an invitation); a chart image belongs to the
+                # message it illustrates.
+                seen.append((n, Seen(html.unescape(str(args.get("initial_comment") or "")))))
         ordered = sorted([(n, 0, s) for n, s in seen] + [(n, 1, s) for n, s in self._acks],
                          key=lambda item: item[:2])
         return [s for _, _, s in ordered]
@@ -164,5 +170,6 @@ class SlackChatWorld(ChatWorld):
 @asynccontextmanager
 async def slack_chat(database_url: str, program: Program,
                      clock: FrozenClock) -> AsyncIterator[SlackChatWorld]:
-    async with slack_workspace(database_url, program, clock) as ws:
+    # With file uploads: an export or a meeting invitation arrives as a file in the DM.
+    async with slack_workspace(database_url, program, clock, FakeSlackWithFiles()) as ws:
         yield SlackChatWorld(ws, clock)
