@@ -14,15 +14,25 @@ the file, the entry id and the problem, so a bad edit fails at start-up rather t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from config.catalog_yaml import (
+    MAX_TEXT_CHARS,
+    CatalogError,
+    Where,
+    check_keys,
+    parse_id,
+    read_list,
+    text_of,
+    type_name,
+)
 from prompts import CATALOG_DIR
+
+__all__ = ["MAX_TEXT_CHARS", "Agenda", "Catalog", "CatalogError", "Prompt", "load_catalog",
+           "load_default_catalog"]
 
 CATALOG_FILE = "catalog.yaml"
 AGENDAS_FILE = "agendas.yaml"
@@ -43,24 +53,15 @@ _PROGRAM_TOPIC_KIND: dict[str, str] = {
 }
 
 MAX_TITLE_CHARS = 150
-MAX_TEXT_CHARS = 600
 MIN_QUESTIONS = 2
 MAX_QUESTIONS = 3
 MAX_AGENDA_STEPS = 12
 
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MAX_ID_CHARS = 64
 _PROMPT_KEYS = frozenset({"id", "topic", "kind", "title", "questions", "exercise"})
 _PROMPT_REQUIRED = ("id", "topic", "kind", "title", "questions")
 _AGENDA_KEYS = frozenset({"id", "title", "steps"})
 
 
-class CatalogError(ValueError):
-    """The catalog files are missing, malformed or break a content rule."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +144,11 @@ def load_default_catalog(topic_ids: Collection[str]) -> Catalog:
 
 
 def _load_prompts(path: Path, allowed_topics: frozenset[str]) -> tuple[Prompt, ...]:
-    entries = _read_list(path, "prompts")
+    entries = read_list(path, "prompts")
     prompts: list[Prompt] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
-        where = _Where(path, "prompt", position)
+        where = Where(path, "prompt", position)
         prompt = _parse_prompt(entry, where, allowed_topics)
         if prompt.id in seen:
             raise where.error(f"duplicate id (another prompt already uses '{prompt.id}')")
@@ -156,40 +157,40 @@ def _load_prompts(path: Path, allowed_topics: frozenset[str]) -> tuple[Prompt, .
     return tuple(prompts)
 
 
-def _parse_prompt(entry: Any, where: _Where, allowed_topics: frozenset[str]) -> Prompt:
+def _parse_prompt(entry: Any, where: Where, allowed_topics: frozenset[str]) -> Prompt:
     if not isinstance(entry, dict):
-        raise where.error(f"each prompt must be a mapping, found {_type_name(entry)}")
-    where.id = _parse_id(entry, where)
-    _check_keys(entry, _PROMPT_KEYS, _PROMPT_REQUIRED, where)
+        raise where.error(f"each prompt must be a mapping, found {type_name(entry)}")
+    where.id = parse_id(entry, where)
+    check_keys(entry, _PROMPT_KEYS, _PROMPT_REQUIRED, where)
 
-    topic = _text(entry["topic"], "topic", where, MAX_TITLE_CHARS)
+    topic = text_of(entry["topic"], "topic", where, MAX_TITLE_CHARS)
     if topic not in allowed_topics:
         raise where.error(f"unknown topic '{topic}' (known: {', '.join(sorted(allowed_topics))})")
-    kind = _text(entry["kind"], "kind", where, MAX_TITLE_CHARS)
+    kind = text_of(entry["kind"], "kind", where, MAX_TITLE_CHARS)
     if kind not in PROMPT_KINDS:
         raise where.error(f"unknown kind '{kind}' (known: {', '.join(sorted(PROMPT_KINDS))})")
     expected_kind = _PROGRAM_TOPIC_KIND.get(topic)
     if expected_kind is not None and kind != expected_kind:
         raise where.error(f"topic '{topic}' needs kind '{expected_kind}', found '{kind}'")
 
-    title = _text(entry["title"], "title", where, MAX_TITLE_CHARS)
+    title = text_of(entry["title"], "title", where, MAX_TITLE_CHARS)
 
     raw_questions = entry["questions"]
     if not isinstance(raw_questions, list):
-        raise where.error(f"questions must be a list, found {_type_name(raw_questions)}")
+        raise where.error(f"questions must be a list, found {type_name(raw_questions)}")
     if not MIN_QUESTIONS <= len(raw_questions) <= MAX_QUESTIONS:
         raise where.error(
             f"needs {MIN_QUESTIONS} to {MAX_QUESTIONS} questions, found {len(raw_questions)}"
         )
     questions = tuple(
-        _text(q, f"question {n}", where, MAX_TEXT_CHARS)
+        text_of(q, f"question {n}", where, MAX_TEXT_CHARS)
         for n, q in enumerate(raw_questions, start=1)
     )
     if len(set(questions)) != len(questions):
         raise where.error("repeats a question")
 
     raw_exercise = entry.get("exercise")
-    exercise = None if raw_exercise is None else _text(raw_exercise, "exercise", where)
+    exercise = None if raw_exercise is None else text_of(raw_exercise, "exercise", where)
     if kind == "exercise" and exercise is None:
         raise where.error("kind 'exercise' needs an exercise")
 
@@ -202,11 +203,11 @@ def _parse_prompt(entry: Any, where: _Where, allowed_topics: frozenset[str]) -> 
 
 
 def _load_agendas(path: Path) -> tuple[Agenda, ...]:
-    entries = _read_list(path, "agendas")
+    entries = read_list(path, "agendas")
     agendas: list[Agenda] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
-        where = _Where(path, "agenda", position)
+        where = Where(path, "agenda", position)
         agenda = _parse_agenda(entry, where)
         if agenda.id in seen:
             raise where.error(f"duplicate id (another agenda already uses '{agenda.id}')")
@@ -217,140 +218,18 @@ def _load_agendas(path: Path) -> tuple[Agenda, ...]:
     return tuple(agendas)
 
 
-def _parse_agenda(entry: Any, where: _Where) -> Agenda:
+def _parse_agenda(entry: Any, where: Where) -> Agenda:
     if not isinstance(entry, dict):
-        raise where.error(f"each agenda must be a mapping, found {_type_name(entry)}")
-    where.id = _parse_id(entry, where)
-    _check_keys(entry, _AGENDA_KEYS, ("id", "title", "steps"), where)
-    title = _text(entry["title"], "title", where, MAX_TITLE_CHARS)
+        raise where.error(f"each agenda must be a mapping, found {type_name(entry)}")
+    where.id = parse_id(entry, where)
+    check_keys(entry, _AGENDA_KEYS, ("id", "title", "steps"), where)
+    title = text_of(entry["title"], "title", where, MAX_TITLE_CHARS)
     raw_steps = entry["steps"]
     if not isinstance(raw_steps, list):
-        raise where.error(f"steps must be a list, found {_type_name(raw_steps)}")
+        raise where.error(f"steps must be a list, found {type_name(raw_steps)}")
     if not 1 <= len(raw_steps) <= MAX_AGENDA_STEPS:
         raise where.error(f"needs 1 to {MAX_AGENDA_STEPS} steps, found {len(raw_steps)}")
     steps = tuple(
-        _text(s, f"step {n}", where, MAX_TEXT_CHARS) for n, s in enumerate(raw_steps, start=1)
+        text_of(s, f"step {n}", where, MAX_TEXT_CHARS) for n, s in enumerate(raw_steps, start=1)
     )
     return Agenda(id=where.id, title=title, steps=steps)
-
-
-# --- shared helpers --------------------------------------------------------------------------
-
-
-class _Where:
-    """Where a problem is: file, entry kind and id (or position while the id is unknown)."""
-
-    def __init__(self, path: Path, noun: str, position: int) -> None:
-        self.path = path
-        self.noun = noun
-        self.position = position
-        self.id: str | None = None
-
-    def error(self, problem: str) -> CatalogError:
-        label = f"'{self.id}'" if self.id else f"#{self.position} (no valid id)"
-        return CatalogError(f"{self.path}: {self.noun} {label}: {problem}")
-
-
-def _parse_id(entry: dict[str, Any], where: _Where) -> str:
-    if "id" not in entry:
-        raise where.error("missing required key 'id'")
-    value = entry["id"]
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(f"id must be non-empty text, found {value!r}")
-    value = value.strip()
-    if len(value) > _MAX_ID_CHARS or not _ID_PATTERN.match(value):
-        raise where.error(
-            f"id {value!r} must be kebab-case (lowercase letters, digits and single hyphens, "
-            f"at most {_MAX_ID_CHARS} characters)"
-        )
-    return value
-
-
-def _check_keys(
-    entry: dict[str, Any], allowed: frozenset[str], required: Iterable[str], where: _Where
-) -> None:
-    unknown = sorted(str(k) for k in entry if k not in allowed)
-    if unknown:
-        raise where.error(
-            f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
-        )
-    for key in required:
-        if key not in entry:
-            raise where.error(f"missing required key '{key}'")
-
-
-def _text(value: Any, field: str, where: _Where, limit: int = MAX_TEXT_CHARS) -> str:
-    if not isinstance(value, str):
-        raise where.error(f"{field} must be text, found {_type_name(value)}")
-    text = value.strip()
-    if not text:
-        raise where.error(f"{field} is empty")
-    if len(text) > limit:
-        raise where.error(f"{field} is too long ({len(text)} characters, limit {limit})")
-    return text
-
-
-def _type_name(value: Any) -> str:
-    return "nothing" if value is None else type(value).__name__
-
-
-def _read_list(path: Path, key: str) -> list[Any]:
-    """Parse ``path`` and return the list under its single top-level ``key``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read file ({exc})") from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = exc.problem or exc.context or "malformed"
-        raise CatalogError(f"{path}: {line}not valid YAML ({problem})") from None
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML ({exc})") from None
-    if data is None:
-        raise CatalogError(f"{path}: file is empty, expected a '{key}:' list")
-    if not isinstance(data, dict) or key not in data:
-        raise CatalogError(f"{path}: expected a top-level '{key}:' list")
-    extra = sorted(str(k) for k in data if k != key)
-    if extra:
-        raise CatalogError(f"{path}: unknown top-level key(s) {', '.join(extra)}")
-    entries = data[key]
-    if not isinstance(entries, list) or not entries:
-        raise CatalogError(f"{path}: '{key}' must be a non-empty list")
-    return entries
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key repeated within one mapping (PyYAML keeps the last)."""
-
-
-def _construct_strict_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    entry_id = next(
-        (
-            v.value
-            for k, v in node.value
-            if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
-        ),
-        None,
-    )
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            continue
-        if key_node.value in seen:
-            owner = f" in the entry with id '{entry_id}'" if entry_id else ""
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key_node.value}'{owner}", key_node.start_mark
-            )
-        seen.add(key_node.value)
-    return loader.construct_mapping(node, deep=True)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_strict_mapping
-)
