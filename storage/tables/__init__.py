@@ -1,0 +1,1 @@
+"""SQLModel tables, one module per aggregate; storage.models re-exports them all."""

@@ -1,0 +1,71 @@
+"""Inbound event ids, the outbox, the web chat inbox rows and export links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    LargeBinary,
+    Text,
+)
+from sqlmodel import Field, SQLModel
+
+from storage.tables.columns import when as _when
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Inbound events already handled: platform retries of the same event change nothing."""
+
+    __tablename__ = "processed_event"
+
+    key: str = Field(primary_key=True, max_length=250)
+    processed_at: datetime = Field(sa_column=_when(index=True))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An outgoing message is a row first (unique key per logical message), sent second."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=250, unique=True)
+    platform: str = Field(max_length=10)
+    tenant_id: str = Field(default="", max_length=64)
+    recipients: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of user ids
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON neutral Message
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_when(index=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    platform_message_id: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=_when())
+    sent_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+
+
+class WebChatMessage(SQLModel, table=True):
+    """Messages delivered to people in the local web chat, read by the page when it polls."""
+
+    __tablename__ = "web_chat_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=128, index=True)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_when())
+    outbox_key: str | None = Field(default=None, max_length=250, index=True)
+
+
+class ExportLink(SQLModel, table=True):
+    """A one-time, expiring download of an admin export (Teams and web chat)."""
+
+    __tablename__ = "export_link"
+
+    token: str = Field(primary_key=True, max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    filename: str = Field(max_length=120)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=_when())
+    expires_at: datetime = Field(sa_column=_when())
+    used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
