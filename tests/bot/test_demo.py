@@ -56,6 +56,45 @@ async def run_a_round(http: aiohttp.ClientSession) -> dict[str, Any]:
     return message
 
 
+KICKOFF = {"goal_1": "By March, use an AI assistant to draft my weekly team update",
+           "mentor_goal": "Lead every session and practise giving feedback upward",
+           "rhythm": "weekly", "meeting_mode": "video", "length": "6"}
+
+
+async def press_all(http: aiohttp.ClientSession, user: str, action_id: str) -> list[dict[str, Any]]:
+    """Press every live button with this action in the person's inbox, as they would."""
+    replies = []
+    for entry in await entries(http, user):
+        for button in (entry.get("message") or {}).get("buttons") or ():
+            if button["action_id"] != action_id:
+                continue
+            async with http.post("/web/api/events", json={
+                    "request_id": uuid.uuid4().hex, "user": user, "action_id": action_id,
+                    "value": button["value"], "label": button["label"],
+                    "message_id": entry["id"]}) as reply:
+                if reply.status != 409:  # 409: answered already (the other copy of a button)
+                    assert reply.status == 200, await reply.text()
+                    replies.append(await reply.json())
+    return replies
+
+
+async def start_every_pair(http: aiohttp.ClientSession) -> None:
+    """Every new pair agrees, the senior proposes the kick-off and the junior confirms it:
+    prompts and nudges begin only then."""
+    async with http.get("/web/api/people") as reply:
+        people = [p["id"] for p in (await reply.json())["people"]]
+    for user in people:
+        await press_all(http, user, "pair.agree")
+    for user in people:
+        for opened in await press_all(http, user, "kickoff.open"):
+            form = opened.get("form")
+            if form:
+                await post(http, "/web/api/events", user=user, form_id=form["form_id"],
+                           context=form["context"], values={**form["values"], **KICKOFF})
+    for user in people:
+        await press_all(http, user, "kickoff.confirm")
+
+
 def test_a_demo_never_runs_beside_slack_or_teams(program: Program) -> None:
     slack = SlackSettings("xoxb-test", "secret", None, "http://127.0.0.1:9/api/")
     settings = make_settings("sqlite:///:memory:", program, slack=slack, demo=True)
@@ -90,11 +129,12 @@ async def test_a_week_on_the_demo_clock_brings_the_weekly_prompt(
 ) -> None:
     _, http = demo
     await run_a_round(http)
+    await start_every_pair(http)
     moved = await post(http, "/web/api/clock", step="week")
     assert moved["now"].startswith("2026-12-09") and moved["days"] == 7 and moved["sent"] > 0
     titles = [e["message"]["title"] or "" for e in await entries(http, "jo")
               if e["kind"] == "proactive"]
-    assert any(title.startswith("This week") for title in titles)
+    assert any(title.startswith("This time") for title in titles)  # the first-meeting agenda
     async with http.get("/web/api/people") as reply:
         unread = {p["id"]: p["unread"] for p in (await reply.json())["people"]}
     assert unread["jo"] >= 2  # the introduction and the prompt
@@ -105,6 +145,7 @@ async def test_pausing_from_a_nudge_counts_from_the_programs_clock_not_the_real_
 ) -> None:
     running, http = demo
     await run_a_round(http)
+    await start_every_pair(http)
     await post(http, "/web/api/clock", to="2026-12-20")  # Morgan stays silent for 18 days
     nudge = next(e for e in reversed(await entries(http, "morgan"))
                  if e["kind"] == "proactive" and e["message"]["title"] == "A quick check-in")
