@@ -135,13 +135,6 @@ class Registry:
         return spec is not None and spec.needs_profile
 
 
-def build(*registrations: Callable[[Registry], None]) -> Registry:
-    registry = Registry()
-    for register in registrations:
-        register(registry)
-    return registry
-
-
 def register_each(registry: Registry, specs: Iterable[CommandSpec | ActionSpec | FormSpec]) -> None:
     for spec in specs:
         match spec:
