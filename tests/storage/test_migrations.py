@@ -131,3 +131,59 @@ def test_an_upgrade_turns_old_polls_into_rounds_and_drops_flags_raised_by_answer
                      (2, False, "asked the program team for help in a pulse poll")]
     assert ("pulse-flag:1:1:web::ada",) not in keys and inbox == []
     assert survey[0][0] == 2 and str(survey[0][1]).startswith("2026-12-17 09:00")
+
+
+PAIRS_BEFORE_THE_KICK_OFF = [
+    "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, updated_at, "
+    "data_deleted) VALUES " + ", ".join(
+        f"({n}, 'web', '', '{name}', 'active', '2026-06-01 09:00:00', '2026-06-01 09:00:00', "
+        "false)" for n, name in enumerate(("jo", "sam", "lee", "kim", "ana", "bo"), start=1)),
+    "INSERT INTO survey_answers (person_id, goals, cadence, meeting_mode, submitted_at, "
+    "updated_at) VALUES (2, 'Use AI tools  for my weekly update', 'monthly', 'in-person', "
+    "'2026-06-01 09:00:00', '2026-06-01 09:00:00')",
+    # 1: agreed and prompted for months; 2: agreed, never prompted; 3: prompted, never agreed
+    "INSERT INTO pair (id, mentor_id, mentee_id, status, score, reasons, manual, override, "
+    "created_at, agreed_at) VALUES "
+    "(1, 1, 2, 'active', 1.0, '[]', false, false, '2026-06-01 09:00:00', '2026-06-02 09:00:00'), "
+    "(2, 3, 4, 'active', 1.0, '[]', false, false, '2026-12-01 09:00:00', '2026-12-01 10:00:00'), "
+    "(3, 5, 6, 'active', 1.0, '[]', false, false, '2026-11-01 09:00:00', NULL)",
+    "INSERT INTO prompt_delivery (pair_id, week, slot, prompt_id, skipped, created_at) VALUES "
+    "(1, '2026-W23', 0, 'first-meeting', false, '2026-06-08 09:30:00'), "
+    "(3, '2026-W45', 0, 'first-meeting', false, '2026-11-02 09:30:00')",
+]
+
+
+def test_pairs_already_meeting_before_the_kick_off_existed_keep_their_prompts(
+    database_url: str,
+) -> None:
+    """Pairs prompted before 0009 get a confirmed agreement from the senior's survey answers
+    (so their prompts go on at the rhythm they chose); every other pair still kicks off."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = create_engine(driver_urls(database_url)[0])
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
+                                    if engine.dialect.name == "postgresql"
+                                    else f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    command.upgrade(alembic_config(database_url), "0009")
+    with engine.begin() as connection:
+        for statement in PAIRS_BEFORE_THE_KICK_OFF:
+            connection.execute(text(statement))
+    upgrade(database_url)
+    with engine.connect() as connection:
+        kickoffs = [tuple(r) for r in connection.execute(text(
+            "SELECT pair_id, proposed_by, confirmed_by, confirmed_at IS NOT NULL, rhythm, "
+            "meeting_mode, ends_on FROM kickoff ORDER BY pair_id")).all()]
+        goals = [tuple(r) for r in connection.execute(text(
+            "SELECT pair_id, number, text FROM pair_goal")).all()]
+    engine.dispose()
+    [(pair, proposed_by, confirmed_by, confirmed, rhythm, mode, ends_on)] = kickoffs
+    assert (pair, proposed_by, confirmed_by, confirmed) == (1, 2, 1, True)
+    assert (rhythm, mode) == ("monthly", "in-person")  # what Sam chose when signing up
+    assert str(ends_on) >= "2026-12-01"  # six months from June, and never already over
+    assert goals == [(1, 1, "Use AI tools for my weekly update")]
