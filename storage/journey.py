@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.orm import aliased
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     GoalRating,
     Kickoff,
+    Meeting,
     Pair,
     PairGoal,
     Person,
@@ -103,3 +104,18 @@ async def meeting_counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.exec(select(PlannedMeeting.status, func.count())
                               .group_by(PlannedMeeting.status))
     return dict(rows.all())
+
+
+async def last_meeting(session: AsyncSession, pair_id: int) -> datetime | None:
+    """The day the pair last met (logged with `met`, *We met* or a booked meeting held), as
+    the middle of that day in UTC: its local date is what was logged."""
+    day = (await session.exec(select(func.max(Meeting.day))
+                              .where(Meeting.pair_id == pair_id))).first()
+    return None if day is None else datetime.combine(day, time(12), UTC)
+
+
+async def booked_ahead(session: AsyncSession, pair_id: int, now: datetime) -> bool:
+    rows = await session.exec(select(PlannedMeeting.id).where(
+        PlannedMeeting.pair_id == pair_id, PlannedMeeting.status == "confirmed",
+        col(PlannedMeeting.starts_at) > now).limit(1))
+    return rows.first() is not None

@@ -15,6 +15,7 @@ from core.events import Address
 from core.messages import Button, Message
 from core.outgoing import Outgoing
 from features.journey.booking import find_button
+from features.journey.rhythm import interval_weeks
 from storage import engagement
 from storage.engagement import LivePair, Member
 
@@ -23,11 +24,6 @@ PROGRAM_TOPICS = ("smart-goals", "clean-sheet", "feedback")
 # The groundwork, right after the first meeting: setting goals, feedback, the Clean Sheet.
 GROUNDWORK = ("smart-goals", "feedback", "clean-sheet")
 MET, SKIP, ANOTHER = "engage.met", "engage.skip", "engage.another"
-RHYTHM_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4}
-
-
-def interval_weeks(rhythm: str) -> int:
-    return RHYTHM_WEEKS.get(rhythm, 1)
 
 
 def address(member: Member) -> Address:

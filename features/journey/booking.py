@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from core import keys
 from core.calendar import local_date
 from core.context import Context
+from core.dates import friendly
 from core.messages import Button, Fact, FileRef, Message, Response
 from core.outgoing import Outgoing
 from core.text import parse_id
 from features.journey.invites import ics
+from features.journey.rhythm import interval_weeks
 from features.journey.slots import find_slots, inside, spoken
 from features.people import address_of, name_of
 from storage import engagement, exports, journey, pairs
@@ -50,8 +52,9 @@ async def find_time(ctx: Context, person: Person | None, raw: str | None) -> Res
     pair, partner = found
     assert pair.id is not None
     cfg = ctx.program.meetings
+    due = await _next_due(ctx, pair)
     slots = find_slots(ctx.now(), (person.timezone, partner.timezone), cfg.work_starts,
-                       cfg.work_ends, cfg.minutes)
+                       cfg.work_ends, cfg.minutes, earliest=due)
     if not slots:
         return Response.say(f"Your working hours and {name_of(partner)}'s don't overlap in the "
                             "next two weeks. Message each other to agree a time, then type `met`.")
@@ -60,10 +63,27 @@ async def find_time(ctx: Context, person: Person | None, raw: str | None) -> Res
                   for n, t in enumerate(slots, start=1))
     buttons = tuple(Button(f"Pick option {n}", PICK, f"{pair.id}:{int(t.timestamp())}")
                     for n, t in enumerate(slots, start=1))
+    when = (f" Your next meeting is due around {friendly(local_date(due, person.timezone))}, "
+            "so these follow your rhythm." if due is not None else "")
     return Response(messages=(Message(
         title="Times that suit you both",
-        text=f"{cfg.minutes} minutes inside both your working hours. Pick one and "
+        text=f"{cfg.minutes} minutes inside both your working hours.{when} Pick one and "
              f"{name_of(partner)} confirms it.", facts=facts, buttons=buttons),))
+
+
+async def _next_due(ctx: Context, pair: Pair) -> datetime | None:
+    """When the agreed rhythm puts the pair's next meeting, if that is later than tomorrow.
+    The first meeting is as soon as possible; a pair with a meeting already booked ahead is
+    rebooking it (*Can't make it*), so it gets the soonest times too."""
+    assert pair.id is not None
+    kickoff = await ctx.session.get(Kickoff, pair.id)
+    last = await journey.last_meeting(ctx.session, pair.id)
+    if kickoff is None or last is None or await journey.booked_ahead(ctx.session, pair.id,
+                                                                     ctx.now()):
+        return None
+    # A couple of days' slack: "monthly" means around four weeks, not to the day.
+    due = last + timedelta(weeks=interval_weeks(kickoff.rhythm), days=-2)
+    return due if due > ctx.now() + timedelta(days=1) else None
 
 
 async def pick(ctx: Context, person: Person | None, value: str) -> Response:

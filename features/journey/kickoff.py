@@ -15,13 +15,12 @@ from core.outgoing import Outgoing
 from core.text import literal, one_line, parse_id
 from features.admin.cohorts import open_cohort
 from features.journey.booking import find_button
+from features.journey.rhythm import RHYTHMS
 from features.people import address_of, name_of
 from storage import journey, pairs, people
 from storage.models import Kickoff, Pair, Person
 
 FORM_ID, OPEN, CONFIRM = "kickoff", "kickoff.open", "kickoff.confirm"
-RHYTHMS = {"weekly": "Every week", "fortnightly": "Every two weeks", "monthly": "Once a month"}
-RHYTHM_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4}
 GROUND_RULES = "What we discuss stays between the two of us."
 GOAL_EXAMPLE = "e.g. By March, post on LinkedIn every week and read what each post reached"
 GOAL_HINT = ("SMART: specific, measurable, achievable, relevant and with a date. "

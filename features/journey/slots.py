@@ -19,12 +19,13 @@ def inside(start: datetime, minutes: int, tz: str | None, opens: time, closes: t
 
 
 def find_slots(now: datetime, zones: Sequence[str | None], opens: time, closes: time,
-               minutes: int, count: int = 3) -> list[datetime]:
-    """The earliest fitting start of each day from tomorrow, for up to `count` days."""
-    day = (now + timedelta(days=1)).astimezone(UTC).replace(hour=0, minute=0, second=0,
-                                                           microsecond=0)
+               minutes: int, count: int = 3, earliest: datetime | None = None) -> list[datetime]:
+    """The earliest fitting start of each day from tomorrow (or from `earliest`, when the
+    pair's rhythm puts the next meeting later), for up to `count` days."""
+    start = max(now + timedelta(days=1), earliest or now)
+    day = start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     found: list[datetime] = []
-    while day < now + SEARCH and len(found) < count:
+    while day < start + SEARCH and len(found) < count:
         moment = day
         while moment < day + timedelta(days=1):
             if all(inside(moment, minutes, tz, opens, closes) for tz in zones):

@@ -127,3 +127,30 @@ async def test_a_time_outside_working_hours_or_someone_elses_meeting_is_refused(
     assert "expired" in stranger.messages[0].text
     async with world.database.session() as session:
         assert (await session.exec(select(PlannedMeeting))).all() == []
+
+
+
+def _starts(offer) -> list[datetime]:  # type: ignore[no-untyped-def]
+    return [datetime.fromtimestamp(int(b.value.split(":")[1]), UTC) for b in offer.buttons]
+
+
+async def test_after_a_meeting_find_a_time_follows_the_rhythm_and_rebooking_is_soonest(
+    world: World,
+) -> None:
+    """The first meeting is booked as soon as possible; after it, Find a time follows the
+    agreed rhythm; rebooking a meeting already in the diary offers the soonest times."""
+    jo, sam, pair = await introduced_pair(world, timezone="Europe/London")
+    await kick_off(world, sam, jo, pair, rhythm="monthly")
+    tomorrow = datetime(2026, 11, 24).date()
+    assert _starts((await sam.say("schedule")).messages[0])[0].date() == tomorrow
+    await sam.say("met")  # Monday 23 Nov
+    after = (await sam.say("schedule")).messages[0]
+    assert [s.date().isoformat() for s in _starts(after)] == [
+        "2026-12-21", "2026-12-22", "2026-12-23"]  # four weeks on, less two days: from Sat 19
+    assert "due around Sat 19 Dec 2026" in after.text
+    await sam.press(PICK, after.buttons[0].value)
+    await world.deliver()
+    (proposal,) = keyed(world, "meeting-proposal:", "jo")
+    await jo.press(CONFIRM, proposal.message.buttons[0].value)
+    rebook = (await jo.press(FIND, str(pair.id))).messages[0]  # "Can't make it"
+    assert _starts(rebook)[0].date() == tomorrow
