@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from config.goals import DEFAULT_GOALS, Goal
+
 if TYPE_CHECKING:  # config sits below core: the type only, never the import
     from core.events import Address
 
@@ -230,6 +232,16 @@ class Program(_Frozen):
     privacy: Privacy = Privacy()
     web_chat: WebChat = WebChat()
     teams_app: TeamsApp = TeamsApp()
+    goals: tuple[Goal, ...] = Field(default=DEFAULT_GOALS, max_length=20)
+
+    @field_validator("goals")
+    @classmethod
+    def _distinct_goals(cls, goals: tuple[Goal, ...]) -> tuple[Goal, ...]:
+        keys = [g.key for g in goals]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is listed more than once (metric:by_month)")
+        return goals
 
     @field_validator("name")
     @classmethod

@@ -45,6 +45,10 @@ class Tally:
     future_leader_yes: int
     view_more: int
     view_less: int
+    promoters: int
+    detractors: int
+    helps_asked: int  # senior mentees who answered the retention question
+    helps_yes: int
 
 
 async def tally(session: AsyncSession, cohort: Cohort) -> Tally:
@@ -54,15 +58,24 @@ async def tally(session: AsyncSession, cohort: Cohort) -> Tally:
         select(func.count(), func.coalesce(func.sum(a.recommend), 0),
                func.count().filter(a.future_leader == "yes"),
                func.count().filter(a.changed_view == "more"),
-               func.count().filter(a.changed_view == "less"))
+               func.count().filter(a.changed_view == "less"),
+               func.count().filter(a.recommend == 5),
+               func.count().filter(col(a.recommend).in_((1, 2, 3))),
+               func.count().filter(col(a.helps_retention).is_not(None)),
+               func.count().filter(a.helps_retention == "yes"))
         .where(a.cohort_id == cohort.id, col(a.answered_at) < cohort.survey_closes_at))).one()
-    return Tally(row[0], int(row[1]), row[2], row[3], row[4])
+    return Tally(*(int(n) for n in row))
 
 
 def add_result(session: AsyncSession, cohort: Cohort, found: Tally, shown: bool,
-               now: datetime) -> None:
+               seniors_shown: bool, now: datetime) -> None:
+    """The survey's figures, fixed: sums only where enough answered; the senior mentees'
+    retention question only where enough of them answered it too."""
     sums = dict(recommend_sum=found.recommend_sum, future_leader_yes=found.future_leader_yes,
-                view_more=found.view_more, view_less=found.view_less) if shown else {}
+                view_more=found.view_more, view_less=found.view_less,
+                promoters=found.promoters, detractors=found.detractors) if shown else {}
+    if shown and seniors_shown:
+        sums |= dict(helps_retention_asked=found.helps_asked, helps_retention_yes=found.helps_yes)
     session.add(ClosingResult(cohort_id=cohort.id, invited=cohort.survey_invited,  # type: ignore[arg-type]
                               responses=found.responses, released_at=now, **sums))
 
@@ -82,6 +95,11 @@ class Survey:
     future_leader_yes: int | None = None
     view_more: int | None = None
     view_less: int | None = None
+    promoters: int | None = None
+    detractors: int | None = None
+    helps_asked: int | None = None
+    helps_yes: int | None = None
+    released_at: datetime | None = None
 
 
 async def surveys(session: AsyncSession, cohort_id: int | None) -> list[Survey]:
@@ -107,7 +125,9 @@ async def surveys(session: AsyncSession, cohort_id: int | None) -> list[Survey]:
         else:
             found.append(Survey(cohort.id, cohort.name, cohort.survey_closes_at, True,
                                 row.invited, row.responses, row.recommend_sum,
-                                row.future_leader_yes, row.view_more, row.view_less))
+                                row.future_leader_yes, row.view_more, row.view_less,
+                                row.promoters, row.detractors, row.helps_retention_asked,
+                                row.helps_retention_yes, row.released_at))
     return found
 
 

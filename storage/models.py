@@ -25,6 +25,7 @@ from storage.tables.feedback import (  # noqa: F401
     ClosingAnswer,
     ClosingResult,
     Cohort,
+    OutcomeRelease,
     PollInvitation,
     PollResult,
     PulseAnswer,

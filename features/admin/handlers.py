@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.messages import Response
 from core.text import parse_id
-from features.admin import cohorts, export, program_team, stats
+from features.admin import cohorts, export, goals_text, program_team, stats
 from features.admin.mentions import mentioned_people
 from features.matching import pairs
 from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
@@ -15,6 +15,13 @@ from storage.models import Pair, Person
 
 async def show_stats(ctx: Context, call: Call) -> Response:
     return await stats.stats_command(ctx, call.args)
+
+
+async def show_goals(ctx: Context, call: Call) -> Response:
+    cohort, error = await stats.find_cohort(ctx, call.args)
+    if error:
+        return Response.say(error)
+    return await goals_text.goals_command(ctx, cohort)
 
 
 async def at_risk(ctx: Context, _call: Call) -> Response:
@@ -86,6 +93,8 @@ def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("stats", "enrollment, matching, engagement, satisfaction, retention",
                     show_stats, usage="stats [cohort NAME]", admin=True),
+        CommandSpec("goals", "each program goal: target, current value, trend, on track or not",
+                    show_goals, usage="goals [cohort NAME]", admin=True),
         CommandSpec("at-risk", "pairs flagged by nudges or a request for help, with one-click "
                     "actions", at_risk, aliases=("atrisk", "risk"), admin=True),
         CommandSpec("export", "CSV files, delivered to you privately", export_data,

@@ -18,6 +18,7 @@ from core.context import Context
 from core.dates import friendly
 from core.messages import Image, Message, Response
 from core.privacy import TOO_FEW, reportable
+from features.admin import goals_text
 from features.admin.charts import bar_chart_png
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
 from storage import journey, requests, stats
@@ -50,11 +51,12 @@ async def stats_command(ctx: Context, args: str) -> Response:
         return Response.say(error)
     cohort_id = cohort.id if cohort else None
     minimum = ctx.program.privacy.min_group_size
-    lines = await _enrollment(ctx, cohort_id)
+    lines = goals_text.section(await goals_text.program_goals(ctx, cohort))
+    lines += await _enrollment(ctx, cohort_id)
     lines += await _matching(ctx, cohort_id)
     lines += await _satisfaction(ctx, cohort_id)
     lines += await _closing(ctx, cohort_id)
-    lines += await _goals(ctx, cohort_id)
+    lines += await _goal_progress(ctx, cohort_id)
     lines += await _retention(ctx) if cohort_id is None else []
     title = f"Program stats: {cohort.name}" if cohort else "Program stats"
     lines.append(f"_Poll and survey figures appear once, when the poll or survey closes, and "
@@ -174,7 +176,7 @@ def _survey(survey: ClosingSurvey) -> str:
             f"the company: {survey.view_more.text('{:.0f}%')}")
 
 
-async def _goals(ctx: Context, cohort_id: int | None) -> list[str]:
+async def _goal_progress(ctx: Context, cohort_id: int | None) -> list[str]:
     """Goal progress at the mid-point and the end, under the one privacy rule (core.privacy)."""
     lines = []
     for stage, label in (("mid", "at the mid-point"), ("end", "at the end")):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from core.context import Context
 from core.dates import day_month
 from core.privacy import Figure, releasable, reportable
+from features.feedback import outcomes
 from storage import closing, polls
 from storage.polls import METS, WHOLE_PROGRAM, Tally
 
@@ -41,8 +42,10 @@ async def release_due(ctx: Context) -> int:
         # One cohort's survey is one group: no other figure overlaps it.
         survey = await closing.tally(ctx.session, cohort)
         closing.add_result(ctx.session, cohort, survey, reportable(survey.responses, ctx.program),
-                           now)
+                           reportable(survey.helps_asked, ctx.program), now)
         released += 1
+    if released:
+        await outcomes.release(ctx, now)
     return released
 
 

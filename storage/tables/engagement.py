@@ -119,6 +119,7 @@ class CheckinAnswer(SQLModel, table=True):
     future_leader: str | None = Field(default=None, max_length=10)
     changed_view: str | None = Field(default=None, max_length=10)
     recommend: int | None = None
+    helps_retention: str | None = Field(default=None, max_length=10)  # senior mentees: yes|no|unsure
     share_text: bool = False
     answered_at: datetime = Field(sa_column=_when())
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Column,
     ForeignKey,
+    Index,
     Integer,
     Text,
 )
@@ -116,6 +117,7 @@ class ClosingAnswer(SQLModel, table=True):
     future_leader: str = Field(max_length=10)  # yes | no | unsure
     changed_view: str = Field(max_length=10)  # more | same | less
     recommend: int  # 1-5
+    helps_retention: str | None = Field(default=None, max_length=10)  # senior mentees: yes|no|unsure
     share_text: bool = False
     answered_at: datetime = Field(sa_column=_when())
 
@@ -133,6 +135,30 @@ class ClosingResult(SQLModel, table=True):
     future_leader_yes: int | None = None
     view_more: int | None = None  # more positive about the company and their career here
     view_less: int | None = None
+    promoters: int | None = None  # would recommend: 5 of 5
+    detractors: int | None = None  # would recommend: 1 to 3
+    # The senior mentees' ROI question (information to help retain junior staff): shown only
+    # when enough of them answered it, whatever the survey's total.
+    helps_retention_asked: int | None = None
+    helps_retention_yes: int | None = None
+    released_at: datetime = Field(sa_column=_when())
+
+
+class OutcomeRelease(SQLModel, table=True):
+    """A running total drawn from the pairs' own check-ins (mid-point and closing), released
+    when a poll round or a closing survey is released. A figure is released again only once at
+    least `privacy.min_group_size` answers were added since its last release, so no two of its
+    released values differ by fewer answers than that. Activity figures (meeting rhythm,
+    retention) are recorded at the same moments, for trends."""
+
+    __tablename__ = "outcome_release"
+    __table_args__ = (Index("ix_outcome_release_figure", "figure", "scope", "released_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    figure: str = Field(max_length=40)  # mid | end | mentee | mentee-end | rhythm | retention
+    scope: int  # 0: the whole program; otherwise a cohort id
+    answers: int  # the answers (or pairs, or people) the figure covers
+    counts: str = Field(sa_column=Column(Text, nullable=False))  # JSON: {name: whole number}
     released_at: datetime = Field(sa_column=_when())
 
 

@@ -27,6 +27,9 @@ def test_the_shipped_app_yaml_loads_with_web_chat_on_and_no_platform_secrets() -
     assert settings.web_chat and settings.slack is None
     assert settings.program.command == "/mentoring"
     assert settings.database_url == "sqlite:///turnabout.db"
+    # The seed guidance's own example is the first goal a new program gets.
+    first = settings.program.goals[0]
+    assert (first.metric, first.target, first.by_month) == ("applied_new_skill", 25, 6)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +46,13 @@ def test_the_shipped_app_yaml_loads_with_web_chat_on_and_no_platform_secrets() -
          "pulse: window_days is 8, longer than the 7 days between polls"),
         ({"matching": {"mode": "lottery"}}, "matching.mode: Input should be 'assigned', 'self'"),
         ({"matching": {"request_days": 0}}, "matching.request_days: Input should be greater"),
+        ({"goals": [{"metric": "applied_new_skill", "target": 25},
+                    {"metric": "happiness", "target": 4}]},
+         "goals.1.metric: unknown metric “happiness”; choose one of applied_new_skill, "),
+        ({"goals": [{"metric": "satisfaction", "target": 7}]},
+         "goals.0: target 7 is outside 1–5 for satisfaction"),
+        ({"goals": [{"metric": "enrolment", "target": 40, "by_month": 1, "deadline": 2}]},
+         "goals.0.deadline: Extra inputs are not permitted"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_problem(

@@ -178,7 +178,9 @@ async def _both_rate(world: World) -> None:
 async def test_admins_see_goal_progress_only_over_enough_people(world: World) -> None:
     await _both_rate(world)
     text = (await world.person("ada").say("admin stats")).messages[0].text
-    assert "Goals at the mid-point: too few to report" in text and "achieved" not in text
+    progress = text.split("\n*Goals*\n", 1)[1].split("\n*", 1)[0]
+    assert "Goals at the mid-point: too few to report" in progress
+    assert "achieved" not in progress
 
 
 async def test_admins_see_goal_progress_as_shares_once_the_group_is_large_enough(
