@@ -37,6 +37,7 @@ from storage.tables.matching import (  # noqa: F401
     MatchRequest,
     MatchRound,
     Pair,
+    PairFlag,
     WaitlistEntry,
 )
 from storage.tables.people import (  # noqa: F401

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -67,6 +68,20 @@ class Pair(SQLModel, table=True):
     cohort_id: int | None = Field(default=None, foreign_key="cohort.id", index=True)
     at_risk_since: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     at_risk_reason: str | None = Field(default=None, max_length=300)
+
+
+class PairFlag(SQLModel, table=True):
+    """One reason a pair was flagged for the program team, with its date: every reason stays,
+    so a request for help is never hidden behind another flag."""
+
+    __tablename__ = "pair_flag"
+    __table_args__ = (UniqueConstraint("pair_id", "reason", name="uq_pair_flag_reason"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    kind: str = Field(max_length=20)  # quiet | check-in
+    reason: str = Field(max_length=300)  # our words, never a person's
+    flagged_at: datetime = Field(sa_column=_when())
 
 
 class MatchExclusion(SQLModel, table=True):

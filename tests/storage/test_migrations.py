@@ -119,6 +119,7 @@ def test_an_upgrade_turns_old_polls_into_rounds_and_drops_flags_raised_by_answer
                            "ORDER BY person_id")
         answer_cohorts = rows("SELECT cohort_id FROM pulse_answer")
         flags = rows("SELECT id, at_risk_since IS NULL, at_risk_reason FROM pair ORDER BY id")
+        reasons = rows("SELECT pair_id, kind, reason, flagged_at IS NOT NULL FROM pair_flag")
         keys = rows("SELECT key FROM outbox ORDER BY key")
         inbox = rows("SELECT outbox_key FROM web_chat_message")
         survey = rows("SELECT survey_invited, survey_closes_at FROM cohort")
@@ -129,6 +130,7 @@ def test_an_upgrade_turns_old_polls_into_rounds_and_drops_flags_raised_by_answer
     assert answer_cohorts == [(1,)]
     assert flags == [(1, True, None),
                      (2, False, "asked the program team for help in a pulse poll")]
+    assert reasons == [(2, "check-in", "asked the program team for help in a pulse poll", True)]
     assert ("pulse-flag:1:1:web::ada",) not in keys and inbox == []
     assert survey[0][0] == 2 and str(survey[0][1]).startswith("2026-12-17 09:00")
 
