@@ -5,18 +5,33 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import regex
+
 MAX_COMMAND_LENGTH = 2000
 MAX_ID = 2**31 - 1  # the id columns are INTEGER: 32 bits on PostgreSQL
 # Unicode's isolates (UAX #9), which belong around embedded text anyway: invisible on every
 # surface, and they tell an adapter where a person's words start and end inside our markup.
 ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
 _MARKUP = re.compile(r"[*_`~\\\[\]<>\n\r]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_GRAPHEME = regex.compile(r"\X")
+# Zero-width joiners (U+200C, U+200D) stay: they hold emoji such as 👩‍💻 and some scripts together.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Normalise to NFC and drop invisible control characters, keeping line breaks."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def length(text: str) -> int:
+    """Characters as people see them: an emoji, a flag or a letter with its accent counts 1
+    (extended grapheme clusters), however many code points it is made of."""
+    return len(_GRAPHEME.findall(text))
+
+
+def within(text: str, limit: int) -> str:
+    """The first `limit` characters as people see them (never half an emoji)."""
+    return "".join(_GRAPHEME.findall(text)[:limit])
 
 
 def whole_number(text: str, maximum: int) -> int | None:

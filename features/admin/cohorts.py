@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, union, update
 from sqlmodel import col, select
 
 from core import keys
@@ -15,11 +15,13 @@ from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, one_line, parse_id, quote
+from features import confirming
 from features.people import address_of, name_of
 from storage import closing
 from storage.models import ClosingAnswer, Cohort, Pair, Person, Status
 
 FORM_ID, OPEN = "closing", "closing.open"
+CLOSE, KEEP_OPEN = "cohort.close", "cohort.keep_open"
 NOT_OPEN = "That survey isn't open any more. Thank you all the same!"
 CLOSED_REASON = "cohort closed"  # the end reason of the pairs a closing ends
 
@@ -54,10 +56,65 @@ async def start(ctx: Context, admin: Person, words: str) -> Response:
 
 
 async def close(ctx: Context, admin: Person) -> Response:
+    """`admin cohort close` asks first, saying what closing will do."""
     cohort = await open_cohort(ctx)
     if cohort is None:
         return Response.say("No cohort is open, so there's nothing to close.")
+    return await _close_question(ctx, cohort)
+
+
+async def _closing_counts(ctx: Context, cohort_id: int) -> tuple[int, int]:
+    """The pairs a closing ends, and the people who get its survey (everyone in them but
+    those who left)."""
+    live = (Pair.cohort_id == cohort_id, Pair.status == "active")
+    pairs = (await ctx.session.exec(select(func.count()).select_from(Pair).where(*live))).one()
+    members = union(select(Pair.mentor_id.label("id")).where(*live),  # type: ignore[attr-defined]
+                    select(Pair.mentee_id.label("id")).where(*live)).subquery()  # type: ignore[attr-defined]
+    people = (await ctx.session.exec(select(func.count()).select_from(Person).where(
+        col(Person.id).in_(select(members.c.id)), Person.status != Status.LEFT))).one()
+    return int(pairs), int(people)
+
+
+async def _close_question(ctx: Context, cohort: Cohort, changed: bool = False) -> Response:
+    assert cohort.id is not None
+    pairs, people = await _closing_counts(ctx, cohort.id)
+    since = "The cohort changed since you asked. " if changed else ""
+    value = f"{cohort.id}:{pairs}:{people}:{confirming.stamp(ctx.now())}"
+    return Response(messages=(Message(
+        title=f"Close the cohort “{cohort.name}”?",
+        text=(f"{since}{_plural(pairs, 'pair')} will end, and {_plural(people, 'person', 'people')}"
+              " will get a thank-you with the closing survey. This can't be undone."),
+        buttons=(Button("Close the cohort", CLOSE, value, style="danger"),
+                 Button("Cancel", KEEP_OPEN, str(cohort.id)))),))
+
+
+def _plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+async def confirm_close(ctx: Context, admin: Person, value: str) -> Response:
+    shown = confirming.numbers(value, 4)
+    cohort = await ctx.session.get(Cohort, shown[0]) if shown else None
+    if shown is None or cohort is None:
+        return Response.say("That button has expired. Type `admin cohort close` to start again.")
+    if cohort.closed_at is not None:
+        return Response.say(f"Cohort “{cohort.name}” is already closed; nothing was sent twice.")
+    if confirming.expired(str(shown[3]), ctx.now()):
+        return Response.say(confirming.expired_text("admin cohort close"))
+    assert cohort.id is not None
+    if await _closing_counts(ctx, cohort.id) != shown[1:3]:
+        return await _close_question(ctx, cohort, changed=True)
     return await close_cohort(ctx, cohort, admin.id)
+
+
+async def keep_open(ctx: Context, value: str) -> Response:
+    number = parse_id(value)
+    cohort = await ctx.session.get(Cohort, number) if number else None
+    if cohort is None:
+        return Response.say("That button has expired. Type `admin cohort close` to start again.")
+    if cohort.closed_at is not None:
+        return Response.say(f"Cohort “{cohort.name}” is already closed.")
+    return Response.say(f"Nothing changed: cohort “{cohort.name}” stays open.")
 
 
 async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response:
@@ -72,7 +129,7 @@ async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response
         return Response.say("That cohort was closed a moment ago; nothing was sent twice.")
     pairs = list(await ctx.session.exec(
         select(Pair).where(Pair.cohort_id == cohort.id, Pair.status == "active")))
-    people = 0
+    invited: set[int] = set()
     for pair in pairs:
         for member_id in (pair.mentor_id, pair.mentee_id):
             member = await ctx.session.get(Person, member_id)
@@ -85,16 +142,17 @@ async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response
                       "help us make the next round better; answers stay confidential."),
                 buttons=(Button("Answer the closing survey", OPEN, str(cohort.id),
                                 style="primary"),))))
-            people += 1
+            invited.add(member_id)
         pair.status, pair.ended_at, pair.ended_by = "ended", ctx.now(), by
         pair.end_reason = CLOSED_REASON
         ctx.session.add(pair)
     # The survey takes answers for the poll window; its results are released once, then.
-    cohort.survey_invited = people
+    cohort.survey_invited = people = len(invited)  # a mentor with two mentees is asked once
     cohort.survey_closes_at = ctx.now() + timedelta(days=ctx.program.pulse.window_days)
     ctx.session.add(cohort)
-    return Response.say(f"Cohort “{cohort.name}” is closed: {len(pairs)} pairs ended, and "
-                        f"{people} people get a thank-you with the closing survey.")
+    return Response.say(f"Cohort “{cohort.name}” is closed: {_plural(len(pairs), 'pair')} ended, "
+                        f"and {_plural(people, 'person', 'people')} "
+                        f"{'gets' if people == 1 else 'get'} a thank-you with the closing survey.")
 
 
 def roi_fields(minimum: int) -> tuple[FormField, ...]:

@@ -41,6 +41,22 @@ async def cohort(ctx: Context, call: Call) -> Response:
     return Response.say("Try `admin cohort start NAME [ends DATE]` or `admin cohort close`.")
 
 
+async def close_cohort(ctx: Context, call: Call) -> Response:
+    return await cohorts.confirm_close(ctx, call.person, call.value)  # type: ignore[arg-type]
+
+
+async def keep_cohort(ctx: Context, call: Call) -> Response:
+    return await cohorts.keep_open(ctx, call.value)
+
+
+async def send_announcement(ctx: Context, call: Call) -> Response:
+    return await program_team.send_announcement(ctx, call.value)
+
+
+async def cancel_announcement(ctx: Context, call: Call) -> Response:
+    return await program_team.cancel_announcement(ctx, call.value)
+
+
 async def announce(ctx: Context, call: Call) -> Response:
     return await program_team.announce(ctx, call.person, call.args)  # type: ignore[arg-type]
 
@@ -107,6 +123,10 @@ def register(registry: Registry) -> None:
         CommandSpec("grant", "make someone an admin", grant, usage="grant @person", admin=True),
         CommandSpec("revoke", "remove someone's admin rights", revoke, usage="revoke @person",
                     admin=True),
+        ActionSpec(cohorts.CLOSE, close_cohort, admin=True, carries_id=True),
+        ActionSpec(cohorts.KEEP_OPEN, keep_cohort, admin=True, carries_id=True),
+        ActionSpec(program_team.SEND, send_announcement, admin=True, carries_id=True),
+        ActionSpec(program_team.CANCEL, cancel_announcement, admin=True, carries_id=True),
         ActionSpec(program_team.MESSAGE_PAIR, message_pair, admin=True, carries_id=True),
         ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True, carries_id=True),
         FormSpec(program_team.NOTE_FORM, send_note, admin=True),

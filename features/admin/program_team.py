@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from core import keys
@@ -10,13 +11,15 @@ from core.dates import friendly
 from core.events import Address, Event
 from core.messages import Button, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, parse_id
+from core.text import clean, length, parse_id
+from features import confirming
 from features.people import address_of, name_of
 from storage import grants
 from storage.models import Announcement, Pair, Person, Status
 
 ANNOUNCE_LIMIT = 1500
 AT_RISK_SHOWN = 10
+SEND, CANCEL = "announce.send", "announce.cancel"
 MESSAGE_PAIR, UNPAIR_PAIR, NOTE_FORM = "admin.message_pair", "admin.unpair_pair", "admin.note"
 
 
@@ -39,23 +42,81 @@ async def revoke(ctx: Context, target: Person) -> Response:
 
 
 async def announce(ctx: Context, admin: Person, text: str) -> Response:
+    """`admin announce TEXT` shows the message as it will arrive and asks before sending. The
+    draft is kept (recipients 0 until sent), so *Send* sends exactly what was previewed."""
     words = clean(text)
     if not words:
         return Response.say("Add the text: `admin announce The next round starts Monday!`")
-    if len(words) > ANNOUNCE_LIMIT:
-        return Response.say(f"Please keep announcements under {ANNOUNCE_LIMIT} characters "
-                            f"(this one has {len(words)}).")
-    people = list(await ctx.session.exec(
-        select(Person.id, Person.platform, Person.tenant_id, Person.user_id)
-        .where(Person.status == Status.ACTIVE, col(Person.data_deleted).is_(False))))
-    row = Announcement(text=words, created_by=admin.id, created_at=ctx.now(), recipients=len(people))
+    if length(words) > ANNOUNCE_LIMIT:
+        return Response.say(f"Please keep announcements to {ANNOUNCE_LIMIT:,} characters "
+                            f"(this one has {length(words):,}). Nothing was sent.")
+    recipients = len(await _recipients(ctx))
+    if not recipients:
+        return Response.say("Nobody is active in the program right now, so there's no one to "
+                            "send it to.")
+    row = Announcement(text=words, created_by=admin.id, created_at=ctx.now(), recipients=0)
     ctx.session.add(row)
     await ctx.session.flush()
-    message = Message(title=f"News from {ctx.program.name}", text=words)
+    assert row.id is not None
+    return Response(messages=(_announcement(ctx, words), _send_question(row.id, recipients)))
+
+
+def _announcement(ctx: Context, words: str) -> Message:
+    return Message(title=f"News from {ctx.program.name}", text=words)
+
+
+def _send_question(row_id: int, recipients: int, changed: bool = False) -> Message:
+    since = "The number of active participants changed since the preview. " if changed else ""
+    people = f"{recipients} active participant{'s' if recipients != 1 else ''}"
+    return Message(
+        text=f"{since}That's the preview. Send it to *{people}*?",
+        buttons=(Button("Send", SEND, f"{row_id}:{recipients}", style="primary"),
+                 Button("Cancel", CANCEL, str(row_id))))
+
+
+async def _recipients(ctx: Context) -> list[tuple[int, str, str | None, str]]:
+    return list(await ctx.session.exec(
+        select(Person.id, Person.platform, Person.tenant_id, Person.user_id)
+        .where(Person.status == Status.ACTIVE, col(Person.data_deleted).is_(False))))  # type: ignore[arg-type]
+
+
+async def send_announcement(ctx: Context, value: str) -> Response:
+    shown = confirming.numbers(value, 2)
+    row = await ctx.session.get(Announcement, shown[0]) if shown else None
+    if shown is None or row is None or row.id is None:
+        return Response.say("That announcement was cancelled, so nothing was sent.")
+    if row.recipients:
+        return Response.say(f"That announcement already went to {row.recipients} people; "
+                            "nothing was sent twice.")
+    if ctx.now() - row.created_at > confirming.VALID_FOR:
+        return Response.say(confirming.expired_text("admin announce TEXT"))
+    people = await _recipients(ctx)
+    if not people:
+        return Response.say("Nobody is active in the program right now, so nothing was sent.")
+    if len(people) != shown[1]:
+        return Response(messages=(_send_question(row.id, len(people), changed=True),))
+    # The conditional update makes a double press (or two admins at once) send it once.
+    sent = await ctx.session.exec(  # type: ignore[call-overload]
+        update(Announcement).where(col(Announcement.id) == row.id,
+                                   col(Announcement.recipients) == 0)
+        .values(recipients=len(people)).returning(Announcement.id))
+    if sent.first() is None:
+        return Response.say("That announcement was sent a moment ago; nothing was sent twice.")
+    message = _announcement(ctx, row.text)
     queued = await ctx.queue(*(
         Outgoing.dm(keys.announcement(row.id, pid), Address(platform, user, tenant), message)  # type: ignore[arg-type]
         for pid, platform, tenant, user in people))
-    return Response.say(f"Announcement queued for {queued} active participants.")
+    return Response.say(f"Sent: the announcement is on its way to {queued} active participants.")
+
+
+async def cancel_announcement(ctx: Context, value: str) -> Response:
+    number = parse_id(value)
+    row = await ctx.session.get(Announcement, number) if number else None
+    if row is not None and row.recipients:
+        return Response.say("That announcement was already sent, so it can't be cancelled.")
+    if row is not None:
+        await ctx.session.delete(row)
+    return Response.say("Cancelled: nothing was sent.")
 
 
 async def at_risk(ctx: Context) -> Response:

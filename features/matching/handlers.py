@@ -24,6 +24,13 @@ async def end_button(ctx: Context, call: Call) -> Response:
     return await pairs.end(ctx, call.person, pair_id, reason)
 
 
+async def keep_pair(ctx: Context, call: Call) -> Response:
+    pair_id = parse_id(call.value)
+    if pair_id is None:
+        return Response.say("That button has expired. Type `end` to try again.")
+    return await pairs.keep(ctx, call.person, pair_id)
+
+
 async def agree(ctx: Context, call: Call) -> Response:
     return await pairs.agree(ctx, call.person, call.value)
 
@@ -110,6 +117,7 @@ def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("end", "close your current pairing", end_command, usage="end [reason]"),
         ActionSpec(pairs.END, end_button, carries_id=True),
+        ActionSpec(pairs.KEEP, keep_pair, carries_id=True),
         ActionSpec(intros.AGREE, agree, carries_id=True),
         CommandSpec("match", "propose a matching round and preview it before anything is sent",
                     match, admin=True),

@@ -8,7 +8,7 @@ from core import keys
 from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
-from core.text import literal, parse_id
+from core.text import length, literal, one_line, parse_id, within
 from features.admin.cohorts import CLOSED_REASON, open_cohort
 from features.journey import ending
 from features.journey.kickoff import invitation
@@ -19,12 +19,13 @@ from features.people import address_of, name_of, notify_admins
 from storage import pairs, people, requests
 from storage.models import Pair, Person, Status
 
-END = "pair.end"
+END, KEEP = "pair.end", "pair.keep"
 END_REASONS = {
     "goals": "We reached our goals",
     "mismatch": "Not a good match",
     "time": "No time right now",
 }
+REASON_LIMIT = 300
 LEFT_REASON, TEAM_REASON = "left the program", "ended by the program team"
 # End reasons that are our labels, not anyone's words: they stay when a person is forgotten.
 STANDARD_END_REASONS = frozenset({*END_REASONS.values(), LEFT_REASON, TEAM_REASON, CLOSED_REASON})
@@ -138,24 +139,44 @@ async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
 
 
 async def end_question(ctx: Context, person: Person | None, reason: str) -> Response:
+    """`end` asks why; `end <reason>` asks to confirm. Nothing ends until a button says so."""
     active = await pairs.active_pairs_of(ctx.session, person.id) if person and person.id else []
     if not active:
         return Response.say("You're not in a pair right now, so there's nothing to end.")
-    if reason:
-        return await end(ctx, person, active[0].id, reason)  # type: ignore[arg-type]
+    words = one_line(reason)
+    if length(words) > REASON_LIMIT or len(words) > REASON_LIMIT * 4:  # the button carries it
+        return Response.say(f"Please keep the reason to {REASON_LIMIT} characters (yours has "
+                            f"{length(words)}). Nothing has changed.")
     messages = []
     for pair in active:
         partner = await partner_of(ctx, pair, person.id)  # type: ignore[union-attr]
-        messages.append(
-            Message(
-                text=f"End your pairing with {name_of(partner) if partner else 'your partner'}? "
-                "Tell us why; only the program team sees it.",
-                buttons=tuple(
-                    Button(label, END, f"{pair.id}:{code}") for code, label in END_REASONS.items()
-                ),
-            )
-        )
+        who = name_of(partner) if partner else "your partner"
+        if words:
+            shown = END_REASONS.get(words.lower(), words)
+            messages.append(Message(
+                text=(f"End your pairing with {who}? Your reason: “{literal(shown)}” (only the "
+                      f"program team sees it). We'll tell them kindly."),
+                buttons=(Button("End the pairing", END, f"{pair.id}:{words}", style="danger"),
+                         Button("Keep it", KEEP, str(pair.id)))))
+            continue
+        messages.append(Message(
+            text=f"End your pairing with {who}? Tell us why; only the program team sees it.",
+            buttons=(*(Button(label, END, f"{pair.id}:{code}")
+                       for code, label in END_REASONS.items()),
+                     Button("Cancel", KEEP, str(pair.id)))))
     return Response(messages=tuple(messages))
+
+
+async def keep(ctx: Context, person: Person | None, pair_id: int) -> Response:
+    """*Keep it* / *Cancel* on the end question: nothing changes."""
+    pair = await ctx.session.get(Pair, pair_id)
+    if person is None or pair is None or person.id not in (pair.mentor_id, pair.mentee_id):
+        return Response.say("That pairing isn't yours.")
+    if pair.status != "active":
+        return Response.say("That pairing has already ended.")
+    partner = await partner_of(ctx, pair, person.id)
+    return Response.say(f"Good: nothing changed, and your pairing with "
+                        f"{name_of(partner) if partner else 'your partner'} continues.")
 
 
 async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Response:
@@ -164,11 +185,11 @@ async def end(ctx: Context, person: Person, pair_id: int, reason: str) -> Respon
         return Response.say("That pairing isn't yours to end.")
     if pair.status != "active":
         return Response.say("That pairing has already ended.")
-    if reason == "goals":
+    if reason.lower() == "goals":
         return await _goals_reached(ctx, person, pair)
-    words = END_REASONS.get(reason, reason)[:300]
+    words = END_REASONS.get(reason.lower(), within(one_line(reason), REASON_LIMIT))
     await _close(ctx, pair, person.id, words)  # type: ignore[arg-type]
-    if reason == "mismatch":
+    if reason.lower() == "mismatch":
         await pairs.exclude(ctx.session, pair.mentor_id, pair.mentee_id, words, ctx.now())
     partner = await _tell_partner(ctx, pair, person, f"{name_of(person)} has closed your "
                                   "pairing. Thank you for the time you gave it; you're back in "

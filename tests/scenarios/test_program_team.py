@@ -52,8 +52,12 @@ async def test_closing_a_cohort_ends_its_pairs_and_asks_each_person_once_for_fee
     jo, sam = await matched(chat)
     jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
 
-    await ada.say("admin cohort close")
-    await ada.say("admin cohort close")  # nothing is open any more: nothing is sent twice
+    [question] = await ada.say("admin cohort close")
+    assert "1 pair will end" in question.text and "2 people" in question.text
+    await ada.press("Close the cohort")
+    await ada.press("Close the cohort")  # a second press sends nothing twice
+    [nothing] = await ada.say("admin cohort close")  # nothing is open any more
+    assert nothing.buttons == ()
 
     async with chat.service.database.session() as session:
         pair = (await session.exec(select(Pair))).one()
@@ -72,6 +76,7 @@ async def test_the_closing_survey_keeps_each_persons_answers(chat: ChatWorld) ->
     await ada.say("admin cohort start Autumn")
     jo, _ = await matched(chat)
     await ada.say("admin cohort close")
+    await ada.press("Close the cohort")
 
     await jo.press(CLOSING)
     marked = forms(await jo.submit({"future_leader": "yes"}), "closing")

@@ -53,7 +53,7 @@ async def answer(chat: Chat, poll_id: str, value: int, **more: str | tuple[str, 
 
 async def close_cohort(world: World) -> str:
     """Close the open cohort; the id its closing-survey invitations carry."""
-    reply = await world.person("ada").say("admin cohort close")
+    reply = await world.person("ada").confirm("admin cohort close")
     assert "is closed" in reply.messages[0].text, reply
     await world.deliver()
     buttons = [b for s in world.messenger.sent for b in s.message.buttons

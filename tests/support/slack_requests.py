@@ -185,6 +185,18 @@ class SlackWorkspace:
                              response_url=self.fake.response_url(reply_key or self.fresh("act")))
         return await self.send(body)
 
+    async def confirm(self, text: str, user: str = "U1", *,
+                      reply_key: str | None = None) -> Reply:
+        """Type a command that asks first, and press the button that goes ahead (its first)."""
+        asked = self.fresh("ask")
+        await self.command(text, user, reply_key=asked)
+        await self.settle()
+        found = [e for r in self.fake.responses(asked) for b in r.get("blocks", [])
+                 if b["type"] == "actions" for e in b["elements"]]
+        assert found, f"{text!r} asked nothing: {self.fake.responses(asked)}"
+        action_id = found[0]["action_id"].split("#", 1)[0]  # blocks.DUPLICATE_MARK
+        return await self.press(action_id, found[0].get("value", ""), user, reply_key=reply_key)
+
     async def submit(self, view: Payload, answers: Mapping[str, Answer], user: str = "U1", *,
                      trigger_id: str | None = None, retry: int | None = None) -> Reply:
         body = view_submission(view, answers, user=user,

@@ -52,6 +52,13 @@ class Chat:
             Action(self.address, action_id, value, f"t{next(_ids)}", self.profile)
         )
 
+    async def confirm(self, text: str) -> Response:
+        """Type a command that asks first, and press the button that goes ahead (its first)."""
+        asked = await self.say(text)
+        button = next((b for m in asked.messages for b in m.buttons), None)
+        assert button is not None, f"{text!r} asked nothing: {asked.messages}"
+        return await self.press(button.action_id, button.value)
+
     async def submit(
         self,
         values: dict[str, str | tuple[str, ...]],

@@ -29,12 +29,12 @@ async def test_an_announcement_over_slack_reaches_each_active_member_once(
         await join(ws, "U1", JUNIOR)
         await join(ws, "U2", SENIOR)
         before = len(ws.fake.calls_to("chat.postMessage"))
-        await ws.command("admin announce Office hours on Friday at 3pm", "UADA", reply_key="a")
+        await ws.confirm("admin announce Office hours on Friday at 3pm", "UADA", reply_key="a")
         await ws.settle()
         await ws.running.service.deliver_now()
         news = ws.fake.calls_to("chat.postMessage")[before:]
         assert sorted(p["channel"] for p in news) == ["DU1", "DU2"]
-        assert "queued for 2 active participants" in str(ws.fake.responses("a"))
+        assert "on its way to 2 active participants" in str(ws.fake.responses("a"))
 
 
 async def test_the_joins_chart_is_uploaded_into_the_admins_dm_as_a_png(

@@ -15,7 +15,8 @@ from tests.support.slack_people import ADMIN, JUNIOR, join, with_admin
 from tests.support.slack_requests import slack_workspace
 
 # Every button whose value carries a row id (or, for pausing, a number of days).
-ID_BUTTONS = (pairs.END, intros.AGREE, cohorts.OPEN, pulse.OPEN, match_round.CONFIRM,
+ID_BUTTONS = (pairs.END, pairs.KEEP, intros.AGREE, cohorts.OPEN, cohorts.CLOSE, cohorts.KEEP_OPEN,
+              program_team.SEND, program_team.CANCEL, pulse.OPEN, match_round.CONFIRM,
               match_round.DISCARD, program_team.MESSAGE_PAIR, program_team.UNPAIR_PAIR,
               weekly_prompts.MET, weekly_prompts.SKIP, weekly_prompts.ANOTHER, nudges.SCHEDULE,
               nudges.PAUSE_FOR)

@@ -73,7 +73,7 @@ async def test_a_closing_survey_answered_in_a_slack_modal_is_saved_for_that_coho
         await join(ws, "U2", SENIOR)
         await ws.command("admin pair <@U1> <@U2>", ADMIN)
         await ws.settle()
-        await ws.command("admin cohort close", ADMIN)
+        await ws.confirm("admin cohort close", ADMIN)
         await ws.settle()
         owner, view = await open_from(ws, posts_with(ws, "closing.open")[0], "closing.open")
 

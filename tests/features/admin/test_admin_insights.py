@@ -105,8 +105,17 @@ async def test_closing_a_cohort_sends_the_closing_survey_once_and_ends_its_pairs
     made = await pairs_of(world, 2)
     await world.deliver()
     world.messenger.sent.clear()
-    closed = (await ada.say("admin cohort close")).messages[0].text
-    assert "2 pairs ended" in closed and "4 people" in closed
+    [question] = (await ada.say("admin cohort close")).messages
+    assert "2 pairs will end" in question.text and "4 people will get" in question.text
+    assert [b.label for b in question.buttons] == ["Close the cohort", "Cancel"]
+    await world.deliver()
+    assert world.messenger.sent == []  # asking sends nothing
+    close, cancel = question.buttons
+    closed = (await ada.press(close.action_id, close.value)).messages[0].text
+    assert "2 pairs ended" in closed and "4 people get" in closed
+    again = (await ada.press(close.action_id, close.value)).messages[0].text
+    assert "already closed; nothing was sent twice" in again
+    assert "already closed" in (await ada.press(cancel.action_id, cancel.value)).messages[0].text
     assert "nothing to close" in (await ada.say("admin cohort close")).messages[0].text
     await world.deliver()
     surveys = [s for s in world.messenger.sent if s.message.buttons
@@ -130,13 +139,21 @@ async def test_an_announcement_reaches_every_active_participant_once(world: Worl
     await made[0][1].say("pause")
     await world.deliver()
     world.messenger.sent.clear()
-    reply = (await world.person("ada").say("admin announce Round two starts Monday!")).messages[0]
-    assert "queued for 3 active participants" in reply.text
+    ada = world.person("ada")
+    preview, question = (await ada.say("admin announce Round two starts Monday!")).messages
+    assert preview.text == "Round two starts Monday!" and "3 active participants" in question.text
+    send, _ = question.buttons
+    reply = (await ada.press(send.action_id, send.value)).messages[0]
+    assert "on its way to 3 active participants" in reply.text
+    twice = (await ada.press(send.action_id, send.value)).messages[0]
+    assert "nothing was sent twice" in twice.text
     await world.deliver()
     assert sorted(s.user_ids[0] for s in world.messenger.sent) == ["j0", "j1", "s1"]
     assert all(s.message.text == "Round two starts Monday!" for s in world.messenger.sent)
-    too_long = (await world.person("ada").say("admin announce " + "x" * 1600)).messages[0].text
-    assert "under 1500 characters" in too_long
+    too_long = (await ada.say("admin announce " + "🎉" * 1501)).messages[0].text
+    assert "to 1,500 characters (this one has 1,501)" in too_long
+    fits = (await ada.say("admin announce " + "🎉" * 1500)).messages
+    assert len(fits) == 2  # an emoji counts as one character
 
 
 async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: World) -> None:
@@ -169,9 +186,11 @@ async def test_two_admins_closing_a_cohort_at_once_send_the_survey_once(world: W
     await pairs_of(world, 1)
     await world.deliver()
     world.messenger.sent.clear()
-    replies = await asyncio.gather(ada.say("admin cohort close"), ada.say("admin cohort close"))
+    [close, _] = (await ada.say("admin cohort close")).messages[0].buttons
+    replies = await asyncio.gather(ada.press(close.action_id, close.value),
+                                   ada.press(close.action_id, close.value))
     texts = sorted(r.messages[0].text for r in replies)
-    assert sum("1 pairs ended" in t for t in texts) == 1, texts
+    assert sum("1 pair ended" in t for t in texts) == 1, texts
     await world.deliver()
     assert len([s for s in world.messenger.sent if s.message.buttons
                 and s.message.buttons[0].action_id == "closing.open"]) == 2

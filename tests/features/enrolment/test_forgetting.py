@@ -36,7 +36,7 @@ async def test_forgetting_al_spares_messages_that_only_share_letters_with_him(
     await priya.join(**SENIOR)
     await ada.say("admin pair @al @sam")
     await ada.say("admin pair @jo @priya")
-    await ada.say("admin announce Also: the next round opens on Monday.")
+    await ada.confirm("admin announce Also: the next round opens on Monday.")
     await world.deliver()
     before = await outbox(world)
 

@@ -104,11 +104,14 @@ async def test_a_web_chat_participant_who_deletes_their_data_leaves_no_trace(
         poll = await week_by_week_until_polled(web, clock, me)
         await me.press("pulse.open", poll)
         await me.submit("pulse", POLL_ANSWER, context=poll)
-        await me.say(f"end {REASON}")
+        [ending] = (await me.say(f"end {REASON}"))["messages"]
+        await me.press(ending["buttons"][0]["action_id"], ending["buttons"][0]["value"])
         assert "Paired" in (await ada.say(f"admin pair @{user} @priya"))["messages"][0]["text"]
         await import_hr(database, clock, hr_export(tmp_path, f",{user},sales,2024-01-01",
                                                    ",sam,finance,2020-01-01"))
-        await ada.say(f"admin announce A warm welcome to {NAME}, our newest mentor!")
+        _, question = (await ada.say(f"admin announce A warm welcome to {NAME}, our newest "
+                                     "mentor!"))["messages"]
+        await ada.press(question["buttons"][0]["action_id"], question["buttons"][0]["value"])
         await ada.say("admin export")
         await assert_planted(database, user, {
             NAME: {"person", "outbox", "web_chat_message", "export_link", "announcement"},
@@ -187,7 +190,8 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
         await ws.settle()
         assert (await ws.submit(ws.opened_view(), slack_answers(POLL_ANSWER), user)).status == 200
         await ws.settle()
-        await said(ws, f"end {REASON}", user)
+        await ws.confirm(f"end {REASON}", user)
+        await ws.settle()
         assert "Paired" in await said(ws, f"admin pair <@{user}> <@UPART2>", ADMIN)
         await import_hr(database, clock, hr_export(tmp_path, f"{EMAIL},,sales,2024-01-01",
                                                    f",{user},sales,2024-01-01"))

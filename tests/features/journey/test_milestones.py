@@ -133,7 +133,7 @@ async def test_the_closing_survey_asks_per_goal_the_new_skill_and_the_roi_questi
 async def test_ending_early_because_the_goals_are_reached_is_a_success(world: World) -> None:
     jo, sam, pair = await matched_pair(world)
     await world.person("ada").say("help")
-    reply = await sam.say("end goals")
+    reply = await sam.confirm("end goals")
     assert "Congratulations" in reply.messages[0].text
     await world.deliver()
     assert sorted(s.user_ids for s in keyed(world, "checkin:1:end")) == [("jo",), ("sam",)]
@@ -159,7 +159,7 @@ async def test_a_cohort_end_date_warns_the_admins_and_closes_the_cohort(world: W
     await tick(world, datetime(2027, 1, 31, 0, 30, tzinfo=UTC))
     await tick(world, datetime(2027, 1, 31, 9, 0, tzinfo=UTC))
     closed = [m for m in world.messenger.to("ada") if m.title == "A cohort has closed"]
-    assert len(closed) == 1 and "1 pairs ended" in closed[0].text
+    assert len(closed) == 1 and "1 pair ended" in closed[0].text
     assert sorted(s.user_ids for s in keyed(world, "closing:")) == [("jo",), ("sam",)]
     async with world.database.session() as session:
         cohort = (await session.exec(select(Cohort))).one()

@@ -173,6 +173,7 @@ async def test_a_participant_ends_their_pair_with_a_reason_and_admins_hear_of_it
         "We reached our goals",
         "Not a good match",
         "No time right now",
+        "Cancel",
     ]
     reply = (await people["sam"].press("pair.end", question.buttons[1].value)).messages[0].text
     assert "closed" in reply
