@@ -153,9 +153,11 @@ async def end_question(ctx: Context, person: Person | None, reason: str) -> Resp
         who = name_of(partner) if partner else "your partner"
         if words:
             shown = END_REASONS.get(words.lower(), words)
+            outcome = ("You each get the closing survey: a success!" if words.lower() == "goals"
+                       else "We'll tell them kindly.")
             messages.append(Message(
                 text=(f"End your pairing with {who}? Your reason: “{literal(shown)}” (only the "
-                      f"program team sees it). We'll tell them kindly."),
+                      f"program team sees it). {outcome}"),
                 buttons=(Button("End the pairing", END, f"{pair.id}:{words}", style="danger"),
                          Button("Keep it", KEEP, str(pair.id)))))
             continue

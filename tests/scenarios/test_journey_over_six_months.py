@@ -64,7 +64,8 @@ async def test_goals_reached_early_ends_with_the_closing_survey_for_both(
 ) -> None:
     jo, sam = await started(chat)
     await chat.tick(MONDAY + timedelta(weeks=6))
-    reply = await sam.say("end goals")
+    await sam.say("end goals")
+    reply = await sam.press("End the pairing")
     assert any("Congratulations" in s.text for s in reply)
     for person in (jo, sam):
         seen = await person.inbox()
