@@ -12,6 +12,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from adapters.teams.markdown import isolated_words, plain, teams_markdown, without_isolates
 from core.messages import Button, FileRef, Form, FormField, Message
+from core.text import length
 
 Card = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -26,6 +27,10 @@ EXPANDED_CHOICES_MAX = 5  # more radio buttons than this make the card scroll on
 RATING_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
 
 _STYLES = {"primary": "positive", "danger": "destructive"}
+# Teams lays a card's actions out side by side and cuts a title that overflows its share of
+# the row ("Skip this ti…"). On a 360 px phone a card leaves about 296 px for the row; a
+# title character takes about 7.5 px, each button 24 px of padding, with 8 px between buttons.
+PHONE_ROW_PX, BUTTON_GAP_PX, BUTTON_PADDING_PX, CHAR_PX = 296, 8, 24, 7.5
 DOWNLOAD_LABEL = "Download (works once, 24 h)"
 
 
@@ -90,6 +95,27 @@ def button_action(button: Button) -> Card:
     return action
 
 
+def row_chars(count: int) -> int:
+    """The longest title each of `count` buttons side by side can show on a phone."""
+    share = (PHONE_ROW_PX - BUTTON_GAP_PX * (count - 1)) / count
+    return int((share - BUTTON_PADDING_PX) // CHAR_PX)
+
+
+def fits_in_a_row(actions: list[Card]) -> bool:
+    return all(length(a["title"]) <= row_chars(len(actions)) for a in actions)
+
+
+def button_rows(actions: list[Card]) -> list[list[Card]]:
+    """The fewest rows in which no title is cut on a phone: one row when they all fit side by
+    side; else rows of fewer buttons, down to one full-width button per line for choices too
+    long to share a row (leave or delete, the reasons to end a pairing)."""
+    for per_row in range(len(actions), 1, -1):
+        rows = [actions[i:i + per_row] for i in range(0, len(actions), per_row)]
+        if all(fits_in_a_row(row) for row in rows):
+            return rows
+    return [[action] for action in actions]
+
+
 def message_card(message: Message, download_url: str | None = None) -> Card:
     """`download_url` is where the message's attachment can be fetched: Teams cannot carry a
     bot's file in a 1:1 chat without extra permissions, so a button opens the one-time link."""
@@ -111,6 +137,10 @@ def message_card(message: Message, download_url: str | None = None) -> Card:
                                "url": download_url, "style": "positive"})
     if not body:
         body.append(_text_block(plain(message.fallback) or "…"))
+    rows = button_rows(actions)
+    if len(rows) > 1:  # rows below the text, as ActionSets: the card's own actions are one row
+        body.extend({"type": "ActionSet", "actions": row} for row in rows)
+        actions = []
     return _card(body, actions, message.fallback)
 
 
@@ -154,6 +184,7 @@ def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
             choices=[{"title": without_isolates(title), "value": choice}
                      for title, choice in choices],
             isMultiSelect=field.kind == "multi_choice",
+            wrap=True,  # long options wrap instead of being cut on a phone
             style="expanded" if len(choices) <= EXPANDED_CHOICES_MAX else "compact",
         )
     if field.placeholder:

@@ -61,9 +61,10 @@ def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str
 
 
 def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, slot: int) -> Message:
+    # Short titles: three side by side on a phone are cut beyond about nine characters.
     buttons = (Button("We met", MET, str(pair_id), style="primary"),
-               Button("Skip this time", SKIP, f"{pair_id}:{week}"),
-               Button("Another prompt", ANOTHER, f"{pair_id}:{week}"),
+               Button("Skip", SKIP, f"{pair_id}:{week}"),
+               Button("Another", ANOTHER, f"{pair_id}:{week}"),
                find_button(pair_id))
     if prompt_id == FIRST_MEETING:
         agenda = catalog.first_meeting_agenda()

@@ -2,13 +2,17 @@
 
 Not a full JSON-schema validation: it checks what goes wrong in practice: element and action
 types newer than 1.5, duplicate or empty input ids, malformed choices, empty texts, bad enum
-values, Action.Submit data that is not an object, and cards over Teams' size limit.
+values, Action.Submit data that is not an object, and cards over Teams' size limit. And what
+a 360 px phone would cut: button titles longer than their share of the row, and choices that
+do not wrap.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import regex
 
 ELEMENTS_1_5 = frozenset({
     "TextBlock", "RichTextBlock", "Image", "Media", "Container", "ColumnSet", "FactSet",
@@ -27,6 +31,9 @@ ACTION_STYLES = frozenset({"default", "positive", "destructive"})
 CHOICE_STYLES = frozenset({"compact", "expanded", "filtered"})
 TEXT_INPUT_STYLES = frozenset({"text", "tel", "url", "email", "password"})
 TEAMS_MAX_BYTES = 28 * 1024  # Teams refuses larger messages
+# What a 360 px phone shows of each title when this many buttons share a row (Segoe UI 14 px
+# in about 296 px; measured with tests/adapters/teams/render_cards.py). More than 4 never fit.
+PHONE_TITLE_CHARS = {1: 36, 2: 16, 3: 9, 4: 5}
 
 
 class CardProblem(AssertionError):
@@ -132,6 +139,8 @@ class _Checker:
 
     def choice_set(self, element: dict[str, Any], where: str) -> None:
         self.enum(element, "style", CHOICE_STYLES, where)
+        if element.get("wrap") is not True:
+            self.fail(where, "choices must wrap (wrap: true), or a phone cuts long ones")
         choices = element.get("choices")
         if not isinstance(choices, list) or not choices:
             self.fail(where, "needs choices")
@@ -154,7 +163,12 @@ class _Checker:
                 self.fail(where, f"initial value {unknown!r} is not a choice")
 
     def actions(self, actions: list[Any], where: str) -> None:
+        fits = PHONE_TITLE_CHARS.get(len(actions), 0)
         for index, action in enumerate(actions):
+            title = action.get("title") if isinstance(action, dict) else None
+            if isinstance(title, str) and len(regex.findall(r"\X", title)) > fits:
+                self.fail(f"{where}[{index}]", f"title {title!r} is cut at 360 px beside "
+                          f"{len(actions) - 1} other button(s) (at most {fits} characters)")
             here = f"{where}[{index}]"
             kind = action.get("type") if isinstance(action, dict) else None
             if kind not in ACTIONS_1_5:

@@ -81,8 +81,15 @@ def submit_value(card: dict[str, Any], answers: dict[str, str]) -> dict[str, Any
     return {**submit["data"], **current, **answers}
 
 
+def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button, in order: the card's own row, or the rows of ActionSets in its body that
+    a phone needs when titles are too long to sit side by side."""
+    rows = [e.get("actions", []) for e in card.get("body", []) if e.get("type") == "ActionSet"]
+    return [a for row in rows for a in row] + list(card.get("actions", []))
+
+
 def button_data(card: dict[str, Any], title: str) -> dict[str, Any]:
-    (button,) = [a for a in card.get("actions", []) if a["title"] == title]
+    (button,) = [a for a in actions_of(card) if a["title"] == title]
     return dict(button["data"])
 
 

@@ -14,7 +14,7 @@ from adapters.teams.settings import TeamsSettings
 from config.program import Admins, Program
 from core.clock import FrozenClock
 from features.admin.export import PREPARING
-from tests.support.fake_teams import TeamsWorld, fake_connector
+from tests.support.fake_teams import TeamsWorld, actions_of, fake_connector
 from tests.support.service import make_settings, serve
 
 PUBLIC_URL = "https://turnabout.example.com"
@@ -48,7 +48,7 @@ async def test_the_export_card_has_a_download_button_whose_link_works_once(
     (sent,) = world.connector.messages
     assert sent.kind == "send" and sent.conversation_id == ada.conversation_id
     assert "participants.csv: 1 row" in sent.text  # Ada's own row: admins get one too
-    (button,) = [a for a in sent.card["actions"] if a["type"] == "Action.OpenUrl"]
+    (button,) = [a for a in actions_of(sent.card) if a["type"] == "Action.OpenUrl"]
     assert button["title"] == DOWNLOAD_LABEL
     link = urlsplit(button["url"])
     assert f"{link.scheme}://{link.netloc}" == PUBLIC_URL and link.path.startswith("/exports/")

@@ -12,7 +12,14 @@ from core.clock import FrozenClock
 from core.events import Address
 from tests.support.drivers.base import ChatWorld, Driver
 from tests.support.drivers.records import Answer, Seen, SeenButton, SeenForm
-from tests.support.fake_teams import ConnectorCall, TeamsUser, TeamsWorld, submit_value, teams_world
+from tests.support.fake_teams import (
+    ConnectorCall,
+    TeamsUser,
+    TeamsWorld,
+    actions_of,
+    submit_value,
+    teams_world,
+)
 
 Card = dict[str, Any]
 
@@ -87,7 +94,7 @@ def card_seen(card: Card, activity_id: str | None) -> Seen:
             for fact in element["facts"]:
                 facts[fact["title"]] = fact["value"]
                 lines.append(f"{fact['title']}: {fact['value']}")
-    submits = [a for a in card.get("actions", []) if a.get("type") == "Action.Submit"]
+    submits = [a for a in actions_of(card) if a.get("type") == "Action.Submit"]
     form_id = next((a["data"]["form_id"] for a in submits if "form_id" in a.get("data", {})), None)
     if form_id is not None:
         return Seen("\n".join(lines), title, facts, form=_form(card, activity_id, form_id))
