@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Cohort, ExportLink, Meeting, Pair, Person
+from storage.models import Cohort, ExportLink, Meeting, Pair, Person, Status
 
 LINK_LIFETIME = timedelta(hours=24)
 LinkState = Literal["used", "expired", "unknown"]
@@ -132,7 +132,9 @@ async def participants(session: AsyncSession, cohort_id: int | None) -> Rows:
         select(p.id, p.platform, p.display_name, p.email, p.role, p.department, p.team,
                p.seniority, p.timezone, p.status, p.joined_at, p.left_at, p.paused_until,
                p.data_deleted)
-        .where(_people_scope(Person.id, cohort_id)).order_by(col(Person.id)))
+        # Admins who never joined (and anyone else the bot merely knows) are no participants.
+        .where(_people_scope(Person.id, cohort_id), Person.status != Status.VISITOR)
+        .order_by(col(Person.id)))
     return result.all()
 
 

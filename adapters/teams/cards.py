@@ -175,9 +175,9 @@ def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
     if field.required:
         element["errorMessage"] = "Please fill this in." if typed else "Please pick one."
     if typed:
+        # No maxLength: Teams would stop the typing and cut a paste without a word. The limit
+        # is said under the field (limit_hint), and the bot answers an over-long text with it.
         element["isMultiline"] = field.kind == "long_text"
-        if field.max_length:
-            element["maxLength"] = field.max_length
     else:
         choices = _choices(field)
         element.update(
@@ -195,6 +195,10 @@ def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
     if initial:
         element["value"] = initial
     return element
+
+
+def limit_hint(field: FormField) -> str:
+    return f"Up to {field.max_length:,} characters." if field.max_length else ""
 
 
 def _error(text: str) -> Card:
@@ -218,9 +222,9 @@ def form_card(form: Form, errors: Mapping[str, str] | None = None) -> Card:
         body.append(field_input(field, form.values.get(field.name)))
         if field.name in errors:
             body.append(_error(errors[field.name]))
-        if field.hint:
-            body.append(_markdown_block(field.hint, isSubtle=True, size="Small",
-                                        spacing="None"))
+        hint = " ".join(filter(None, (field.hint, limit_hint(field))))
+        if hint:
+            body.append(_markdown_block(hint, isSubtle=True, size="Small", spacing="None"))
     submit = {
         "type": "Action.Submit",
         "title": form.submit_label,

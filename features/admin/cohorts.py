@@ -14,7 +14,7 @@ from core.dates import friendly, parse_date
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, one_line, parse_id, quote
+from core.text import clean, length, one_line, parse_id, quote
 from features import confirming
 from features.people import address_of, name_of
 from storage import closing
@@ -34,7 +34,7 @@ async def open_cohort(ctx: Context) -> Cohort | None:
 async def start(ctx: Context, admin: Person, words: str) -> Response:
     name, _, ends = words.partition(" ends ")
     name = one_line(name)
-    if not name or len(name) > 80:
+    if not name or length(name) > 80:
         return Response.say("Name the cohort (up to 80 characters): "
                             "`admin cohort start Spring 2027 ends 2027-06-30`.")
     current = await open_cohort(ctx)
@@ -163,9 +163,11 @@ def roi_fields(minimum: int) -> tuple[FormField, ...]:
                   "long_text", required=False, max_length=1000),
         FormField("taught", "The most valuable thing you passed on", "long_text",
                   required=False, max_length=1000),
-        FormField("future_leader", "Did the program surface a potential future leader?",
+        FormField("future_leader", "Did you spot a future leader through the program?",
                   "single_choice", choices=(Choice("yes", "Yes"), Choice("no", "No"),
-                                            Choice("unsure", "Not sure"))),
+                                            Choice("unsure", "Not sure")),
+                  hint="Someone, your partner or you, with the makings of a leader the "
+                       "company should help grow."),
         FormField("changed_view", "How do you feel about the company and your career here now?",
                   "single_choice", choices=(Choice("more", "More positive"),
                                             Choice("same", "About the same"),
@@ -191,8 +193,8 @@ def roi_errors(values: dict[str, str]) -> dict[str, str]:
         errors["recommend"] = "Please pick a number from 1 to 5."
     for name in ("learned", "taught"):
         text = clean(values.get(name, ""))
-        if len(text) > 1000:
-            errors[name] = f"Please keep it under 1,000 characters (it has {len(text)})."
+        if length(text) > 1000:
+            errors[name] = f"Please keep it to 1,000 characters (it has {length(text):,})."
     return errors
 
 

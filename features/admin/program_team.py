@@ -155,13 +155,15 @@ async def send_note(ctx: Context, admin: Person, pair_id: str,
     if pair is None or pair.status != "active":
         return Response.say("That pairing has ended.")
     text = clean(str(values.get("text") or ""))
-    if not text or len(text) > 1000:
+    if not text or length(text) > 1000:
+        too_long = f" (this one has {length(text):,})" if text else ""
         return Response(form=note_form(pair.id),  # type: ignore[arg-type]
-                        errors={"text": "Please write a message of up to 1,000 characters."})
+                        errors={"text": f"Please write a message of up to 1,000 characters"
+                                        f"{too_long}."})
     members = [await ctx.session.get(Person, i) for i in (pair.mentor_id, pair.mentee_id)]
     to = [address_of(p) for p in members if p is not None]
     await ctx.queue(Outgoing.group(keys.admin_note(pair.id, event.event_id), to, Message(
-        title=f"A note from the {ctx.program.name} team ({name_of(admin)})", text=text)))
+        title=f"A note from the {ctx.program.name} team", text=f"{text}\n\n— {name_of(admin)}")))
     return Response(close_form=True, messages=(Message(text="Sent to both of them."),))
 
 

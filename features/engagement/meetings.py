@@ -12,7 +12,7 @@ from core.context import Context
 from core.dates import friendly
 from core.messages import Response
 from core.outgoing import Outgoing
-from core.text import clean
+from core.text import clean, length
 from features.engagement.prompts import choose, interval_weeks, prompt_message
 from features.people import address_of
 from storage import engagement, pairs
@@ -45,8 +45,9 @@ async def met(ctx: Context, person: Person | None, pair_id: str | None, note: st
         return Response.say("You're not in an active pair, so there's no meeting to log."
                             if pair_id is None else "That button belongs to a pairing that has ended.")
     note = clean(note)
-    if len(note) > NOTE_LIMIT:
-        return Response.say(f"Please keep the note under {NOTE_LIMIT} characters (it has {len(note)}).")
+    if length(note) > NOTE_LIMIT:
+        return Response.say(f"Please keep the note to {NOTE_LIMIT:,} characters (it has "
+                            f"{length(note):,}). Nothing was logged yet.")
     day = local_date(ctx.now(), person.timezone)
     assert pair.id is not None and person.id is not None
     if not await engagement.log_meeting(ctx.session, pair.id, day, person.id, note or None, ctx.now()):

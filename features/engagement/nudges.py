@@ -82,7 +82,7 @@ async def run(ctx: Context) -> int:
 
 def _situation(pair: LivePair, days: int, skipping: bool) -> str:
     """The nudge names what is true: no first meeting yet, skipped meetings, or the gap."""
-    mentor = literal(pair.mentor.name or "your mentor")
+    mentor = literal(pair.mentor.name or "your partner")
     if skipping:
         return f"you and {mentor} have skipped your last {QUIET_SKIPS} meetings"
     if pair.last_met_on is None:

@@ -10,7 +10,7 @@ from core.context import Context
 from core.events import FormSubmission, Profile
 from core.messages import Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, one_line
+from core.text import clean, length, one_line
 from features.enrolment import lifecycle
 from features.matching.suggestions import choosing, suggest_buttons
 from features.people import ROLE_NAMES
@@ -173,8 +173,8 @@ def check(
     team = one_line(_one(values, "team"))
     if not team:
         errors["team"] = "Please name your team, so we never pair you with a teammate."
-    elif len(team) > 100:
-        errors["team"] = f"Please keep the team name under 100 characters (it has {len(team)})."
+    elif length(team) > 100:
+        errors["team"] = f"Please keep the team name to 100 characters (it has {length(team)})."
     answers["team"] = team
 
     zone = _one(values, "timezone").replace(" ", "_")
@@ -195,9 +195,10 @@ def check(
         errors["learn"] = "As a senior mentee, pick at least one topic you want to learn."
 
     goals = clean(_one(values, "goals"))
-    if len(goals) > survey.goals_max_length:
+    if length(goals) > survey.goals_max_length:
         errors["goals"] = (
-            f"Please keep this under {survey.goals_max_length} characters (it has {len(goals)})."
+            f"Please keep this to {survey.goals_max_length:,} characters (it has "
+            f"{length(goals):,})."
         )
     answers["goals"] = goals
     return answers, errors

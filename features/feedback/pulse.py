@@ -16,7 +16,7 @@ from core.dates import day_month, friendly
 from core.events import FormSubmission
 from core.messages import Button, Choice, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, parse_id
+from core.text import clean, length, parse_id
 from features.engagement.prompts import address
 from features.feedback import results
 from features.people import name_of, notify_admins
@@ -183,8 +183,8 @@ def _check(values: dict[str, str | tuple[str, ...]]) -> tuple[dict[str, object],
     if one("roles") not in {c.value for c in ROLES}:
         errors["roles"] = "Please pick one of the options."
     comment = one("comment")
-    if len(comment) > 1000:
-        errors["comment"] = f"Please keep it under 1,000 characters (it has {len(comment)})."
+    if length(comment) > 1000:
+        errors["comment"] = f"Please keep it to 1,000 characters (it has {length(comment):,})."
     ticked = {name: name in values.get(name, ()) for name in ("share", "check_in")}
     return ({"value": int(one("value") or 0), "met": one("met"), "roles": one("roles"),
              "comment": comment, **ticked}, errors)

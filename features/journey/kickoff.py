@@ -12,7 +12,7 @@ from core.dates import friendly
 from core.events import FormSubmission
 from core.messages import Button, Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import literal, one_line, parse_id
+from core.text import length, literal, one_line, parse_id
 from features.admin.cohorts import open_cohort
 from features.journey.booking import find_button
 from features.journey.rhythm import RHYTHMS
@@ -135,8 +135,8 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     lengths = await _lengths(ctx, pair)
     values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}
     texts = {name: one_line(values.get(name, "")) for name in (*GOALS, "mentor_goal", "ground_rules")}
-    errors = {name: f"Please keep it under {TEXT_LIMIT} characters (it has {len(text)})."
-              for name, text in texts.items() if len(text) > TEXT_LIMIT}
+    errors = {name: f"Please keep it to {TEXT_LIMIT:,} characters (it has {length(text):,})."
+              for name, text in texts.items() if length(text) > TEXT_LIMIT}
     if not texts["goal_1"]:
         errors.setdefault("goal_1", "Please write at least one learning goal.")
     for name in ("mentor_goal", "ground_rules"):

@@ -44,8 +44,9 @@ async def introduction(ctx: Context, pair: Pair, mentor: Person, mentee: Person)
     department = survey.label_of(survey.departments, mentor.department)
     senior_department = survey.label_of(survey.departments, mentee.department)
     lines = [
-        f"*{junior}* ({department}) is the *mentor* and *{senior}* ({senior_department}) "
-        "is the *mentee*: in this program the junior colleague leads and the senior one learns.",
+        f"In this program the junior colleague leads and the senior one learns: *{junior}* "
+        f"({department}) leads your conversations, and *{senior}* ({senior_department}) is here "
+        "to learn.",
         "",
         "*Why you two*",
         *(f"- {r}" for r in reasons),

@@ -23,7 +23,7 @@ async def test_no_prompt_before_the_kick_off_then_the_first_meeting_agenda(
     agreement = [s for s in await sam.inbox() if s.facts.get("Goal 2")]
     assert agreement and agreement[-1].facts["Rhythm"] == "Every week"
     assert any(s.facts.get("Goal 1") for s in confirmed)  # Jo sees it too
-    assert any("learns" in (s.title or "") for s in await sam.inbox())  # the senior's role guide
+    assert any("here to learn" in (s.title or "") for s in await sam.inbox())  # the senior's role guide
 
     await chat.tick(MONDAY + timedelta(weeks=1))
     [first] = with_action(await sam.inbox(), MET)

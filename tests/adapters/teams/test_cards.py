@@ -75,7 +75,8 @@ def test_a_form_card_has_labelled_inputs_prefilled_with_known_values() -> None:
         "style": "expanded", "value": "c2", "choices": None}
     assert inputs["topics"]["style"] == "compact" and inputs["topics"]["isMultiSelect"]
     assert inputs["topics"]["value"] == "t1,t7"  # a choice that no longer exists is dropped
-    assert inputs["notes"]["isMultiline"] and inputs["notes"]["maxLength"] == 300
+    assert inputs["notes"]["isMultiline"] and "maxLength" not in inputs["notes"]  # no silent cut
+    assert "Up to 300 characters." in str(card["body"])  # the limit is said instead
     assert inputs["notes"]["value"] == "Great so far"
     assert [c["value"] for c in inputs["score"]["choices"]] == ["1", "2", "3", "4", "5"]
     (submit,) = card["actions"]

@@ -47,7 +47,7 @@ async def test_the_export_card_has_a_download_button_whose_link_works_once(
 
     (sent,) = world.connector.messages
     assert sent.kind == "send" and sent.conversation_id == ada.conversation_id
-    assert "participants.csv: 1 row" in sent.text  # Ada's own row: admins get one too
+    assert "participants.csv: 0 rows" in sent.text  # Ada runs the program: she is no participant
     (button,) = [a for a in actions_of(sent.card) if a["type"] == "Action.OpenUrl"]
     assert button["title"] == DOWNLOAD_LABEL
     link = urlsplit(button["url"])

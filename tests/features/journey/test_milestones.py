@@ -40,7 +40,7 @@ async def test_role_guides_reach_each_person_once_the_kick_off_is_agreed(world: 
     await jo_in_berlin_sam_in_new_york(world)
     (junior,) = keyed(world, "milestone:", "jo")
     (senior,) = keyed(world, "milestone:", "sam")
-    assert "leads" in (junior.message.title or "") and "learns" in (senior.message.title or "")
+    assert "you lead" in (junior.message.title or "") and "to learn" in (senior.message.title or "")
     assert junior.user_ids == ("jo",) and 3 <= junior.message.text.count("\n- ") + 1 <= 5
 
 

@@ -79,7 +79,8 @@ async def test_confirming_introduces_each_pair_once_and_tells_the_waitlisted_why
     await world.deliver()
     (intro,) = [s for s in world.messenger.sent if len(s.user_ids) == 2]
     assert intro.user_ids == ("jo", "sam")
-    assert "*Jo* (Sales) is the *mentor* and *Sam* (Finance) is the *mentee*" in intro.message.text
+    assert ("*Jo* (Sales) leads your conversations, and *Sam* (Finance) is here to learn"
+            in intro.message.text)
     assert "Jo can teach AI and digital tools" in intro.message.text
     assert "Keep the roles reversed" in intro.message.text
     assert intro.message.buttons[0].action_id == "pair.agree"
