@@ -148,6 +148,10 @@ def note_form(pair_id: int) -> Form:
                                   max_length=1000),))
 
 
+def _signed(admin: Person) -> str:
+    return f"\n\n— {name_of(admin)}" if admin.display_name else ""
+
+
 async def send_note(ctx: Context, admin: Person, pair_id: str,
                     values: dict[str, str | tuple[str, ...]], event: Event) -> Response:
     number = parse_id(pair_id)
@@ -163,7 +167,7 @@ async def send_note(ctx: Context, admin: Person, pair_id: str,
     members = [await ctx.session.get(Person, i) for i in (pair.mentor_id, pair.mentee_id)]
     to = [address_of(p) for p in members if p is not None]
     await ctx.queue(Outgoing.group(keys.admin_note(pair.id, event.event_id), to, Message(
-        title=f"A note from the {ctx.program.name} team", text=f"{text}\n\n— {name_of(admin)}")))
+        title=f"A note from the {ctx.program.name} team", text=text + _signed(admin))))
     return Response(close_form=True, messages=(Message(text="Sent to both of them."),))
 
 

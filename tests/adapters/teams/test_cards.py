@@ -72,7 +72,7 @@ def test_a_form_card_has_labelled_inputs_prefilled_with_known_values() -> None:
     assert inputs["mood"] | {"choices": None} == {
         "id": "mood", "type": "Input.ChoiceSet", "label": "How is it going?",
         "isRequired": True, "errorMessage": "Please pick one.", "isMultiSelect": False,
-        "style": "expanded", "value": "c2", "choices": None}
+        "style": "expanded", "value": "c2", "choices": None, "wrap": True}
     assert inputs["topics"]["style"] == "compact" and inputs["topics"]["isMultiSelect"]
     assert inputs["topics"]["value"] == "t1,t7"  # a choice that no longer exists is dropped
     assert inputs["notes"]["isMultiline"] and "maxLength" not in inputs["notes"]  # no silent cut
@@ -154,3 +154,35 @@ def test_links_in_any_text_read_as_words_or_plain_addresses(typed: str, shown: s
     assert block["text"] == f"Reason: {shown}"
     (isolated,) = text_blocks(f"Reason: {literal(typed)}")
     assert not any(shape in isolated["text"] for shape in ("](", "][", "<"))
+
+
+def rows_of(card: dict[str, Any]) -> list[list[str]]:
+    """The button titles as a phone lays them out, row by row."""
+    rows = [[a["title"] for a in e["actions"]] for e in card["body"] if e["type"] == "ActionSet"]
+    return rows + ([[a["title"] for a in card["actions"]]] if card.get("actions") else [])
+
+
+def test_buttons_share_a_row_only_when_no_title_would_be_cut_on_a_phone() -> None:
+    def card(*labels: str) -> dict[str, Any]:
+        made = message_card(Message(text="Hi", buttons=tuple(Button(t, "x") for t in labels)))
+        assert_adaptive_card_1_5(made)  # which also measures every row at 360 px
+        return made
+
+    assert rows_of(card("End the pairing", "Keep it")) == [["End the pairing", "Keep it"]]
+    assert rows_of(card("We met", "Skip", "Another", "Find a time")) == [
+        ["We met", "Skip", "Another"], ["Find a time"]]
+    assert rows_of(card("Leave", "Leave and delete my data", "Stay")) == [
+        ["Leave"], ["Leave and delete my data"], ["Stay"]]
+    assert "actions" not in card("Leave", "Leave and delete my data", "Stay")
+
+
+def test_the_checker_catches_a_title_a_phone_would_cut_and_choices_that_do_not_wrap() -> None:
+    row = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Hi"}],
+           "actions": [{"type": "Action.Submit", "title": t, "data": {}}
+                       for t in ("We met", "Skip this time", "Another prompt")]}
+    with pytest.raises(CardProblem, match="'Skip this time' is cut at 360 px"):
+        assert_adaptive_card_1_5(row)
+    choices = {"type": "AdaptiveCard", "version": "1.5", "body": [
+        {"type": "Input.ChoiceSet", "id": "c", "choices": [{"title": "A", "value": "a"}]}]}
+    with pytest.raises(CardProblem, match="must wrap"):
+        assert_adaptive_card_1_5(choices)

@@ -157,7 +157,7 @@ async def test_an_announcement_reaches_every_active_participant_once(world: Worl
 
 
 async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: World) -> None:
-    ada = world.person("ada")
+    ada = world.person("ada", display_name="Ada")
     assert "No pair is flagged" in (await ada.say("admin at-risk")).messages[0].text
     made = await pairs_of(world, 1)
     async with world.database.session() as session:
@@ -172,8 +172,10 @@ async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: W
     sent = await ada.submit({"text": "How can we help?"}, form_id=form.form_id, context=form.context)
     assert sent.close_form
     await world.deliver()
-    assert [s.user_ids for s in world.messenger.sent if s.message.text == "How can we help?"] == [
-        ("j0", "s0")]
+    [note_sent] = [s for s in world.messenger.sent if "How can we help?" in s.message.text]
+    assert note_sent.user_ids == ("j0", "s0")
+    assert note_sent.message.title == "A note from the Turnabout team"  # signed below, by name
+    assert note_sent.message.text.endswith("— Ada")
     assert "ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
     assert made
 
