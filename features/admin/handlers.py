@@ -94,10 +94,11 @@ async def message_pair(_ctx: Context, call: Call) -> Response:
 async def unpair_pair(ctx: Context, call: Call) -> Response:
     pair_id = parse_id(call.value)
     pair = await ctx.session.get(Pair, pair_id) if pair_id else None
-    mentee = await ctx.session.get(Person, pair.mentee_id) if pair else None
-    if mentee is None:
+    if pair is None:
         return Response.say("That pairing no longer exists.")
-    return await pairs.unpair(ctx, call.person, mentee)  # type: ignore[arg-type]
+    if pair.status != "active":
+        return Response.say("That pairing has already ended.")
+    return Response(messages=(await pairs.unpair_message(ctx, pair),))
 
 
 async def send_note(ctx: Context, call: Call) -> Response:

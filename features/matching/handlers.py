@@ -69,7 +69,21 @@ async def unpair(ctx: Context, call: Call) -> Response:
     people, missing = await mentioned_people(ctx.session, call.event.sender, call.args)
     if len(people) != 1 or missing:
         return Response.say("Name one person who has written to me: `admin unpair @person`.")
-    return await pairs.unpair(ctx, call.person, people[0])  # type: ignore[arg-type]
+    return await pairs.unpair_question(ctx, people[0])
+
+
+async def unpair_confirmed(ctx: Context, call: Call) -> Response:
+    pair_id = parse_id(call.value)
+    if pair_id is None:
+        return Response.say(EXPIRED)
+    return await pairs.unpair(ctx, call.person, pair_id)  # type: ignore[arg-type]
+
+
+async def keep_paired(ctx: Context, call: Call) -> Response:
+    pair_id = parse_id(call.value)
+    if pair_id is None:
+        return Response.say(EXPIRED)
+    return await pairs.keep_paired(ctx, pair_id)
 
 
 async def suggest(ctx: Context, call: Call) -> Response:
@@ -125,6 +139,8 @@ def register(registry: Registry) -> None:
                     usage="pair @junior @senior [force]", admin=True),
         CommandSpec("unpair", "end someone's current pairing; both go back to the pool", unpair,
                     usage="unpair @person", admin=True),
+        ActionSpec(pairs.UNPAIR, unpair_confirmed, admin=True, carries_id=True),
+        ActionSpec(pairs.KEEP_PAIRED, keep_paired, admin=True, carries_id=True),
         ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
         ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
         CommandSpec("suggest", "see the mentors who fit you best and ask one (senior mentees, "

@@ -20,6 +20,7 @@ from storage import pairs, people, requests
 from storage.models import Pair, Person, Status
 
 END, KEEP = "pair.end", "pair.keep"
+UNPAIR, KEEP_PAIRED = "pair.unpair", "pair.keep_paired"
 END_REASONS = {
     "goals": "We reached our goals",
     "mismatch": "Not a good match",
@@ -218,26 +219,55 @@ async def _goals_reached(ctx: Context, person: Person, pair: Pair) -> Response:
                         "you each get the closing survey and an invitation to the next round.")
 
 
-async def unpair(ctx: Context, admin: Person, person: Person) -> Response:
+async def unpair_question(ctx: Context, person: Person) -> Response:
+    """`admin unpair @person` (and *Unpair* in the at-risk list) asks first, per pairing."""
     active = await pairs.active_pairs_of(ctx.session, person.id)  # type: ignore[arg-type]
     if not active:
         return Response.say(f"{name_of(person)} isn't in a pair right now.")
-    for pair in active:
-        await _close(ctx, pair, admin.id, TEAM_REASON)  # type: ignore[arg-type]
-        for member_id in (pair.mentor_id, pair.mentee_id):
-            member = await ctx.session.get(Person, member_id)
-            assert member is not None
-            await ctx.queue(Outgoing.dm(keys.unpaired(pair.id, member_id),
-                address_of(member),
-                Message(
-                    text="The program team has closed your current pairing. Thank you for the time "
-                    "you put in; you're back in the pool and will get a fresh match."
-                ),
-            ))
-    return Response.say(
-        f"Done: {len(active)} pairing(s) of {name_of(person)} ended, "
-        "both people told kindly and back in the pool."
-    )
+    return Response(messages=tuple([await unpair_message(ctx, pair) for pair in active]))
+
+
+async def unpair_message(ctx: Context, pair: Pair) -> Message:
+    mentor = await ctx.session.get(Person, pair.mentor_id)
+    mentee = await ctx.session.get(Person, pair.mentee_id)
+    names = f"{name_of(mentor) if mentor else '?'} and {name_of(mentee) if mentee else '?'}"
+    return Message(
+        title=f"Unpair {names}?",
+        text="Their pairing ends now. Both are told kindly and go back to the pool for a fresh "
+             "match.",
+        buttons=(Button("Unpair", UNPAIR, str(pair.id), style="danger"),
+                 Button("Cancel", KEEP_PAIRED, str(pair.id))))
+
+
+async def unpair(ctx: Context, admin: Person, pair_id: int) -> Response:
+    """*Unpair* pressed: the pairing shown ends, once, however often it is pressed."""
+    pair = await ctx.session.get(Pair, pair_id)
+    if pair is None or pair.id is None:
+        return Response.say("That pairing no longer exists.")
+    if pair.status != "active":
+        return Response.say("That pairing has already ended; nobody was told twice.")
+    await _close(ctx, pair, admin.id, TEAM_REASON)  # type: ignore[arg-type]
+    names = []
+    for member_id in (pair.mentor_id, pair.mentee_id):
+        member = await ctx.session.get(Person, member_id)
+        assert member is not None
+        names.append(name_of(member))
+        await ctx.queue(Outgoing.dm(keys.unpaired(pair.id, member_id),
+            address_of(member),
+            Message(
+                text="The program team has closed your current pairing. Thank you for the time "
+                "you put in; you're back in the pool and will get a fresh match."
+            ),
+        ))
+    return Response.say(f"Done: the pairing of {' and '.join(names)} ended; both were told "
+                        "kindly and are back in the pool.")
+
+
+async def keep_paired(ctx: Context, pair_id: int) -> Response:
+    pair = await ctx.session.get(Pair, pair_id)
+    if pair is None or pair.status != "active":
+        return Response.say("That pairing has already ended.")
+    return Response.say("Nothing changed: the pairing continues.")
 
 
 async def close_all_for_leaver(ctx: Context, person: Person, *, named: bool = True) -> None:

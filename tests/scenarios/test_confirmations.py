@@ -165,3 +165,31 @@ async def test_plain_end_can_be_cancelled_and_an_overlong_reason_is_refused_with
     assert "300 characters" in too_long.text and "301" in too_long.text
     assert too_long.buttons == () and fits.button("End the pairing") is not None
     assert (await the_pair(chat)).status == "active"
+
+
+async def test_unpairing_from_the_at_risk_list_asks_first_and_tells_the_pair_once(
+    chat: ChatWorld,
+) -> None:
+    ada = chat.person(ADMIN)
+    jo, sam = await matched(chat)
+    async with chat.service.database.session() as session:
+        pair = (await session.exec(select(Pair))).one()
+        pair.at_risk_since, pair.at_risk_reason = chat.clock.now(), "two unanswered nudges"
+        session.add(pair)
+    await ada.say("admin at-risk")
+    jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
+
+    [question] = await ada.press("Unpair")
+    assert question.title == "Unpair Jo and Sam?"
+    await ada.press("Cancel")
+    assert (await the_pair(chat)).status == "active" and len(await jo.inbox()) == jo_seen
+
+    await ada.say("admin at-risk")
+    await ada.press("Unpair")
+    unpair = (await ada.inbox())[-1].button("Unpair")
+    assert unpair is not None
+    await ada.press(unpair)
+    await ada.press(unpair)  # pressed twice: unpaired once
+
+    assert (await the_pair(chat)).status == "ended"
+    assert len((await jo.inbox())[jo_seen:]) == len((await sam.inbox())[sam_seen:]) == 1

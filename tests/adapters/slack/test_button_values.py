@@ -16,7 +16,7 @@ from tests.support.slack_requests import slack_workspace
 
 # Every button whose value carries a row id (or, for pausing, a number of days).
 ID_BUTTONS = (pairs.END, pairs.KEEP, intros.AGREE, cohorts.OPEN, cohorts.CLOSE, cohorts.KEEP_OPEN,
-              program_team.SEND, program_team.CANCEL, pulse.OPEN, match_round.CONFIRM,
+              program_team.SEND, program_team.CANCEL, pairs.UNPAIR, pairs.KEEP_PAIRED, pulse.OPEN, match_round.CONFIRM,
               match_round.DISCARD, program_team.MESSAGE_PAIR, program_team.UNPAIR_PAIR,
               weekly_prompts.MET, weekly_prompts.SKIP, weekly_prompts.ANOTHER, nudges.SCHEDULE,
               nudges.PAUSE_FOR)

@@ -176,7 +176,10 @@ async def test_the_at_risk_list_offers_a_note_to_the_pair_and_unpairing(world: W
     assert note_sent.user_ids == ("j0", "s0")
     assert note_sent.message.title == "A note from the Turnabout team"  # signed below, by name
     assert note_sent.message.text.endswith("— Ada")
-    assert "ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
+    [question] = (await ada.press(unpair.action_id, unpair.value)).messages
+    assert question.title == "Unpair Junior 0 and Senior 0?"
+    really = question.buttons[0]
+    assert "ended" in (await ada.press(really.action_id, really.value)).messages[0].text
     assert made
 
 

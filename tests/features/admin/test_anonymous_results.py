@@ -77,7 +77,7 @@ async def test_cohorts_built_after_the_answers_reveal_none_of_them(world: World)
     await later(world, ROUND_CLOSED)
     ada = world.person("ada")
     for n in range(6):
-        await ada.say(f"admin unpair @j{n}")
+        await ada.confirm(f"admin unpair @j{n}")
     # Two cohorts made of people who answered before either existed: the same five pairs,
     # then those five and the sixth.
     await ada.say("admin cohort start Five")

@@ -152,7 +152,13 @@ async def test_unpairing_tells_both_kindly_and_they_are_never_proposed_together_
     await ada.press("match.confirm", (await ada.say("admin match")).messages[0].buttons[0].value)
     await world.deliver()
     world.messenger.sent.clear()
-    assert "ended" in (await ada.say("admin unpair @sam")).messages[0].text
+    [question] = (await ada.say("admin unpair @sam")).messages
+    assert question.title == "Unpair Jo and Sam?"
+    await world.deliver()
+    assert world.messenger.sent == []  # asking tells nobody anything
+    unpair = question.buttons[0]
+    assert "ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
+    assert "already ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
     await world.deliver()
     assert {s.user_ids for s in world.messenger.sent} == {("jo",), ("sam",)}
     preview = (await ada.say("admin match")).messages[0]
