@@ -27,6 +27,7 @@ from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
 from runtime.pacing import Pacer
+from runtime.tasks import Tasks
 from storage.database import Database
 from storage.migrate import head_revision, schema_revision
 
@@ -95,9 +96,12 @@ class Service:
         # needs it before any adapter exists, so it asks the messenger classes.
         self.outbox = OutboxWriter(platform_capabilities())
         self.registry = build_registry()
+        self.tasks = Tasks(self.database, settings.program, self.clock, self.catalog,
+                           self.outbox, self.registry.tasks(), on_queued=self.kick,
+                           erasers=personal_data_erasers())
         self.inbound = Inbound(self.database, settings.program, self.clock, self.catalog,
                                self.outbox, self.registry, on_committed=self.kick,
-                               erasers=personal_data_erasers())
+                               erasers=personal_data_erasers(), start=self.tasks.start)
         self.web_chat: WebChatAdapter | None = None
         self.adapters: list[Adapter] = self._build_adapters()
         self.metrics = Metrics([a.platform for a in self.adapters], self.registry.jobs())
@@ -177,6 +181,11 @@ class Service:
         """Something was queued: deliver soon, without holding up the request that queued it."""
         self._wake.set()
 
+    async def settle(self) -> int:
+        """Let background tasks (a matching round) finish, then deliver what is due."""
+        await self.tasks.idle()
+        return await self.deliver_now()
+
     async def deliver_now(self, only: Sequence[int] | None = None) -> int:
         """Deliver what is due, or only the rows `only` names (what one event queued)."""
         return await self.dispatcher.deliver_due(only=only)
@@ -235,6 +244,7 @@ class Service:
         await self.database.dispose()
 
     async def _on_cleanup(self, _app: web.Application) -> None:
+        await self.tasks.close()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self._loop_task is not None:

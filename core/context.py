@@ -25,6 +25,9 @@ class Context:
     queued: list[int] = field(default_factory=list)
     # Each platform adapter's eraser, for forgetting a person (features/enrolment/forgetting).
     erasers: tuple[Eraser, ...] = ()
+    # Background work this unit of work starts once it commits (a matching round's solve): the
+    # name of a task in the registry and the id of the row describing the work.
+    started: list[tuple[str, int]] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -34,3 +37,8 @@ class Context:
         ids = await self.outbox.queue(self.session, self.now(), items)
         self.queued.extend(ids)
         return len(ids)
+
+    def start(self, task: str, row_id: int) -> None:
+        """Start `task` on `row_id` in the background once this unit of work commits (never if it
+        rolls back); the row, written in this unit, is what makes the work durable."""
+        self.started.append((task, row_id))

@@ -22,6 +22,16 @@ def waitlist(round_id: int, person_id: int) -> str:
     return f"waitlist:{round_id}:{person_id}"
 
 
+def round_preview(run_id: int) -> str:
+    """The preview (or the news that nobody could be matched) of one `admin match` run."""
+    return f"round-preview:{run_id}"
+
+
+def round_stopped(run_id: int) -> str:
+    """One `admin match` run that stopped before its preview: a crash, or a stopped process."""
+    return f"round-stopped:{run_id}"
+
+
 def unpaired(pair_id: int, person_id: int) -> str:
     return f"unpaired:{pair_id}:{person_id}"
 

@@ -7,7 +7,9 @@ platform profile are all read from here, and the router is a lookup in it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from core.context import Context
 from core.events import Event
@@ -35,6 +37,26 @@ class Call:
 
 Handler = Callable[[Context, Call], Awaitable[Response]]
 Job = Callable[[Context], Awaitable[int]]
+T = TypeVar("T")
+
+
+class Work(Protocol):
+    """What a background task is handed: its own transactions, and a worker process for CPU."""
+
+    database_url: str  # for a worker process to open its own connection
+
+    def unit(self) -> AbstractAsyncContextManager[Context]:
+        """A unit of work of its own: commits on exit, and what it queued is then delivered."""
+        ...
+
+    async def offload(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in the worker process, off the event loop. `fn` must be importable there
+        and its arguments and result picklable. If the process dies, this raises
+        concurrent.futures.process.BrokenProcessPool and the next call starts a fresh one."""
+        ...
+
+
+Task = Callable[[Work, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,7 @@ class Registry:
         self._actions: dict[str, ActionSpec] = {}
         self._forms: dict[str, FormSpec] = {}
         self._jobs: dict[str, Job] = {}
+        self._tasks: dict[str, Task] = {}
 
     def command(self, spec: CommandSpec) -> None:
         self._add(self._commands, (spec.admin, spec.word), spec)
@@ -94,6 +117,10 @@ class Registry:
 
     def job(self, name: str, run: Job) -> None:
         self._add(self._jobs, name, run)
+
+    def task(self, name: str, run: Task) -> None:
+        """Background work a handler starts with `ctx.start(name, row_id)`."""
+        self._add(self._tasks, name, run)
 
     @staticmethod
     def _add(table: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -119,6 +146,9 @@ class Registry:
 
     def jobs(self) -> dict[str, Job]:
         return dict(self._jobs)
+
+    def tasks(self) -> dict[str, Task]:
+        return dict(self._tasks)
 
     def hinted_words(self) -> set[str]:
         """Command words that messages quote in backticks; Slack prefixes them with its slash

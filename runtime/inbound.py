@@ -47,6 +47,7 @@ class Inbound:
         on_committed: Callable[[], None] = lambda: None,
         *,
         erasers: Sequence[Eraser],
+        start: Callable[[str, int], None],
     ) -> None:
         self._database = database
         self._catalog = catalog
@@ -57,6 +58,8 @@ class Inbound:
         self._on_committed = on_committed
         # Required, not defaulted: a composition that forgot them would forget people partly.
         self._erasers = tuple(erasers)
+        # Starts the background work an event's flow asked for (runtime/tasks.py), once committed.
+        self._start = start
 
     @property
     def program(self) -> Program:
@@ -76,4 +79,6 @@ class Inbound:
             text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY
             return Response(messages=(Message(text=text),), failed=True)
         self._on_committed()
+        for task, row_id in ctx.started:
+            self._start(task, row_id)
         return replace(response, queued=tuple(ctx.queued)) if ctx.queued else response

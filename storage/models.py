@@ -36,6 +36,7 @@ from storage.tables.matching import (  # noqa: F401
     MatchHelp,
     MatchRequest,
     MatchRound,
+    MatchRun,
     Pair,
     PairFlag,
     WaitlistEntry,

@@ -6,7 +6,7 @@ from core.context import Context
 from core.messages import Response
 from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
-from features.matching import checkin, intros, pairs, requests, round, suggestions
+from features.matching import checkin, intros, pairs, requests, round, round_run, suggestions
 from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
 
 EXPIRED = "That button has expired. Type `admin help` to start again."
@@ -36,7 +36,7 @@ async def agree(ctx: Context, call: Call) -> Response:
 
 
 async def match(ctx: Context, call: Call) -> Response:
-    return await round.propose_round(ctx, call.person)  # type: ignore[arg-type]
+    return await round_run.start_round(ctx, call.person)  # type: ignore[arg-type]
 
 
 async def confirm(ctx: Context, call: Call) -> Response:
@@ -156,3 +156,4 @@ def register(registry: Registry) -> None:
     ))
     registry.job("match_requests", requests.run)
     registry.job("check_ins", checkin.run)
+    registry.task(round_run.TASK, round_run.run_round)

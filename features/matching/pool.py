@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from config.program import Program
 from core.context import Context
 from features.matching.engine import Participant, Rules, Weights
@@ -57,13 +59,18 @@ def participant(
 
 
 async def load_pool(ctx: Context, *, for_round: bool = True) -> Pool:
+    return await read_pool(ctx.session, ctx.program, for_round=for_round)
+
+
+async def read_pool(session: AsyncSession, program: Program, *, for_round: bool = True) -> Pool:
     """Active people not yet at capacity: mentees without a pair, mentors with room left.
     A round also leaves out whoever is in the middle of choosing (self and hybrid matching):
-    mentors with an open request and mentees waiting for an answer."""
-    rows, topics = await pairs.matchable_people(ctx.session)
-    per_mentor, paired_mentees = await pairs.active_load(ctx.session)
-    asked, asking = await requests.open_load(ctx.session) if for_round else ({}, set())
-    k = ctx.program.matching.max_mentees_per_mentor
+    mentors with an open request and mentees waiting for an answer. (A round reads it in the
+    worker process, which has no Context: hence the session and program.)"""
+    rows, topics = await pairs.matchable_people(session)
+    per_mentor, paired_mentees = await pairs.active_load(session)
+    asked, asking = await requests.open_load(session) if for_round else ({}, set())
+    k = program.matching.max_mentees_per_mentor
     mentors: list[Participant] = []
     mentees: list[Participant] = []
     for person, cadence in rows:
@@ -73,13 +80,13 @@ async def load_pool(ctx: Context, *, for_round: bool = True) -> Pool:
             continue
         if person.role == "mentor" and per_mentor.get(person.id, 0) < k:
             room = k - per_mentor.get(person.id, 0)
-            mentors.append(participant(ctx.program, person, cadence, mine, room))
+            mentors.append(participant(program, person, cadence, mine, room))
         elif person.role == "mentee" and person.id not in paired_mentees:
-            mentees.append(participant(ctx.program, person, cadence, mine))
+            mentees.append(participant(program, person, cadence, mine))
     return Pool(
         tuple(mentors),
         tuple(mentees),
-        frozenset(await pairs.never_again(ctx.session)),
+        frozenset(await pairs.never_again(session)),
         {person.id: person for person, _ in rows if person.id is not None},
     )
 

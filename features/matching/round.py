@@ -1,4 +1,5 @@
-"""`admin match`: propose a round, preview it (blind by default), then confirm or discard."""
+"""A matching round's preview (blind by default), and confirming or discarding it. The round
+itself is computed off the event loop: features/matching/round_run.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from features.admin.cohorts import open_cohort
-from features.matching.engine import Proposal, propose
+from features.matching.engine import Proposal
 from features.matching.intros import introduce
-from features.matching.pool import Pool, describe, load_pool, rules, topic_labels, weights
+from features.matching.pool import Pool, describe
 from features.matching.suggestions import suggest_buttons
 from features.people import address_of, name_of
 from storage import pairs, requests
@@ -22,29 +23,35 @@ CONFIRM, DISCARD = "match.confirm", "match.discard"
 PREVIEW_PAIRS = 15  # keeps the preview inside every platform's message limits
 
 
-async def propose_round(ctx: Context, admin: Person) -> Response:
-    pool = await load_pool(ctx)
-    if not pool.mentors or not pool.mentees:
-        side = "junior mentors" if not pool.mentors else "senior mentees"
-        return Response.say(
-            f"There's nobody to match yet: no {side} are waiting. "
-            "People join with `join`; paused people and current pairs sit out."
-        )
-    proposal = propose(
-        pool.mentors,
-        pool.mentees,
-        weights(ctx.program),
-        rules(ctx.program),
-        pool.forbidden,
-        topic_labels(ctx.program),
-        at=ctx.now(),
+def nobody_to_match(mentors: int, mentees: int) -> str | None:
+    if mentors and mentees:
+        return None
+    side = "junior mentors" if not mentors else "senior mentees"
+    return (
+        f"There's nobody to match yet: no {side} are waiting. "
+        "People join with `join`; paused people and current pairs sit out."
     )
-    round_ = MatchRound(
-        proposal=json.dumps(_as_json(proposal)), created_by=admin.id, created_at=ctx.now()
-    )
+
+
+def encode(proposal: Proposal) -> str:
+    """The proposal as its round stores it (in the worker: a large round's JSON takes a while)."""
+    return json.dumps(_as_json(proposal))
+
+
+async def record_round(
+    ctx: Context, admin_id: int | None, proposal: Proposal, encoded: str, pool: Pool
+) -> tuple[MatchRound, Message]:
+    """Store a computed proposal as a round awaiting review, and its preview for the admin.
+    `pool.people` needs only the people of the pairs the preview shows."""
+    round_ = MatchRound(proposal=encoded, created_by=admin_id, created_at=ctx.now())
     ctx.session.add(round_)
     await ctx.session.flush()
-    return Response(messages=(_preview(ctx, round_, proposal, pool),))
+    return round_, _preview(ctx, round_, proposal, pool)
+
+
+def shown_people(proposal: Proposal) -> set[int]:
+    """Who the preview names or describes."""
+    return {i for p in proposal.pairs[:PREVIEW_PAIRS] for i in (p.mentor_id, p.mentee_id)}
 
 
 def _as_json(proposal: Proposal) -> dict:  # type: ignore[type-arg]

@@ -32,6 +32,35 @@ class MatchRound(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
 
 
+class MatchRun(SQLModel, table=True):
+    """An `admin match` round being computed off the event loop. While one is running, its row
+    (status "running") is the durable marker: the partial unique index lets only one exist, so two
+    admins, or two replicas, cannot start a second one."""
+
+    __tablename__ = "match_run"
+    __table_args__ = (
+        Index(
+            "uq_match_run_running",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # running | previewed | empty (nobody to match by then) | failed | abandoned (stopped)
+    status: str = Field(default="running", max_length=10)
+    admin_id: int | None = Field(sa_column=Column(
+        Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
+    people: int = 0
+    started_at: datetime = Field(sa_column=_when())
+    # Renewed while the round runs; a running row whose beat is old was left by a stopped process.
+    beat_at: datetime = Field(sa_column=_when())
+    finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    round_id: int | None = Field(default=None, foreign_key="match_round.id")
+
+
 class Pair(SQLModel, table=True):
     """A junior mentor and a senior mentee. Ended pairs stay: they are never proposed again."""
 

@@ -27,7 +27,8 @@ async def test_a_previewed_round_introduces_the_pair_once_confirmed_and_both_agr
     await join(sam, SENIOR)
     jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
 
-    [preview] = await ada.say("admin match")
+    working, preview = await ada.say("admin match")  # answered at once; the preview follows
+    assert working.text.startswith("Working on a round for 2 people…") and not working.buttons
     assert preview.actions == (CONFIRM, "match.discard")
     assert not re.search(r"\b(Jo|Sam)\b", preview.text)  # blind review: no names yet
     assert await the_pairs(chat) == []

@@ -33,7 +33,7 @@ async def test_admin_commands_and_buttons_are_refused_to_a_member_and_change_not
     assert await count(chat, MatchRound) == await count(chat, Cohort) == 0
     assert await count(chat, OutboxMessage) == queued
 
-    [preview] = await ada.say("admin match")
+    _working, preview = await ada.say("admin match")
     confirm = preview.button(CONFIRM)
     assert confirm is not None
     [refused] = await jo.press(confirm)  # a forged press of Ada's button

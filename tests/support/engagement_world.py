@@ -29,7 +29,7 @@ async def introduced_pair(world: World, **senior: str) -> tuple[Chat, Chat, Pair
     await jo.join(**JUNIOR)
     await sam.join(**{**SENIOR, **senior})
     await ada.say("help")
-    round_id = (await ada.say("admin match")).messages[0].buttons[0].value
+    round_id = (await world.match()).messages[0].buttons[0].value
     await ada.press("match.confirm", round_id)
     await world.deliver()
     world.messenger.sent.clear()

@@ -34,14 +34,25 @@ def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for b in payload.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
 
 
+async def match_preview(ws: SlackWorkspace) -> dict[str, Any]:
+    """`admin match` as the admin: the command is answered at once, and the preview reaches
+    the admin's DM once the round is computed."""
+    await ws.command("admin match", ADMIN, reply_key="match")
+    await ws.settle()
+    assert "Working on a round" in str(ws.fake.responses("match"))
+    return next(p for p in reversed(ws.fake.calls_to("chat.postMessage"))
+                if "preview" in str(p.get("blocks")) and p["channel"].startswith("D"))
+
+
+def confirm_button(preview: dict[str, Any]) -> dict[str, Any]:
+    return next(b for b in buttons(preview) if b["text"]["text"].startswith("Confirm"))
+
+
 async def matched(ws: SlackWorkspace, junior: str = "U1", senior: str = "U2") -> str:
     """A junior and a senior signed up and matched by the admin; returns their group DM."""
     await join(ws, junior, JUNIOR)
     await join(ws, senior, SENIOR)
-    await ws.command("admin match", ADMIN, reply_key="preview")
-    await ws.settle()
-    confirm = next(b for b in buttons(ws.fake.responses("preview")[-1])
-                   if b["text"]["text"].startswith("Confirm"))
+    confirm = confirm_button(await match_preview(ws))
     await ws.press(confirm["action_id"], confirm["value"], ADMIN)
     await ws.settle()
     return next(p["channel"] for p in ws.fake.calls_to("chat.postMessage")

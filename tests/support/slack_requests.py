@@ -218,7 +218,7 @@ class SlackWorkspace:
         """Let acked listeners finish, then deliver whatever they queued."""
         adapter = next(a for a in self.running.service.adapters if a.platform == "slack")
         await adapter.settle()  # type: ignore[attr-defined]
-        await self.running.service.deliver_now()
+        await self.running.service.settle()
 
 
 @asynccontextmanager

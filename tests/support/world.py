@@ -15,6 +15,7 @@ from runtime.delivery import Dispatcher
 from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
+from runtime.tasks import Tasks
 from storage.database import Database
 from tests.support.messengers import RecordingMessenger
 
@@ -88,8 +89,11 @@ class World:
         self.catalog = load_default_catalog([t.id for t in self.program.survey.topics])
         self.outbox = OutboxWriter(platform_capabilities())
         self.registry = build_registry()
+        self.tasks = Tasks(self.database, self.program, self.clock, self.catalog, self.outbox,
+                           self.registry.tasks(), erasers=personal_data_erasers())
         self.inbound = Inbound(self.database, self.program, self.clock, self.catalog, self.outbox,
-                               self.registry, erasers=personal_data_erasers())
+                               self.registry, erasers=personal_data_erasers(),
+                               start=self.tasks.start)
         self.dispatcher = Dispatcher(self.database, {"web": self.messenger}, self.clock)
         self.jobs = JobRunner(self.database, self.program, self.clock, self.catalog, self.outbox,
                               self.registry.jobs())
@@ -99,3 +103,20 @@ class World:
 
     async def deliver(self) -> int:
         return await self.dispatcher.deliver_due()
+
+    async def settle(self) -> int:
+        """Let background work (a matching round) finish, then deliver what is due. The worker
+        process stops too (the next round starts another), so tests leave none behind."""
+        await self.tasks.idle()
+        await self.tasks.close()
+        return await self.deliver()
+
+    async def match(self, admin: str = "ada") -> Response:
+        """`admin match`, then the preview once the round is computed (as the admin sees it,
+        at most a moment later). The response holds the preview, or what the admin was told
+        instead (nobody to match, a round already running)."""
+        said = await self.person(admin).say("admin match")
+        before = len(self.messenger.sent)
+        await self.settle()
+        arrived = [s.message for s in self.messenger.sent[before:] if admin in s.user_ids]
+        return Response(messages=tuple(arrived) or said.messages)

@@ -10,7 +10,15 @@ from config.program import Program
 from core.clock import FrozenClock
 from storage.models import Cohort, OutboxMessage, Person
 from tests.support.fake_slack import TEAM_ID, FakeSlack
-from tests.support.slack_people import ADMIN, JUNIOR, SENIOR, buttons, join, with_admin
+from tests.support.slack_people import (
+    ADMIN,
+    JUNIOR,
+    SENIOR,
+    confirm_button,
+    join,
+    match_preview,
+    with_admin,
+)
 from tests.support.slack_requests import (
     JSON,
     SlackWorkspace,
@@ -67,10 +75,7 @@ async def test_a_button_pressed_in_another_workspace_confirms_nothing(
     async with slack_workspace(database_url, with_admin(program), clock) as ws:
         await join(ws, "U1", JUNIOR)
         await join(ws, "U2", SENIOR)
-        await ws.command("admin match", ADMIN, reply_key="preview")
-        await ws.settle()
-        confirm = next(b for b in buttons(ws.fake.responses("preview")[0])
-                       if b["text"]["text"].startswith("Confirm"))
+        confirm = confirm_button(await match_preview(ws))
         posts_before = len(ws.fake.calls_to("chat.postMessage"))
 
         reply = await ws.send(block_actions(

@@ -56,7 +56,7 @@ async def test_only_admins_can_match_and_a_refusal_changes_nothing(world: World)
 
 async def test_the_preview_is_blind_explains_itself_and_sends_nothing(world: World) -> None:
     await enrol(world)
-    preview = (await world.person("ada").say("admin match")).messages[0]
+    preview = (await world.match()).messages[0]
     assert preview.title == "Matching round #1: preview"
     assert "*1 pair*" in preview.text and "1 waitlisted" in preview.text
     assert "1. Sales · Entry level / graduate → Finance · Director (fit" in preview.text
@@ -71,7 +71,7 @@ async def test_confirming_introduces_each_pair_once_and_tells_the_waitlisted_why
 ) -> None:
     await enrol(world)
     ada = world.person("ada")
-    round_id = (await ada.say("admin match")).messages[0].buttons[0].value
+    round_id = (await world.match()).messages[0].buttons[0].value
     done = (await ada.press("match.confirm", round_id)).messages[0]
     assert done.title == f"Round #{round_id} confirmed" and "Jo → Sam" in done.text
     again = (await ada.press("match.confirm", round_id)).messages[0].text
@@ -94,7 +94,7 @@ async def test_confirming_introduces_each_pair_once_and_tells_the_waitlisted_why
 async def test_a_discarded_round_cannot_be_confirmed_afterwards(world: World) -> None:
     await enrol(world)
     ada = world.person("ada")
-    round_id = (await ada.say("admin match")).messages[0].buttons[0].value
+    round_id = (await world.match()).messages[0].buttons[0].value
     assert "discarded" in (await ada.press("match.discard", round_id)).messages[0].text
     assert "already discarded" in (await ada.press("match.confirm", round_id)).messages[0].text
     assert await all_pairs(world) == []
@@ -103,7 +103,7 @@ async def test_a_discarded_round_cannot_be_confirmed_afterwards(world: World) ->
 async def test_people_who_left_after_the_preview_are_skipped_at_confirm(world: World) -> None:
     people = await enrol(world)
     ada = world.person("ada")
-    round_id = (await ada.say("admin match")).messages[0].buttons[0].value
+    round_id = (await world.match()).messages[0].buttons[0].value
     await people["sam"].press("membership.leave", "keep")
     done = (await ada.press("match.confirm", round_id)).messages[0].text
     assert "0 pairs" in done and "1 pair was skipped" in done
@@ -112,7 +112,7 @@ async def test_people_who_left_after_the_preview_are_skipped_at_confirm(world: W
 async def test_both_agreeing_is_acknowledged_once_in_the_pair_conversation(world: World) -> None:
     people = await enrol(world)
     ada = world.person("ada")
-    await ada.press("match.confirm", (await ada.say("admin match")).messages[0].buttons[0].value)
+    await ada.press("match.confirm", (await world.match()).messages[0].buttons[0].value)
     (pair,) = await all_pairs(world)
     first = (await people["jo"].press("pair.agree", str(pair.id))).messages[0].text
     assert "once your partner agrees" in first
@@ -149,7 +149,7 @@ async def test_unpairing_tells_both_kindly_and_they_are_never_proposed_together_
 ) -> None:
     await enrol(world)
     ada = world.person("ada")
-    await ada.press("match.confirm", (await ada.say("admin match")).messages[0].buttons[0].value)
+    await ada.press("match.confirm", (await world.match()).messages[0].buttons[0].value)
     await world.deliver()
     world.messenger.sent.clear()
     [question] = (await ada.say("admin unpair @sam")).messages
@@ -161,7 +161,7 @@ async def test_unpairing_tells_both_kindly_and_they_are_never_proposed_together_
     assert "already ended" in (await ada.press(unpair.action_id, unpair.value)).messages[0].text
     await world.deliver()
     assert {s.user_ids for s in world.messenger.sent} == {("jo",), ("sam",)}
-    preview = (await ada.say("admin match")).messages[0]
+    preview = (await world.match()).messages[0]
     assert "*0 pairs*" in preview.text and preview.buttons == ()
     assert "paired before" in (await ada.say("admin pair @jo @sam")).messages[0].text
 
@@ -172,7 +172,7 @@ async def test_a_participant_ends_their_pair_with_a_reason_and_admins_hear_of_it
     people = await enrol(world)
     ada = world.person("ada")
     await ada.say("help")  # the admin has met the bot, so it can reach them
-    await ada.press("match.confirm", (await ada.say("admin match")).messages[0].buttons[0].value)
+    await ada.press("match.confirm", (await world.match()).messages[0].buttons[0].value)
     await world.deliver()
     world.messenger.sent.clear()
     question = (await people["sam"].say("end")).messages[0]

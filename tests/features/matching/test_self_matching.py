@@ -224,7 +224,7 @@ async def test_hybrid_rounds_skip_mentors_with_open_requests_and_people_who_chos
     await world.person("max").join(**{**SENIOR, "team": "Audit"})
     action, value = buttons(await people["sam"].say("suggest"))["Request 1"]
     await people["sam"].press(action, value)  # Sam asks Jo
-    preview = (await world.person("ada").say("admin match")).messages[0]
+    preview = (await world.match()).messages[0]
     assert "*1 pair*" in preview.text  # only Max is matched; Jo and Sam sit out
     confirm = next(b for b in preview.buttons if b.label.startswith("Confirm"))
     await world.person("ada").press(confirm.action_id, confirm.value)

@@ -119,7 +119,7 @@ class ChatWorld(abc.ABC):
 
     async def settle(self) -> None:
         """Let work started by a request finish, then deliver everything due."""
-        await self.service.deliver_now()
+        await self.service.settle()
 
     async def tick(self, at: datetime) -> dict[str, int]:
         """Move the clock to `at`, run every job once, deliver what they queued."""
