@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator
@@ -48,12 +49,24 @@ async def entries(http: aiohttp.ClientSession, user: str) -> list[dict[str, Any]
 
 
 async def run_a_round(http: aiohttp.ClientSession) -> dict[str, Any]:
-    preview = (await post(http, "/web/api/events", user="ada", command="admin match"))
-    message = preview["entries"][-1]["message"]
+    working = await post(http, "/web/api/events", user="ada", command="admin match")
+    assert working["entries"][-1]["message"]["text"].startswith("Working on a round for")
+    message = await arrival(http, "ada", "preview")
     confirm = next(b for b in message["buttons"] if b["label"].startswith("Confirm"))
     await post(http, "/web/api/events", user="ada", action_id=confirm["action_id"],
                value=confirm["value"], label=confirm["label"])
     return message
+
+
+async def arrival(http: aiohttp.ClientSession, user: str, title: str) -> dict[str, Any]:
+    """The newest message whose title holds `title`, once it has arrived: polled for, as the
+    web chat page polls for what the bot sends on its own."""
+    async with asyncio.timeout(30):
+        while True:
+            for entry in reversed(await entries(http, user)):
+                if title in (entry.get("message") or {}).get("title", ""):
+                    return entry["message"]  # type: ignore[no-any-return]
+            await asyncio.sleep(0.1)
 
 
 KICKOFF = {"goal_1": "By March, use an AI assistant to draft my weekly team update",

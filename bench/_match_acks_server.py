@@ -1,0 +1,54 @@
+"""The real service for bench/match_acks.py, in a process of its own: aiohttp + slack-bolt with
+signature checks, the flows and the database, talking to the fake Slack in the bench's process.
+Prints {"port": N} once listening, then serves until killed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from adapters.slack.settings import SlackSettings
+from bot.app import Service
+from bot.config import load_program
+from core.clock import SystemClock
+from tests.support.service import make_settings
+from tests.support.slack_requests import SECRET, TOKEN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def serve(database_url: str, slack_url: str) -> None:
+    settings = make_settings(database_url, load_program(ROOT / "app.yaml"),
+                             slack=SlackSettings(TOKEN, SECRET, None, slack_url + "/api/"))
+    service = Service(settings, SystemClock(), schedule=False)
+    runner = service.runner()
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(json.dumps({"port": port}), flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--slack-url", required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    asyncio.run(serve(args.url, args.slack_url))
+
+
+if __name__ == "__main__":
+    main()

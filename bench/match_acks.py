@@ -1,0 +1,230 @@
+"""Benchmark: do other people's Slack commands wait while an admin's 10,000 x 10,000 round runs?
+
+    .venv/bin/python bench/match_acks.py [--size 10000] [--rate 20] [--quiet 20]
+        [--database sqlite|postgres|both]
+
+It seeds a fresh database with --size junior mentors and --size senior mentees, all active,
+unpaired and on Slack (bench/_fanout_seed.py's people, their pairs removed), plus an admin.
+The real service runs in a process of its own (bench/_match_acks_server.py) against a fake
+Slack Web API in this process. Throughout, other people send signed `/mentoring status`
+commands at a steady --rate per second (each on its own schedule, whether or not the last was
+answered) and /healthz is polled ten times a second. This prints the ack latency (p50, p99,
+max) and /healthz's, first for --quiet seconds without a round, then during two `admin match`
+rounds (from the command to the preview reaching the admin's Slack DM): the first starts the
+worker process, the second finds it running.
+
+Target (issue 10): p99 ack during a round within 1.5x of p99 without one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import _fanout_seed as seeding
+from core.calendar import iso_week
+from features.engagement.prompts import FIRST_MEETING
+from storage.migrate import upgrade
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import FORM, signature_headers, slash_command
+
+SERVER = Path(__file__).with_name("_match_acks_server.py")
+AT = datetime(2026, 11, 16, 18, 0, tzinfo=UTC)
+TIMEZONES = ("America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Europe/London",
+             "Europe/Berlin", "Africa/Nairobi", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+             "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC")
+ADMIN = "UADMIN"
+
+
+@dataclass
+class Window:
+    label: str
+    acks: list[float] = field(default_factory=list)  # ms
+    health: list[float] = field(default_factory=list)  # ms
+    seconds: float = 0.0
+    failures: int = 0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def seed(url: str, size: int) -> float:
+    started = time.perf_counter()
+    upgrade(url)
+    seeding.seed(url, size, TIMEZONES, AT, iso_week(AT.date()), FIRST_MEETING)
+    seeding.execute(  # a pool waiting for its first round: nobody paired yet
+        url, "DELETE FROM prompt_delivery", "DELETE FROM conversation_ref", "DELETE FROM pair",
+        f"INSERT INTO admin_grant (platform, tenant_id, user_id, granted_at) "
+        f"VALUES ('slack', '{seeding.TENANT}', '{ADMIN}', '2026-11-01 00:00:00')")
+    return time.perf_counter() - started
+
+
+class Load:
+    """Steady `/mentoring status` from other people, and /healthz polls, into `window`."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str, slack: FakeSlack, size: int,
+                 rate: float) -> None:
+        self.http, self.url, self.slack, self.size, self.rate = http, url, slack, size, rate
+        self.window: Window | None = None
+        self._n = 0
+        self._inflight: set[asyncio.Task[None]] = set()
+
+    async def _command(self) -> None:
+        self._n += 1
+        n = self._n
+        user = f"UM{n % self.size + 1}" if n % 2 else f"US{n % self.size + 1}"
+        body = slash_command("status", user=user, trigger_id=f"t{n}",
+                             response_url=self.slack.response_url(f"s{n}"))
+        window = self.window
+        sent = time.perf_counter()
+        try:
+            async with self.http.post(f"{self.url}/slack/events", data=body,
+                                      headers={"Content-Type": FORM,
+                                               **signature_headers(body)}) as reply:
+                await reply.read()
+                ok = reply.status == 200
+        except aiohttp.ClientError:
+            ok = False
+        if window is not None:
+            window.acks.append((time.perf_counter() - sent) * 1000)
+            window.failures += not ok
+
+    async def _health(self) -> None:
+        window = self.window
+        sent = time.perf_counter()
+        async with self.http.get(f"{self.url}/healthz") as reply:
+            await reply.read()
+        if window is not None:
+            window.health.append((time.perf_counter() - sent) * 1000)
+
+    async def run(self) -> None:
+        """Fire on a fixed schedule: a slow answer never delays the next command."""
+        start, tick = time.perf_counter(), 0
+        while True:
+            tick += 1
+            await asyncio.sleep(max(0.0, start + tick / self.rate - time.perf_counter()))
+            for make in (self._command,) + ((self._health,) if tick % max(1, round(
+                    self.rate / 10)) == 0 else ()):
+                task = asyncio.create_task(make())
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+
+
+async def previews(slack: FakeSlack) -> int:
+    return sum(1 for p in slack.calls_to("chat.postMessage") if "preview" in json.dumps(p))
+
+
+async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load: Load,
+                  label: str) -> tuple[Window, float, str]:
+    window = Window(label)
+    load.window = window
+    before = await previews(slack)
+    body = slash_command("admin match", user=ADMIN, trigger_id=f"match-{label}",
+                         response_url=slack.response_url(f"match-{label}"))
+    started = time.perf_counter()
+    async with http.post(f"{url}/slack/events", data=body,
+                         headers={"Content-Type": FORM, **signature_headers(body)}) as reply:
+        await reply.read()
+    admin_ack = (time.perf_counter() - started) * 1000
+    async with asyncio.timeout(300):
+        while await previews(slack) == before:
+            await asyncio.sleep(0.05)
+    window.seconds = time.perf_counter() - started
+    load.window = None
+    answer = " ".join(str(r.get("text", "")) for r in slack.responses(f"match-{label}"))
+    return window, admin_ack, answer
+
+
+def show(window: Window, baseline: Window | None) -> None:
+    p99 = pct(window.acks, 0.99)
+    ratio = f"  ({p99 / pct(baseline.acks, 0.99):.2f}x the quiet p99)" if baseline else ""
+    print(f"  {window.label:<28} {window.seconds:6.1f} s  {len(window.acks):5} acks  "
+          f"p50 {pct(window.acks, 0.5):6.1f} ms  p99 {p99:7.1f} ms  "
+          f"max {max(window.acks, default=float('nan')):7.1f} ms{ratio}  "
+          f"| /healthz p50 {pct(window.health, 0.5):5.1f} p99 {pct(window.health, 0.99):6.1f} "
+          f"max {max(window.health, default=float('nan')):6.1f} ms"
+          + (f"  {window.failures} failed" if window.failures else ""))
+
+
+async def run_database(kind: str, args: argparse.Namespace) -> None:
+    print(f"\n{kind}: {args.size:,} junior mentors x {args.size:,} senior mentees, "
+          f"`/mentoring status` at {args.rate:g}/s from other people")
+    with tempfile.TemporaryDirectory() as directory:
+        with contextlib.ExitStack() as stack:
+            try:
+                url = stack.enter_context(seeding.database(kind, Path(directory)))
+            except Exception as exc:
+                print(f"  skipped: {type(exc).__name__}: {exc}")
+                return
+            print(f"  seeded in {seed(url, args.size):.1f} s")
+            log = Path(directory) / "server.log"
+            async with FakeSlack() as slack:
+                with log.open("wb") as errors:
+                    server = await asyncio.create_subprocess_exec(
+                        sys.executable, str(SERVER), "--url", url, "--slack-url", slack.url,
+                        stdout=asyncio.subprocess.PIPE, stderr=errors)
+                try:
+                    assert server.stdout is not None
+                    line = await asyncio.wait_for(server.stdout.readline(), 60)
+                    service = f"http://127.0.0.1:{json.loads(line)['port']}"
+                    await measure(service, slack, args)
+                finally:
+                    server.terminate()
+                    await server.wait()
+                if args.keep_log:
+                    print(log.read_text()[-3000:])
+
+
+async def measure(url: str, slack: FakeSlack, args: argparse.Namespace) -> None:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
+        load = Load(http, url, slack, args.size, args.rate)
+        driving = asyncio.create_task(load.run())
+        try:
+            await asyncio.sleep(3)  # warm up: connections, the service's first queries
+            quiet = Window("without a round")
+            load.window = quiet
+            started = time.perf_counter()
+            await asyncio.sleep(args.quiet)
+            quiet.seconds = time.perf_counter() - started
+            load.window = None
+            show(quiet, None)
+            for label in ("during round 1 (cold worker)", "during round 2 (warm worker)"):
+                window, admin_ack, answer = await a_round(http, url, slack, load, label)
+                show(window, quiet)
+                print(f"  {'':<28} admin's own ack {admin_ack:.0f} ms: “{answer[:60]}”")
+                await asyncio.sleep(2)
+        finally:
+            driving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await driving
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--quiet", type=float, default=20.0)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--keep-log", action="store_true")
+    args = parser.parse_args()
+    kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    for kind in kinds:
+        asyncio.run(run_database(kind, args))
+
+
+if __name__ == "__main__":
+    main()
