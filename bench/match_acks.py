@@ -124,6 +124,16 @@ class Load:
                 task.add_done_callback(self._inflight.discard)
 
 
+async def quiet_window(load: Load, label: str, seconds: float) -> Window:
+    window = Window(label)
+    load.window = window
+    started = time.perf_counter()
+    await asyncio.sleep(seconds)
+    window.seconds = time.perf_counter() - started
+    load.window = None
+    return window
+
+
 async def previews(slack: FakeSlack) -> int:
     return sum(1 for p in slack.calls_to("chat.postMessage") if "preview" in json.dumps(p))
 
@@ -142,7 +152,7 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
     admin_ack = (time.perf_counter() - started) * 1000
     async with asyncio.timeout(300):
         while await previews(slack) == before:
-            await asyncio.sleep(0.05)
+            await slack.wait_for("chat.postMessage", len(slack.calls_to("chat.postMessage")) + 1)
     window.seconds = time.perf_counter() - started
     load.window = None
     answer = " ".join(str(r.get("text", "")) for r in slack.responses(f"match-{label}"))
@@ -152,7 +162,7 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
 def show(window: Window, baseline: Window | None) -> None:
     p99 = pct(window.acks, 0.99)
     ratio = f"  ({p99 / pct(baseline.acks, 0.99):.2f}x the quiet p99)" if baseline else ""
-    print(f"  {window.label:<28} {window.seconds:6.1f} s  {len(window.acks):5} acks  "
+    print(f"  {window.label:<30} {window.seconds:6.1f} s  {len(window.acks):5} acks  "
           f"p50 {pct(window.acks, 0.5):6.1f} ms  p99 {p99:7.1f} ms  "
           f"max {max(window.acks, default=float('nan')):7.1f} ms{ratio}  "
           f"| /healthz p50 {pct(window.health, 0.5):5.1f} p99 {pct(window.health, 0.99):6.1f} "
@@ -195,18 +205,23 @@ async def measure(url: str, slack: FakeSlack, args: argparse.Namespace) -> None:
         driving = asyncio.create_task(load.run())
         try:
             await asyncio.sleep(3)  # warm up: connections, the service's first queries
-            quiet = Window("without a round")
-            load.window = quiet
-            started = time.perf_counter()
-            await asyncio.sleep(args.quiet)
-            quiet.seconds = time.perf_counter() - started
-            load.window = None
-            show(quiet, None)
+            # Quiet windows before and after the rounds: the shared machine's noise moves both.
+            before = await quiet_window(load, "without a round (before)", args.quiet)
+            show(before, None)
+            rounds = []
             for label in ("during round 1 (cold worker)", "during round 2 (warm worker)"):
                 window, admin_ack, answer = await a_round(http, url, slack, load, label)
-                show(window, quiet)
-                print(f"  {'':<28} admin's own ack {admin_ack:.0f} ms: “{answer[:60]}”")
+                rounds.append((window, admin_ack, answer))
                 await asyncio.sleep(2)
+            after = await quiet_window(load, "without a round (after)", args.quiet)
+            show(after, None)
+            quiet = Window("without a round (both)", before.acks + after.acks,
+                           before.health + after.health, before.seconds + after.seconds,
+                           before.failures + after.failures)
+            show(quiet, None)
+            for window, admin_ack, answer in rounds:
+                show(window, quiet)
+                print(f"  {'':<30} admin's own ack {admin_ack:.0f} ms: “{answer[:60]}”")
         finally:
             driving.cancel()
             with contextlib.suppress(asyncio.CancelledError):

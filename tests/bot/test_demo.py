@@ -64,7 +64,7 @@ async def arrival(http: aiohttp.ClientSession, user: str, title: str) -> dict[st
     async with asyncio.timeout(30):
         while True:
             for entry in reversed(await entries(http, user)):
-                if title in (entry.get("message") or {}).get("title", ""):
+                if title in ((entry.get("message") or {}).get("title") or ""):
                     return entry["message"]  # type: ignore[no-any-return]
             await asyncio.sleep(0.1)
 
