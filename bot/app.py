@@ -23,6 +23,7 @@ from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
 from runtime.delivery import Dispatcher
+from runtime.homes import HomeViews
 from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
@@ -113,7 +114,9 @@ class Service:
         self.dispatcher = Dispatcher(
             self.database, {a.platform: a.messenger for a in self.adapters}, self.clock,
             Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight,
-            telemetry=self.metrics)
+            telemetry=self.metrics,
+            home=HomeViews(self.database, settings.program, self.clock, self.catalog,
+                           self.outbox).build)
         observer = RequestObserver(self.metrics)
         self.app = web.Application(client_max_size=1024 * 1024,
                                    middlewares=[observer.middleware])

@@ -11,6 +11,7 @@ from config.program import Program
 from config.prompt_catalog import Catalog
 from core.clock import Clock
 from core.erasure import Eraser
+from core.events import Address
 from core.outgoing import Outbox, Outgoing
 
 
@@ -28,6 +29,9 @@ class Context:
     # Background work this unit of work starts once it commits (a matching round's solve): the
     # name of a task in the registry and the id of the row describing the work.
     started: list[tuple[str, int]] = field(default_factory=list)
+    # Everyone a message was queued for in this unit of work: what changed concerns them, so
+    # their Home views are refreshed with it.
+    reached: list[Address] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -36,9 +40,14 @@ class Context:
         """Queue messages in this unit of work: they go out only if it commits."""
         ids = await self.outbox.queue(self.session, self.now(), items)
         self.queued.extend(ids)
+        self.reached.extend(a for item in items for a in item.to)
         return len(ids)
 
     def start(self, task: str, row_id: int) -> None:
         """Start `task` on `row_id` in the background once this unit of work commits (never if it
         rolls back); the row, written in this unit, is what makes the work durable."""
         self.started.append((task, row_id))
+
+    async def refresh_homes(self, *people: Address) -> None:
+        """Publish these people's Home views again once this unit of work commits."""
+        self.queued.extend(await self.outbox.refresh_homes(self.session, self.now(), people))

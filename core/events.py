@@ -73,4 +73,13 @@ class Installed:
     profile: Profile = field(default_factory=Profile)
 
 
-Event = Command | Action | FormSubmission | Installed
+@dataclass(frozen=True)
+class HomeOpened:
+    """The person opened their page of the app (Slack's Home tab): it is shown afresh."""
+
+    sender: Address
+    event_id: str
+    profile: Profile = field(default_factory=Profile)
+
+
+Event = Command | Action | FormSubmission | Installed | HomeOpened

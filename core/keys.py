@@ -117,13 +117,30 @@ def for_admin(key: str, admin: Address) -> str:
     return f"{key}:{admin.platform}:{admin.tenant_id}:{admin.user_id}"
 
 
-def welcome(person: Address) -> str:
-    """Once per person and platform, however often the app is installed or its events repeat."""
-    key = f"welcome:{person.platform}:{person.tenant_id}:{person.user_id}"
+def _per_person(kind: str, person: Address) -> str:
+    key = f"{kind}:{person.platform}:{person.tenant_id}:{person.user_id}"
     if len(key) > 250:  # the outbox key column; platform ids are far shorter in practice
         digest = hashlib.sha256(key.encode()).hexdigest()
-        key = f"welcome:{person.platform}:sha256:{digest}"
+        key = f"{kind}:{person.platform}:sha256:{digest}"
     return key
+
+
+def welcome(person: Address) -> str:
+    """Once per person and platform, however often the app is installed or its events repeat."""
+    return _per_person("welcome", person)
+
+
+HOME = "home"
+
+
+def home(person: Address) -> str:
+    """A person's Home view (Slack's App Home tab): one row per person, re-armed after each
+    change rather than queued anew, so ten changes in a minute publish it once or twice."""
+    return _per_person(HOME, person)
+
+
+def is_home(key: str) -> bool:
+    return key.startswith(f"{HOME}:")
 
 
 def kickoff_proposal(pair_id: int, version: int) -> str:

@@ -125,6 +125,14 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Home:
+    """A person's own page, kept current by the bot (Slack's Home tab): sections shown one
+    under the other, each a Message (title, text, facts, buttons)."""
+
+    sections: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
 class Response:
     """What a flow answers to one event, rendered by the adapter that received it.
 
@@ -140,6 +148,9 @@ class Response:
     close_form: bool = False
     queued: tuple[int, ...] = ()  # outbox rows the event queued (set by the runtime)
     failed: bool = False
+    # The sender's Home view, to show at once: set only for someone the program does not
+    # know (never joined, or forgotten), whose id no outbox row may keep.
+    home: Home | None = None
 
     @staticmethod
     def say(text: str, **kwargs: Any) -> Response:

@@ -38,6 +38,8 @@ class Capabilities:
     finds_sent: bool = False  # can tell, after a crash, whether a keyed message went out
     # Can message someone who never wrote to the bot, from their user id alone.
     reaches_without_contact: bool = False
+    # Shows each person a page of their own that the bot keeps current (Slack's Home tab).
+    home_view: bool = False
 
 
 class Outbox(Protocol):
@@ -48,4 +50,11 @@ class Outbox(Protocol):
     ) -> list[int]:
         """Queue every item in the caller's transaction; the ids of the new rows (a key queued
         before adds none)."""
+        ...
+
+    async def refresh_homes(
+        self, session: AsyncSession, now: datetime, people: Sequence[Address]
+    ) -> list[int]:
+        """Ask for these people's Home views to be published again (on platforms that have
+        one): one row per person, re-armed if it was sent, left alone while still pending."""
         ...

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from core.messages import Message
+from core.messages import Home, Message
 
 
 class DeliveryError(Exception):
@@ -41,3 +41,10 @@ class Messenger(Protocol):
         Teams answer None, since telling would mean reading people's conversations: a crash
         between a post and its record repeats that one message."""
         ...
+
+
+@runtime_checkable
+class HomePublisher(Protocol):
+    """A messenger whose platform gives each person a page of the app (Slack's Home tab)."""
+
+    async def publish_home(self, tenant_id: str, user_id: str, home: Home) -> None: ...

@@ -47,6 +47,14 @@ async def is_admin(
     return await grants.is_granted(session, s.platform, s.tenant_id, s.user_id)
 
 
+async def is_admin_at(session: AsyncSession, program: Program, address: Address,
+                      person: Person | None) -> bool:
+    """The same rule as `is_admin`, for someone the bot is not hearing from right now."""
+    if program.admins.includes(address, person.directory_id if person else None):
+        return True
+    return await grants.is_granted(session, address.platform, address.tenant_id, address.user_id)
+
+
 async def admins(ctx: Context) -> list[Address]:
     """Where to tell the program team something: every configured admin the bot can reach
     (met, or on a platform that can message someone from their id alone), and every grant."""

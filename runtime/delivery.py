@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
+from core import keys
 from core.clock import Clock
-from core.messages import Message
-from core.ports import DeliveryError, Messenger
+from core.events import Address
+from core.messages import Home, Message
+from core.ports import DeliveryError, HomePublisher, Messenger
 from runtime.pacing import Pacer
 from runtime.telemetry import NoTelemetry, Telemetry
 from storage import outbox
@@ -34,6 +36,7 @@ LEASE_MARGIN = timedelta(seconds=10)
 MARK_BATCH = 10
 MARK_WAIT = 0.1
 OWN_ROWS_WAIT = 5.0  # seconds an event waits for its rows that a full pass is already sending
+HomeBuilder = Callable[[Address], Awaitable[Home]]
 
 
 class _SentMarks:
@@ -138,8 +141,10 @@ class _Feed:
 class Dispatcher:
     def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
                  pacer: Pacer | None = None, in_flight: int = 32,
-                 lease: timedelta = LEASE, telemetry: Telemetry | None = None) -> None:
+                 lease: timedelta = LEASE, telemetry: Telemetry | None = None,
+                 home: HomeBuilder | None = None) -> None:
         self._database = database
+        self._home = home  # builds a Home view from the database, as a home row goes out
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._messengers = dict(messengers)
         self._clock = clock
@@ -241,7 +246,9 @@ class Dispatcher:
         recipients: list[str] = json.loads(row.recipients)
         message = Message.from_json(json.loads(row.payload))
         for _ in range(RATE_LIMIT_RETRIES):
-            await self._pacer.wait_turn(row.platform, row.tenant_id, ",".join(recipients))
+            # A Home view is no conversation: it is spaced from other views, not from posts.
+            conversation = row.key if keys.is_home(row.key) else ",".join(recipients)
+            await self._pacer.wait_turn(row.platform, row.tenant_id, conversation)
             if self._lease_running_out(row):
                 # The row may be another dispatcher's any moment now, and it would not find
                 # our post yet: leave the row to whoever claims it next (they check first).
@@ -274,9 +281,20 @@ class Dispatcher:
         messenger = self._messengers.get(row.platform)
         if messenger is None:
             raise DeliveryError(f"{row.platform} is not connected", permanent=True)
+        if keys.is_home(row.key):
+            return await self._publish_home(messenger, row, recipients)
         if len(recipients) == 1:
             return await messenger.send_dm(row.tenant_id, recipients[0], message, row.key)
         return await messenger.send_group(row.tenant_id, recipients, message, row.key)
+
+    async def _publish_home(self, messenger: Messenger, row: OutboxMessage,
+                            recipients: list[str]) -> None:
+        """Built now, not when the row was queued: it shows what is true as it goes out."""
+        if not isinstance(messenger, HomePublisher) or self._home is None or len(recipients) != 1:
+            raise DeliveryError(f"{row.platform} has no Home view", permanent=True)
+        address = Address(row.platform, recipients[0], row.tenant_id)  # type: ignore[arg-type]
+        await messenger.publish_home(row.tenant_id, recipients[0], await self._home(address))
+        return None
 
     async def _give_back(self, row: OutboxMessage, delay: float) -> int:
         async with self._database.session() as session:

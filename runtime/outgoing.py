@@ -8,9 +8,15 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import keys
+from core.events import Address
+from core.messages import Message
 from core.outgoing import Capabilities, Outgoing
 from storage import outbox
 
+# A Home row's payload: the view is built from the database when the row is delivered, so
+# however many changes a row coalesces, it shows the latest state.
+HOME_PLACEHOLDER = Message(text="(your Home view)").to_json()
 UNKNOWN = Capabilities()  # a platform nobody declared gets the safe shape: one row per person
 
 
@@ -45,6 +51,15 @@ class OutboxWriter:
                     items: Sequence[Outgoing]) -> list[int]:
         rows = [row for item in items for row in self.rows(item)]
         return await outbox.insert_many(session, rows, now) if rows else []
+
+    async def refresh_homes(self, session: AsyncSession, now: datetime,
+                            people: Sequence[Address]) -> list[int]:
+        rows = [_row(keys.home(a), a.platform, a.tenant_id, [a.user_id], HOME_PLACEHOLDER)
+                for a in dict.fromkeys(people) if self.capabilities(a.platform).home_view]
+        # Always in key order: two events touching the same two people (both partners
+        # pressing *I agree* at once) then lock their rows in the same order, never deadlock.
+        rows.sort(key=lambda row: row["key"])
+        return await outbox.rearm(session, rows, now) if rows else []
 
 
 def _row(key: str, platform: str, tenant_id: str, recipients: list[str],

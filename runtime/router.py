@@ -4,11 +4,12 @@ event shares (who the sender is, admin-only entries, expired buttons and forms).
 from __future__ import annotations
 
 from core.context import Context
-from core.events import Action, Command, Event, FormSubmission, Installed
+from core.events import Action, Command, Event, FormSubmission, HomeOpened, Installed
 from core.messages import Response
 from core.text import parse_id
 from features.engagement import meetings
 from features.enrolment import lifecycle, membership, welcome
+from features.home import refresh as home
 from features.people import is_admin, refresh_profile
 from features.registry import Call, Registry
 from runtime import commands
@@ -22,7 +23,14 @@ EXPIRED_FORM = "That form has expired. Type `help` to see what you can do."
 
 
 async def handle(event: Event, ctx: Context, registry: Registry) -> Response:
+    response = await _handle(event, ctx, registry)
+    return await home.after_event(ctx, event, response)
+
+
+async def _handle(event: Event, ctx: Context, registry: Registry) -> Response:
     match event:
+        case HomeOpened():
+            return Response()  # what it asks for, a fresh Home view, every event brings
         case Command():
             return await _command(event, ctx, registry)
         case Installed():

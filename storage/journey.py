@@ -119,3 +119,14 @@ async def booked_ahead(session: AsyncSession, pair_id: int, now: datetime) -> bo
         PlannedMeeting.pair_id == pair_id, PlannedMeeting.status == "confirmed",
         col(PlannedMeeting.starts_at) > now).limit(1))
     return rows.first() is not None
+
+
+async def next_meeting(session: AsyncSession, pair_id: int, now: datetime) -> PlannedMeeting | None:
+    """The pair's next booked meeting still ahead (confirmed, or proposed and not yet)."""
+    rows = await session.exec(
+        select(PlannedMeeting)
+        .where(PlannedMeeting.pair_id == pair_id,
+               col(PlannedMeeting.status).in_(("proposed", "confirmed")),
+               col(PlannedMeeting.starts_at) >= now)
+        .order_by(col(PlannedMeeting.starts_at)).limit(1))
+    return rows.first()

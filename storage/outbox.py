@@ -252,3 +252,28 @@ async def redact_for_person(
         count += 1
     await session.flush()
     return count
+
+
+async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime) -> list[int]:
+    """Queue rows that stand for "show the latest state" (a Home view): a key never queued
+    gets a row; a sent, failed or withdrawn one is due again now; a pending one stays as it is,
+    so changes that come faster than delivery coalesce into one send. A row being sent right
+    now is taken back (its sender can no longer mark it) and sent again: what it is sending may
+    predate this change. Returns the ids of rows that are due because of this call."""
+    ids: list[int] = []
+    for row in rows:
+        insert = dialect.insert(session, OutboxMessage).values(
+            key=row["key"], platform=row["platform"], tenant_id=row["tenant_id"],
+            recipients=json.dumps(list(row["recipients"])),
+            payload=json.dumps(row["payload"], ensure_ascii=False), status="pending",
+            attempts=0, next_attempt_at=now, created_at=now)
+        statement = insert.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"status": "pending", "attempts": 0, "next_attempt_at": now,
+                  "claimed_by": None, "claimed_until": None, "last_error": None},
+            where=col(OutboxMessage.status) != "pending",
+        ).returning(OutboxMessage.id)
+        found = (await session.exec(statement)).first()  # type: ignore[call-overload]
+        if found is not None:
+            ids.append(found[0])
+    return ids

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
+    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -27,10 +28,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from core.messages import Button, Choice, Fact, Form, FormField, Message
+from core.messages import Button, Choice, Fact, Form, FormField, Home, Message
 
 MESSAGE_BLOCKS = 50
 MODAL_BLOCKS = 100
+HOME_BLOCKS = 100
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
 FIELDS_PER_SECTION = 10
@@ -235,3 +237,25 @@ def form_invitation(form: Form) -> Message:
     return Message(text=f"Your survey “{form.title}” is ready: press the button to open it.",
                    buttons=(Button(f"Open “{shorten(form.title, 60)}”", form.open_action_id,
                                    form.context, style="primary"),))
+
+
+def home_view(home: Home) -> View:
+    """The Home tab: each section as a message would look, a divider between sections, within
+    the Home tab's 100 blocks (a section that would not fit whole is left out, never cut)."""
+    blocks: list[Block] = []
+    for section in home.sections:
+        rendered = ([DividerBlock()] if blocks else []) + message_blocks(section)
+        if len(blocks) + len(rendered) > HOME_BLOCKS:
+            break
+        blocks.extend(rendered)
+    # Action ids must be unique across the whole view, not only within each message.
+    seen: dict[str, int] = {}
+    for block in blocks:
+        if isinstance(block, ActionsBlock):
+            for element in block.elements:
+                if isinstance(element, ButtonElement) and element.action_id:
+                    base = neutral_action_id(element.action_id)
+                    seen[base] = seen.get(base, 0) + 1
+                    if seen[base] > 1:
+                        element.action_id = f"{base}{DUPLICATE_MARK}{seen[base]}"
+    return View(type="home", blocks=blocks)

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import neutral_action_id
 from core.clock import Clock
-from core.events import Action, Address, Command, FormSubmission, Profile
+from core.events import Action, Address, Command, FormSubmission, HomeOpened, Profile
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,16 @@ def dm_sender(body: Body) -> Address:
 def dm_command(body: Body, profile: Profile) -> Command:
     return Command(sender=dm_sender(body), text=slack_text(body["event"].get("text") or ""),
                    event_id=f"slack:{body['event_id']}", profile=profile)
+
+
+def opens_home(event: Body) -> bool:
+    """Someone opened the app's Home tab (app_home_opened also fires for the Messages tab)."""
+    return (event.get("type") == "app_home_opened" and event.get("tab", "home") == "home"
+            and _is_text(event.get("user")))
+
+
+def home_opened(body: Body) -> HomeOpened:
+    return HomeOpened(sender=dm_sender(body), event_id=f"slack:{body['event_id']}")
 
 
 class SlackProfiles:

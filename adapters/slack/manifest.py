@@ -18,6 +18,7 @@ WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
     # Name and timezone pre-fill the survey; the email lets import-people match people.
     "users_info": ("users:read", "users:read.email"),
     "views_open": (),
+    "views_publish": (),  # the Home tab
     "files_upload_v2": ("files:write",),  # exports and charts, into the admin's DM
 }
 # What Slack sends us: the slash command, and the words people type in the bot's DM
@@ -25,7 +26,7 @@ WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
 INBOUND_SCOPES = ("commands", "im:history")
 BOT_SCOPES = tuple(dict.fromkeys(
     [*INBOUND_SCOPES, *(scope for scopes in WEB_API_SCOPES.values() for scope in scopes)]))
-BOT_EVENTS = ("message.im",)
+BOT_EVENTS = ("message.im", "app_home_opened")
 PLACEHOLDER_URL = "https://turnabout.example.com"
 APP_NAME_LENGTH = 35  # Slack refuses longer app names
 
@@ -53,7 +54,7 @@ def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -
             "description": "Runs your reverse mentoring program: signup, matching, prompts.",
         },
         "features": {
-            "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": False},
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": [slash_command],

@@ -20,9 +20,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.blocks import message_payload, modal, upload_comment
+from adapters.slack.blocks import home_view, message_payload, modal, upload_comment
 from core.clock import Clock
-from core.messages import FileRef, Form, Image, Message
+from core.messages import FileRef, Form, Home, Image, Message
 from core.outgoing import Capabilities
 from core.ports import DeliveryError
 from storage import exports
@@ -62,7 +62,8 @@ def _seconds(header: object) -> float | None:
 class SlackMessenger:
     platform = PLATFORM
     # Group DMs exist. Finding a sent post would mean reading the conversation: never done.
-    capabilities = Capabilities(group_conversations=True, reaches_without_contact=True, finds_sent=False)
+    capabilities = Capabilities(group_conversations=True, reaches_without_contact=True,
+                                finds_sent=False, home_view=True)
 
     def __init__(self, client: AsyncWebClient, database: Database, clock: Clock) -> None:
         self._client = client
@@ -160,6 +161,10 @@ class SlackMessenger:
             channel=channel, **message_payload(message), unfurl_links=False))
         ts = posted.get("ts")
         return ts if isinstance(ts, str) else None
+
+    async def publish_home(self, tenant_id: str, user_id: str, home: Home) -> None:
+        """The person's Home tab, replaced whole (views.publish, Tier 4 per workspace)."""
+        await self._call(self._client.views_publish(user_id=user_id, view=home_view(home)))
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         await self._call(self._client.views_open(trigger_id=trigger_id, view=modal(form)))

@@ -8,6 +8,7 @@ from core.messages import Response
 from core.text import parse_id
 from features.admin import cohorts, export, goals_text, program_team, stats
 from features.admin.mentions import mentioned_people
+from features.home import panel
 from features.matching import pairs
 from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
 from storage.models import Pair, Person
@@ -128,6 +129,10 @@ def register(registry: Registry) -> None:
         ActionSpec(cohorts.KEEP_OPEN, keep_cohort, admin=True, carries_id=True),
         ActionSpec(program_team.SEND, send_announcement, admin=True, carries_id=True),
         ActionSpec(program_team.CANCEL, cancel_announcement, admin=True, carries_id=True),
+        # The program panel's buttons on an admin's Home view.
+        ActionSpec(panel.STATS, show_stats, admin=True),
+        ActionSpec(panel.EXPORT, export_data, admin=True),
+        ActionSpec(panel.AT_RISK, at_risk, admin=True),
         ActionSpec(program_team.MESSAGE_PAIR, message_pair, admin=True, carries_id=True),
         ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True, carries_id=True),
         FormSpec(program_team.NOTE_FORM, send_note, admin=True),

@@ -97,6 +97,7 @@ def register(registry: Registry) -> None:
         ActionSpec(survey.JOIN, open_survey, needs_profile=True),
         ActionSpec(membership.LEAVE, leave),
         ActionSpec(membership.STAY, stay),
+        ActionSpec(membership.ASK_LEAVE, leave_question),
         ActionSpec(membership.RESUME, resume),
         ActionSpec(membership.PAUSE_FOR, pause_for),
         FormSpec(survey.FORM_ID, submit_survey),

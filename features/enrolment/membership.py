@@ -20,6 +20,7 @@ from storage.models import Person, Status
 
 LEAVE, STAY, RESUME, PAUSE_FOR = (
     "membership.leave", "membership.stay", "membership.resume", "membership.pause_for")
+ASK_LEAVE = "membership.ask_leave"  # the Home view's *Leave*: the same question as `leave`
 MAX_PAUSE = timedelta(days=365)
 # Said to anyone the bot holds no profile for. That includes someone who left and had their
 # data deleted: recognising them would take keeping their platform id.

@@ -6,6 +6,7 @@ from core.context import Context
 from core.messages import Response
 from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
+from features.home import panel
 from features.matching import checkin, intros, pairs, requests, round, round_run, suggestions
 from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
 
@@ -141,6 +142,7 @@ def register(registry: Registry) -> None:
                     usage="unpair @person", admin=True),
         ActionSpec(pairs.UNPAIR, unpair_confirmed, admin=True, carries_id=True),
         ActionSpec(pairs.KEEP_PAIRED, keep_paired, admin=True, carries_id=True),
+        ActionSpec(panel.MATCH, match, admin=True),  # the Home view's program panel
         ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
         ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
         CommandSpec("suggest", "see the mentors who fit you best and ask one (senior mentees, "

@@ -120,6 +120,12 @@ async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
     if getattr(pair, field) is not None:
         return Response.say("You've already agreed. Thank you!")
     setattr(pair, field, now)
+    ctx.session.add(pair)
+    # Both may press at the same moment: write ours, then read the row again. Our write waits
+    # for the partner's transaction, so whichever of the two writes second sees both
+    # agreements and sends the news (read before writing, both would see only their own).
+    await ctx.session.flush()
+    await ctx.session.refresh(pair)
     if pair.mentor_agreed_at and pair.mentee_agreed_at:
         pair.agreed_at = now
         mentor = await ctx.session.get(Person, pair.mentor_id)

@@ -106,6 +106,7 @@ class FakeSlack:
         self._failures: dict[str, list[Failure]] = {}
         self._groups: dict[tuple[str, ...], str] = {}
         self.history: dict[str, list[Payload]] = {}  # channel → posted messages, newest last
+        self.homes: dict[str, Payload] = {}  # user → the Home tab view last published for them
         self._serial = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._recorded = asyncio.Condition()
@@ -202,7 +203,8 @@ class FakeSlack:
             if call.method in ("chat.postMessage", "chat.postEphemeral", "chat.update",
                                "response"):
                 found.append(call.args)
-            elif call.method == "views.open" and isinstance(call.args.get("view"), dict):
+            elif call.method in ("views.open", "views.publish") \
+                    and isinstance(call.args.get("view"), dict):
                 found.append(call.args["view"])
         return found
 
@@ -344,6 +346,19 @@ class FakeSlack:
     def _chat_update(self, args: Payload) -> Payload:
         return self._message(args) or {"ok": True, "channel": args["channel"], "ts": args["ts"]}
 
+    def _views_publish(self, args: Payload) -> Payload:
+        user = str(args.get("user_id") or "")
+        if not user or user in self.missing_users:
+            return {"ok": False, "error": "invalid_arguments"}
+        view = args.get("view")
+        problems = home_problems(view) if isinstance(view, dict) else ["no view"]
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "errors": problems}
+        serial = next(self._serial)
+        self.homes[user] = view  # type: ignore[assignment]
+        return {"ok": True, "view": {**view, "id": f"V{serial:06d}", "hash": f"h{serial}",  # type: ignore[dict-item]
+                                     "team_id": TEAM_ID, "state": {"values": {}}}}
+
     def _views_open(self, args: Payload) -> Payload:
         trigger = str(args.get("trigger_id") or "")
         if not trigger or (self.known_triggers is not None and trigger not in self.known_triggers):
@@ -434,9 +449,24 @@ def view_problems(view: Payload) -> list[str]:
     return problems
 
 
+def home_problems(view: Payload) -> list[str]:
+    """A Home tab view: up to 100 blocks, no inputs, no modal title or buttons."""
+    problems = block_kit_problems(view.get("blocks") or [], 100)
+    if view.get("type") != "home" or not view.get("blocks"):
+        problems.append("a Home tab view has type home and blocks")
+    if any(name in view for name in ("title", "submit", "close")):
+        problems.append("a Home tab view has no title, submit or close")
+    if any(b.get("type") == "input" for b in view.get("blocks") or []):
+        problems.append("a Home tab view has no input blocks")
+    return problems
+
+
 def assert_block_kit_limits(payload: Payload) -> None:
-    """A message (blocks ≤ 50) or a modal view (type modal, blocks ≤ 100) within the limits."""
-    if payload.get("type") == "modal":
+    """A message (blocks ≤ 50), a modal view (type modal, blocks ≤ 100) or a Home tab view
+    (type home, blocks ≤ 100) within the limits."""
+    if payload.get("type") == "home":
+        problems = home_problems(payload)
+    elif payload.get("type") == "modal":
         problems = view_problems(payload)
     else:
         problems = block_kit_problems(payload.get("blocks") or [], 50)

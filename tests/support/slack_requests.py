@@ -133,6 +133,32 @@ def dm_event(text: str, *, user: str, event_id: str, team: str = TEAM_ID,
                                            "user_id": "UBOT", "is_bot": True}]})
 
 
+def home_opened(*, user: str, event_id: str, team: str = TEAM_ID,
+                enterprise: str | None = None, tab: str = "home") -> str:
+    event: Payload = {"type": "app_home_opened", "user": user, "channel": f"D{user}",
+                      "tab": tab, "event_ts": f"{time.time():.6f}"}
+    return json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0TEST",
+                       "event": event, "type": "event_callback", "event_id": event_id,
+                       "event_time": int(time.time()), "enterprise_id": enterprise,
+                       "authorizations": [{"team_id": team, "enterprise_id": enterprise,
+                                           "user_id": "UBOT", "is_bot": True}]})
+
+
+def home_action(action_id: str, value: str = "", *, user: str, trigger_id: str,
+                team: str = TEAM_ID) -> str:
+    """A button pressed on the Home tab: no response_url; the container is the view."""
+    action = {"type": "button", "action_id": action_id, "block_id": "b1",
+              "text": {"type": "plain_text", "text": "…"}, "action_ts": f"{time.time():.6f}"}
+    if value:
+        action["value"] = value
+    return _interaction({
+        "type": "block_actions", **_where(team, None, user, None), "api_app_id": "A0TEST",
+        "container": {"type": "view", "view_id": "VHOME"}, "trigger_id": trigger_id,
+        "view": {"id": "VHOME", "type": "home", "team_id": team, "hash": "h1",
+                 "blocks": [], "state": {"values": {}}},
+        "actions": [action]})
+
+
 def url_verification(challenge: str) -> str:
     return json.dumps({"token": "legacy", "challenge": challenge, "type": "url_verification"})
 
@@ -209,6 +235,14 @@ class SlackWorkspace:
         body = dm_event(text, user=user, event_id=event_id or self.fresh("Ev"), bot_id=bot_id,
                         subtype=subtype)
         return await self.send(body, JSON, retry=retry)
+
+    async def open_home(self, user: str = "U1", *, event_id: str | None = None) -> Reply:
+        body = home_opened(user=user, event_id=event_id or self.fresh("EvHome"))
+        return await self.send(body, JSON)
+
+    async def press_on_home(self, action_id: str, value: str = "", user: str = "U1") -> Reply:
+        return await self.send(home_action(action_id, value, user=user,
+                                           trigger_id=self.fresh("trigger")))
 
     def opened_view(self) -> Payload:
         """The modal most recently opened with views.open."""

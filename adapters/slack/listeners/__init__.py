@@ -61,10 +61,17 @@ class Toolkit:
         return f"{self.command} "
 
     async def answer(self, response: Response, to: Reply) -> None:
+        await self.show_home(response, to)
         if response.form is not None:  # first: the trigger id expires 3 s after the click
             await self.show_form(response.form, to)
         for message in response.messages:
             await self.say(message, to)
+
+    async def show_home(self, response: Response, to: Reply) -> None:
+        """A Home view that comes with the answer (someone the program does not know)."""
+        if response.home is not None:
+            await self.messenger.publish_home(to.sender.tenant_id, to.sender.user_id,
+                                              response.home)
 
     async def show_form(self, form: Form, to: Reply) -> None:
         if to.trigger_id:
@@ -127,9 +134,10 @@ class Toolkit:
 
 def register(app: AsyncApp, toolkit: Toolkit) -> None:
     # Imported here because each listener module imports Reply and Toolkit from this package.
-    from adapters.slack.listeners import actions, commands, messages, views
+    from adapters.slack.listeners import actions, commands, home, messages, views
 
     commands.register(app, toolkit)
     actions.register(app, toolkit)
     views.register(app, toolkit)
     messages.register(app, toolkit)
+    home.register(app, toolkit)

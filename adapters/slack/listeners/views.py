@@ -35,6 +35,7 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
                 await ack(response_action="update", view=modal(response.form))
             else:
                 await ack()  # closes the modal
+            await toolkit.show_home(response, to)
             for message in response.messages:
                 await toolkit.say(message, to)
 
