@@ -102,7 +102,8 @@ async def test_without_the_files_write_scope_delivery_stops_and_says_why(
         await ask_for_export(ws)
 
         async with ws.running.service.database.session() as session:
-            row = (await session.exec(select(OutboxMessage))).one()
+            row = (await session.exec(select(OutboxMessage).where(
+                col(OutboxMessage.key).startswith("export:")))).one()
             link = (await session.exec(select(ExportLink))).one()
         assert row.status == "failed" and "files:write" in (row.last_error or "")
         assert link.used_at is None  # given back: once the scope is added, a retry can send it

@@ -34,12 +34,13 @@ def test_an_http_manifest_points_commands_events_and_interactivity_at_the_servic
     [command] = manifest["features"]["slash_commands"]
     url = "https://mentoring.example.com/slack/events"
     assert (command["command"], command["url"]) == ("/mentoring", url)
-    assert manifest["settings"]["event_subscriptions"] == {"bot_events": ["message.im"],
-                                                           "request_url": url}
+    assert manifest["settings"]["event_subscriptions"] == {
+        "bot_events": ["message.im", "app_home_opened"], "request_url": url}
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True  # views.publish
 
 
 def test_a_socket_mode_manifest_needs_no_public_url() -> None:
@@ -78,7 +79,8 @@ def test_the_bot_can_read_no_conversation_and_can_match_people_by_email() -> Non
 
     # im:history only because Slack delivers message.im (people typing to the bot) with it.
     assert {s for s in scopes if s.endswith(":history")} == {"im:history"}
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.im",
+                                                                         "app_home_opened"]
     assert not {"conversations_history", "conversations_replies"} & set(
         slack_manifest.WEB_API_SCOPES)
     assert "users:read.email" in scopes  # users.info sends profile.email only with it

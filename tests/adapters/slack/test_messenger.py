@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from adapters.slack.messenger import PERMANENT_ERRORS, SlackMessenger
 from config.program import Program
@@ -133,7 +133,8 @@ async def test_a_rate_limited_welcome_is_delivered_after_retry_after(
         await ws.settle()
 
         async with ws.running.service.database.session() as session:
-            [row] = list(await session.exec(select(OutboxMessage)))
+            [row] = list(await session.exec(select(OutboxMessage).where(
+                col(OutboxMessage.key).startswith("signup:"))))
         assert (row.status, row.next_attempt_at) == ("pending", clock.now() + timedelta(seconds=30))
 
         clock.advance(timedelta(seconds=31))
