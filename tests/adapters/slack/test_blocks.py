@@ -107,3 +107,21 @@ def test_a_choice_saved_earlier_that_no_longer_exists_is_simply_not_preselected(
     assert_block_kit_limits(view)
     assert all("initial_option" not in b["element"] and "initial_options" not in b["element"]
                for b in view["blocks"] if b["type"] == "input")
+
+
+def test_a_home_tab_keeps_within_100_blocks_with_whole_sections_and_unique_action_ids() -> None:
+    from adapters.slack.blocks import home_view
+    from core.messages import Home
+
+    section = Message(title="A section", text="Some words.\n" * 3,
+                      facts=tuple(Fact(f"Fact {n}", "value") for n in range(12)),
+                      buttons=(Button("Stats", "admin.stats"), Button("Leave", "membership.leave")))
+    view = home_view(Home(sections=(section,) * 40)).to_dict()
+
+    assert_block_kit_limits(view)  # type home, at most 100 blocks
+    blocks = view["blocks"]
+    assert 90 < len(blocks) <= 100
+    assert blocks[-1]["type"] == "actions"  # the last section shown is whole, buttons and all
+    ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert len(ids) == len(set(ids))
+    assert {neutral_action_id(i) for i in ids} == {"admin.stats", "membership.leave"}
