@@ -12,10 +12,10 @@ from core.context import Context
 from core.dates import friendly
 from core.events import Address
 from core.messages import Button, Home, Message
-from features.engagement.prompts import interval_weeks
 from features.enrolment import membership, survey
 from features.home import panel
 from features.journey import booking
+from features.journey.rhythm import interval_weeks
 from features.journey.slots import spoken
 from features.people import is_admin_at
 from storage import journey, pairs, people
