@@ -162,7 +162,9 @@ async def test_two_dispatchers_against_one_database_send_nothing_twice(
                                     deliver_everything(other, clock, batch=3))
 
         await assert_each_sent_once(one, fake, keys)
-        assert sum(sent) == len(keys) and min(sent) > 0  # both took part
+        # Both took part. (Their background loops, woken by the commit, may post a row or two
+        # that neither pass counted, so the counts need not add up to every row.)
+        assert min(sent) > 0 and sum(sent) <= len(keys)
 
 
 async def test_a_dispatcher_held_up_past_its_claim_leaves_the_row_to_the_one_that_took_it_over(
