@@ -22,6 +22,7 @@ from core.clock import Clock, DemoClock, SystemClock
 from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
+from features.matching import teams
 from runtime.delivery import Dispatcher
 from runtime.homes import HomeViews
 from runtime.inbound import Inbound
@@ -231,6 +232,12 @@ class Service:
         return None
 
     async def _on_startup(self, _app: web.Application) -> None:
+        try:
+            async with self.database.session() as session:
+                # Team names typed before app.yaml listed teams join the listed team they name.
+                await teams.adopt_listed(session, self.settings.program)
+        except Exception:  # the database may be down at start; /readyz says so, we retry next start
+            log.warning("could not match typed team names to app.yaml's teams", exc_info=True)
         for adapter in self.adapters:
             await adapter.start()
         self._loop_task = asyncio.create_task(self._delivery_loop(), name="delivery")

@@ -128,6 +128,7 @@ def _tick(settings, at: str | None) -> int:  # type: ignore[no-untyped-def]
 
 def _import_people(settings, path: Path) -> int:  # type: ignore[no-untyped-def]
     from bot.import_people import read_people
+    from features.matching import teams
     from storage.database import Database
     from storage.hr import replace_all
 
@@ -137,12 +138,15 @@ def _import_people(settings, path: Path) -> int:  # type: ignore[no-untyped-def]
         database = Database(settings.database_url)
         try:
             async with database.session() as session:
-                return await replace_all(session, records, SystemClock().now())
+                count = await replace_all(session, records, SystemClock().now())
+                await teams.apply_hr(session, settings.program)
+                return count
         finally:
             await database.dispose()
 
     count = asyncio.run(store())
-    print(f"Imported {count} people; `admin stats` now compares retention.")
+    print(f"Imported {count} people; `admin stats` now compares retention, and matching uses "
+          "their teams and managers where the file has them.")
     return 0
 
 

@@ -2,7 +2,9 @@
 
 All or nothing: any bad row is reported with its line number and nothing is imported.
 Columns (header names, any order): email or platform_id (at least one), department,
-hire_date, leave_date (YYYY-MM-DD; leave_date empty while employed).
+hire_date, leave_date (YYYY-MM-DD; leave_date empty while employed), and optionally team
+(matching's never-same-team rule uses it over what people pick) and manager (the manager's
+email or platform_id: nobody is paired within their reporting line).
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ def _day(value: str, line: int, column: str, errors: list[str]) -> date | None:
     except ValueError:
         errors.append(f"line {line}: {column} '{value[:20]}' is not a date like 2024-03-01")
         return None
+
+
+def _manager(value: str, line: int, errors: list[str]) -> str | None:
+    value = value.strip()
+    if len(value) > 320:
+        errors.append(f"line {line}: manager is longer than 320 characters")
+        return None
+    return (value.lower() if "@" in value else value) or None
 
 
 def read_people(path: Path, now: datetime) -> list[HrRecord]:
@@ -54,6 +64,8 @@ def read_people(path: Path, now: datetime) -> list[HrRecord]:
         records.append(HrRecord(email=email.lower() if email else None,
                                  platform_user_id=platform_id,
                                  department=(row.get("department") or None),
+                                 team=(row.get("team") or None),
+                                 manager=_manager(row.get("manager", ""), line, errors),
                                  hire_date=hired, leave_date=left, imported_at=now))
         if len(records) > MAX_ROWS:
             raise ConfigError(f"{path}: more than {MAX_ROWS:,} rows; split the file")

@@ -37,6 +37,9 @@ class Survey(_Frozen):
     cadences: tuple[Option, ...] = Field(min_length=1, max_length=20)
     meeting_modes: tuple[Option, ...] = Field(min_length=1, max_length=20)
     goals_max_length: int = Field(default=500, ge=50, le=2000)
+    # The teams people pick from, by department id. Without a list, people type their team's
+    # name, and names that differ only in case, spacing or a trailing "team" are one team.
+    teams: dict[str, tuple[Option, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Survey:
@@ -45,7 +48,21 @@ class Survey(_Frozen):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"survey.{name} lists {', '.join(dupes)} more than once")
+        departments = {o.id for o in self.departments}
+        unknown = sorted(set(self.teams) - departments)
+        if unknown:
+            raise ValueError(f"survey.teams names departments that survey.departments does "
+                             f"not list: {', '.join(unknown)}")
+        ids = [o.id for _, o in self.all_teams()]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"survey.teams lists {', '.join(dupes)} more than once")
         return self
+
+    def all_teams(self) -> list[tuple[str, Option]]:
+        """(department id, team) for every listed team, in the order app.yaml gives them."""
+        return [(department, team) for department, teams in self.teams.items()
+                for team in teams]
 
     def topic_label(self, topic_id: str) -> str:
         return next((t.label for t in self.topics if t.id == topic_id), topic_id)
@@ -88,6 +105,8 @@ class Matching(_Frozen):
     request_days: int = Field(default=5, ge=1, le=60)  # a mentor's time to answer a request
     nudge_days: int = Field(default=7, ge=1, le=365)  # waiting this long without asking: one nudge
     check_in_days: int = Field(default=30, ge=1, le=365)  # waiting this long: "still interested?"
+    # With a manager column in the HR import: never a manager, their manager or a direct report.
+    avoid_reporting_line: bool = True
 
 
 class Prompts(_Frozen):

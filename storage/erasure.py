@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import exports, grants, outbox, references, traces
+from storage import exports, grants, outbox, references, teams, traces
 from storage.models import (
     Announcement,
     ClosingAnswer,
@@ -36,7 +36,7 @@ from storage.models import (
 
 # Everything on the person's row that says who they are or what they answered.
 PERSONAL_FIELDS = ("directory_id", "display_name", "email", "timezone", "department", "team",
-                   "seniority", "paused_until")
+                   "team_id", "seniority", "paused_until")
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ async def forget_person(
     # Admin rights granted in chat go with the data; app.yaml's list is the operator's.
     await grants.revoke(session, platform, tenant_id, user_id)
     await _forget_hr_record(session, person)
+    await teams.forget_avoids(session, pid)
     await exports.forget_made_since(session, person.created_at, now)
     await _forget_own_words(session, pid)
     await _forget_in_pairs(session, pid, words, kept_reasons)
@@ -97,6 +98,7 @@ async def forget_person(
     person.data_deleted, person.updated_at = True, now
     session.add(person)
     await session.flush()
+    await teams.forget_unused(session)
 
 
 async def _forget_hr_record(session: AsyncSession, person: Person) -> None:
@@ -104,6 +106,11 @@ async def _forget_hr_record(session: AsyncSession, person: Person) -> None:
     if person.email:
         matches.append(func.lower(col(HrRecord.email)) == person.email.lower())
     await session.exec(delete(HrRecord).where(or_(*matches)))  # type: ignore[call-overload]
+    # Their reports' rows name them as manager.
+    managed = [col(HrRecord.manager) == person.user_id]
+    if person.email:
+        managed.append(func.lower(col(HrRecord.manager)) == person.email.lower())
+    await session.exec(update(HrRecord).where(or_(*managed)).values(manager=None))  # type: ignore[call-overload]
 
 
 async def _forget_own_words(session: AsyncSession, pid: int) -> None:

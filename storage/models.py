@@ -47,7 +47,9 @@ from storage.tables.people import (  # noqa: F401
     ConversationRef,
     HrRecord,
     Person,
+    PersonAvoid,
     PersonTopic,
     Status,
     SurveyAnswers,
+    Team,
 )

@@ -12,6 +12,7 @@ from core.messages import Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, length, one_line
 from features.enrolment import lifecycle
+from features.matching import teams
 from features.matching.suggestions import choosing, suggest_buttons
 from features.people import ROLE_NAMES
 from storage import people
@@ -46,14 +47,7 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]]) -> F
             FormField(
                 "department", "Department", "single_choice", choices=_choices(survey.departments)
             ),
-            FormField(
-                "team",
-                "Team",
-                "text",
-                max_length=100,
-                placeholder="e.g. Payments API",
-                hint="We never pair you with someone from your own team.",
-            ),
+            _team_field(program),
             FormField(
                 "seniority", "Seniority", "single_choice", choices=_choices(survey.seniority_levels)
             ),
@@ -105,6 +99,15 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]]) -> F
     )
 
 
+def _team_field(program: Program) -> FormField:
+    if program.survey.teams:
+        return FormField("team", "Team", "single_choice", choices=teams.choices(program),
+                         hint="We never pair you with someone from your own team. Not listed? "
+                              "Ask the program team.")
+    return FormField("team", "Team", "text", max_length=100, placeholder="e.g. Payments API",
+                     hint="We never pair you with someone from your own team.")
+
+
 async def current_values(
     ctx: Context, person: Person, profile: Profile
 ) -> dict[str, str | tuple[str, ...]]:
@@ -116,6 +119,9 @@ async def current_values(
     for name in ("role", "department", "team", "seniority"):
         if getattr(person, name):
             values[name] = getattr(person, name)
+    listed = teams.find(ctx.program, person.team or "") if ctx.program.survey.teams else None
+    if listed is not None:
+        values["team"] = listed.id
     assert person.id is not None
     answers = await people.survey_answers(ctx.session, person.id)
     if answers is not None:
@@ -175,6 +181,8 @@ def check(
         errors["team"] = "Please name your team, so we never pair you with a teammate."
     elif length(team) > 100:
         errors["team"] = f"Please keep the team name to 100 characters (it has {length(team)})."
+    elif survey.teams and teams.find(program, team) is None:
+        errors["team"] = "Please pick your team from the list."
     answers["team"] = team
 
     zone = _one(values, "timezone").replace(" ", "_")
@@ -209,8 +217,9 @@ async def submit(ctx: Context, event: FormSubmission, person: Person) -> Respons
     if errors:
         return Response(form=survey_form(ctx.program, event.values), errors=errors)
     now = ctx.now()
-    for name in ("role", "department", "team", "seniority", "timezone"):
+    for name in ("role", "department", "seniority", "timezone"):
         setattr(person, name, answers[name])
+    person.team_id, person.team = await teams.identify(ctx, person, str(answers["team"]))
     was_active = lifecycle.activate(person, now)
     person.joined_at = person.joined_at or now
     ctx.session.add(person)

@@ -17,6 +17,7 @@ from features.matching.intros import introduce
 from features.matching.pool import participant, rules, topic_labels, weights
 from features.people import address_of, name_of, notify_admins
 from storage import pairs, people, requests
+from storage import teams as stored_teams
 from storage.models import Pair, Person, Status
 
 END, KEEP = "pair.end", "pair.keep"
@@ -28,6 +29,9 @@ END_REASONS = {
 }
 REASON_LIMIT = 300
 LEFT_REASON, TEAM_REASON = "left the program", "ended by the program team"
+# Said when someone asked not to be paired with the other: it names no one and no wish, and
+# no `force` overrides it.
+NOT_POSSIBLE = "this pairing isn't possible under the program's rules"
 # End reasons that are our labels, not anyone's words: they stay when a person is forgotten.
 STANDARD_END_REASONS = frozenset({*END_REASONS.values(), LEFT_REASON, TEAM_REASON, CLOSED_REASON})
 
@@ -54,8 +58,13 @@ async def rule_breaks(ctx: Context, mentor: Person, mentee: Person) -> list[str]
             found.append(f"{name_of(person)} is {person.status}")
     a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
     r = rules(ctx.program)
+    if await stored_teams.kept_apart_between(ctx.session, a.id, b.id):
+        return [NOT_POSSIBLE]
     if a.team == b.team:
         found.append("they are on the same team")
+    if ctx.program.matching.avoid_reporting_line and (a.id, b.id) in (
+            await stored_teams.reporting_lines(ctx.session, [a.id, b.id])):
+        found.append("one of them is in the other's reporting line")
     if b.seniority - a.seniority < r.min_seniority_gap:
         found.append("the mentee is not more senior than the mentor")
     if r.different_departments and a.department == b.department:
@@ -79,7 +88,8 @@ async def pair_by_hand(
 ) -> Response:
     await requests.lock_pairing(ctx.session)  # checks below see any pair a request just made
     breaks = await rule_breaks(ctx, mentor, mentee)
-    hard_stop = [b for b in breaks if "already in a pair" in b or "junior mentor and" in b]
+    hard_stop = [b for b in breaks
+                 if "already in a pair" in b or "junior mentor and" in b or b == NOT_POSSIBLE]
     if hard_stop or (breaks and not force):
         hint = (
             "" if hard_stop else " Add `force` to pair them anyway; it is recorded as an override."

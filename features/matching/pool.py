@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.program import Program
 from core.context import Context
-from features.matching.engine import Participant, Rules, Weights
+from features.matching import teams
+from features.matching.engine import Participant, Rules, WaitlistCode, Weights
 from storage import pairs, requests
+from storage import teams as stored_teams
 from storage.models import Person
 
 
@@ -20,6 +22,9 @@ class Pool:
     mentees: tuple[Participant, ...]
     forbidden: frozenset[tuple[int, int]]
     people: dict[int, Person]
+    # Pairs kept apart by a rule of their own, by waitlist code: "reporting_line" (the HR
+    # import's managers) and "do_not_pair" (confidential; never shown as such to anyone).
+    blocked: dict[WaitlistCode, frozenset[tuple[int, int]]] = field(default_factory=dict)
 
 
 def weights(program: Program) -> Weights:
@@ -47,7 +52,7 @@ def participant(
     assert person.id is not None
     return Participant(
         id=person.id,
-        team=f"{person.department}:{(person.team or '').casefold()}",
+        team=teams.identity(person),
         department=program.survey.label_of(program.survey.departments, person.department),
         seniority=program.survey.seniority_rank(person.seniority or ""),
         timezone=person.timezone or "UTC",
@@ -88,7 +93,20 @@ async def read_pool(session: AsyncSession, program: Program, *, for_round: bool 
         tuple(mentees),
         frozenset(await pairs.never_again(session)),
         {person.id: person for person, _ in rows if person.id is not None},
+        await kept_apart(session, program, [p.id for p in (*mentors, *mentees)]),
     )
+
+
+async def kept_apart(
+    session: AsyncSession, program: Program, person_ids: Sequence[int]
+) -> dict[WaitlistCode, frozenset[tuple[int, int]]]:
+    """The pairs the reporting-line and don't-pair-with rules forbid, in both orders."""
+    found: dict[WaitlistCode, frozenset[tuple[int, int]]] = {}
+    if program.matching.avoid_reporting_line:
+        found["reporting_line"] = frozenset(
+            await stored_teams.reporting_lines(session, person_ids))
+    found["do_not_pair"] = frozenset(await stored_teams.kept_apart(session))
+    return found
 
 
 def topic_labels(program: Program) -> dict[str, str]:

@@ -92,7 +92,7 @@ async def _compute(database_url: str, program: Program, at: datetime) -> Compute
     if not pool.mentors or not pool.mentees:
         return Computed(len(pool.mentors), len(pool.mentees))
     proposal = propose(pool.mentors, pool.mentees, weights(program), rules(program),
-                       pool.forbidden, topic_labels(program), at=at)
+                       pool.forbidden, topic_labels(program), at=at, blocked=pool.blocked)
     return Computed(len(pool.mentors), len(pool.mentees), proposal, encode(proposal))
 
 

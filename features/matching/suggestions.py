@@ -86,7 +86,8 @@ def rank(
     found: dict[int, list[tuple[Participant, float]]] = {m.id: [] for m in mentees}
     if not mentors or not mentees:
         return found
-    encoded = encode_pool(mentors, mentees, weights(program), rules(program), pool.forbidden, at)
+    encoded = encode_pool(mentors, mentees, weights(program), rules(program), pool.forbidden, at,
+                          pool.blocked)
     rows = np.arange(len(mentors))
     row_of = {m.id: i for i, m in enumerate(mentors)}
     ids = np.array([m.id for m in mentors])

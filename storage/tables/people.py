@@ -46,7 +46,10 @@ class Person(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     role: str | None = Field(default=None, max_length=10)  # mentor (junior) | mentee (senior)
     department: str | None = Field(default=None, max_length=50)
-    team: str | None = Field(default=None, max_length=100)
+    team: str | None = Field(default=None, max_length=100)  # the team's name, as shown
+    # The team as an identity: the never-same-team rule compares this, never the name.
+    team_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("team.id", ondelete="SET NULL"), nullable=True, index=True))
     seniority: str | None = Field(default=None, max_length=50)
     status: str = Field(default="pending", max_length=10, index=True)
     paused_until: date | None = None
@@ -57,6 +60,34 @@ class Person(SQLModel, table=True):
     data_deleted: bool = False
     # Anything the person did: a command, a button, a poll. Nudges read it.
     last_active_at: datetime | None = Field(default=None, sa_column=_when(nullable=True, index=True))
+
+
+class Team(SQLModel, table=True):
+    """A team as an identity. `key` is what makes two names one team: `cfg:ID` for a team listed
+    in app.yaml (survey.teams), `name:NORMALISED` for one known only by its name (an HR import,
+    a team typed before the list existed, a program without a list)."""
+
+    __tablename__ = "team"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True)
+    name: str = Field(max_length=200)
+    department: str | None = Field(default=None, max_length=100)
+
+
+class PersonAvoid(SQLModel, table=True):
+    """"Please don't pair me with…": confidential, a hard rule both ways, never shown to anyone
+    but the person who asked (in their own survey)."""
+
+    __tablename__ = "person_avoid"
+
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    avoid_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True,
+                         index=True)
+    )
 
 
 class SurveyAnswers(SQLModel, table=True):
@@ -124,6 +155,8 @@ class HrRecord(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320, index=True)
     platform_user_id: str | None = Field(default=None, max_length=128, index=True)
     department: str | None = Field(default=None, max_length=100)
+    team: str | None = Field(default=None, max_length=200)
+    manager: str | None = Field(default=None, max_length=320)  # the manager's email or platform id
     hire_date: date | None = None
     leave_date: date | None = None
     imported_at: datetime = Field(sa_column=_when())

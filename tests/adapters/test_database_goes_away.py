@@ -32,10 +32,10 @@ from tests.support.service import make_settings, serve
 from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
 
 MENTEE: dict[str, Answer] = {
-    "role": "mentee", "department": "engineering", "team": "Payments", "seniority": "director",
+    "role": "mentee", "department": "engineering", "team": "payments", "seniority": "director",
     "cadence": "weekly", "meeting_mode": "video", "timezone": "Europe/Berlin",
     "learn": ("ai-digital-tools", "social-media")}
-MENTOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+MENTOR = {"role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
           "teach": "ai-digital-tools,social-media", "goals": "Help a leader try AI tools",
           "cadence": "weekly", "meeting_mode": "video"}
 TABLES = (Person, SurveyAnswers, ProcessedEvent, OutboxMessage)

@@ -28,7 +28,7 @@ from tests.support.service import make_settings, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 GOALS = "Learn how my nephew's generation uses short video"
-ANSWERS = {"role": "mentee", "department": "finance", "team": "Treasury",
+ANSWERS = {"role": "mentee", "department": "finance", "team": "treasury",
            "seniority": "director", "teach": "leadership", "learn": "ai-digital-tools",
            "goals": GOALS, "cadence": "monthly", "meeting_mode": "video"}
 

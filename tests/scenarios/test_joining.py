@@ -25,7 +25,7 @@ async def test_a_survey_missing_an_answer_comes_back_marked_and_saves_nothing_un
 
     marked = forms(await jo.submit({**JUNIOR, "teach": ()}), "signup")
     assert [set(f.errors) for f in marked] == [{"teach"}]
-    assert marked[0].values["team"] == "Inside Sales"  # what was typed is kept
+    assert marked[0].values["team"] == "inside-sales"  # what was picked is kept
     assert (await chat.row(jo)).status == "pending"  # type: ignore[union-attr]
     assert await rows(chat, SurveyAnswers) == await rows(chat, PersonTopic) == 0
 
@@ -44,9 +44,9 @@ async def test_joining_again_edits_the_same_profile_and_never_duplicates_the_per
 
     [profile] = forms(await sam.say("join"), "signup")
     assert profile.title != forms(await sam.inbox(), "signup")[0].title  # not "Join" again
-    assert profile.values["team"] == "Treasury"
+    assert profile.values["team"] == "treasury"
     assert profile.values["learn"] == ("ai-digital-tools", "social-media")
-    [updated] = await sam.submit({"team": "Risk"})  # everything else as pre-filled
+    [updated] = await sam.submit({"team": "risk"})  # everything else as pre-filled
 
     assert updated.facts["Team"] == "Risk"
     assert await rows(chat, Person) == await rows(chat, SurveyAnswers) == 1

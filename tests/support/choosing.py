@@ -10,19 +10,19 @@ Mode = Literal["assigned", "self", "hybrid"]
 
 # A senior in Finance who wants to learn AI tools; juniors below differ in how well they fit.
 SENIOR: dict[str, str | tuple[str, ...]] = {
-    "role": "mentee", "seniority": "director", "department": "finance", "team": "Treasury",
+    "role": "mentee", "seniority": "director", "department": "finance", "team": "treasury",
     "teach": ("leadership",), "learn": ("ai-digital-tools", "social-media"),
     "cadence": "fortnightly", "timezone": "Europe/London",
     "goals": "Get confident with AI tools",
 }
 BEST_JUNIOR: dict[str, str | tuple[str, ...]] = {
     "learn": ("leadership",), "teach": ("ai-digital-tools", "social-media"),
-    "department": "marketing", "team": "Brand"}
+    "department": "marketing", "team": "brand"}
 GOOD_JUNIOR: dict[str, str | tuple[str, ...]] = {
-    "teach": ("ai-digital-tools",), "department": "sales", "team": "Inside Sales"}
+    "teach": ("ai-digital-tools",), "department": "sales", "team": "inside-sales"}
 SAME_TEAM_JUNIOR: dict[str, str | tuple[str, ...]] = {
     "teach": ("ai-digital-tools", "social-media"), "learn": ("leadership",),
-    "department": "finance", "team": "treasury "}
+    "department": "finance", "team": "treasury"}
 
 
 def choosing(program: Program, mode: Mode = "self", *, blind: bool = True,

@@ -12,7 +12,7 @@ from tests.support.world import Chat, World
 JUNIOR = {"learn": ("leadership",)}
 SENIOR = {"role": "mentee", "seniority": "director", "teach": ("leadership",),
           "learn": ("ai-digital-tools", "social-media"), "department": "finance",
-          "team": "Treasury", "cadence": "fortnightly", "timezone": "Europe/London"}
+          "team": "treasury", "cadence": "fortnightly", "timezone": "Europe/London"}
 
 
 KICKOFF: dict[str, str | tuple[str, ...]] = {

@@ -25,8 +25,8 @@ async def pairs_of(world: World, count: int, start: int = 0,
         junior = world.person(f"j{n}", display_name=f"Junior {n}")
         senior = world.person(f"s{n}", display_name=f"Senior {n}")
         if not force:
-            await junior.join(team=f"Junior team {n}")
-            await senior.join(**{**SENIOR, "team": f"Senior team {n}"})
+            await junior.join(team="brand")
+            await senior.join(**SENIOR)
         reply = (await ada.say(f"admin pair @j{n} @s{n}" + (" force" if force else "")))
         assert "Paired" in reply.messages[0].text, reply
         made.append((junior, senior))

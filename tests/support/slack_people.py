@@ -9,11 +9,11 @@ from tests.support.slack_requests import Answer, SlackWorkspace
 
 ADMIN = "UADA"
 JUNIOR: dict[str, Answer] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+    "role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
     "cadence": "weekly", "meeting_mode": "video", "timezone": "Europe/Berlin",
     "teach": ("ai-digital-tools",)}
 SENIOR: dict[str, Answer] = {
-    "role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+    "role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
     "cadence": "fortnightly", "meeting_mode": "video", "timezone": "Europe/London",
     "learn": ("ai-digital-tools",), "teach": ("leadership",)}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tests.support.fake_teams import ConnectorCall, TeamsUser, TeamsWorld, submit_value
 
-JUNIOR = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+JUNIOR = {"role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
           "teach": "ai-digital-tools", "cadence": "weekly", "meeting_mode": "video"}
-SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+SENIOR = {"role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
           "learn": "ai-digital-tools", "teach": "leadership", "cadence": "fortnightly",
           "meeting_mode": "in-person"}
 

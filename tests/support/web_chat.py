@@ -16,7 +16,7 @@ from core.clock import Clock
 from tests.support.service import Running, make_settings, serve
 
 GOOD_ANSWERS: dict[str, Any] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+    "role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
     "timezone": "Europe/Berlin", "teach": ["ai-digital-tools", "social-media"], "learn": [],
     "goals": "Help a leader get confident with AI tools", "cadence": "weekly",
     "meeting_mode": "video",

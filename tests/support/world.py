@@ -24,7 +24,7 @@ _ids = itertools.count(1)
 GOOD_ANSWERS: dict[str, str | tuple[str, ...]] = {
     "role": "mentor",
     "department": "sales",
-    "team": "Inside Sales",
+    "team": "inside-sales",
     "seniority": "entry",
     "timezone": "Europe/Berlin",
     "teach": ("ai-digital-tools", "social-media"),

@@ -16,6 +16,8 @@ WaitlistCode = Literal[
     "same_team",
     "same_department",
     "no_topics",
+    "reporting_line",  # with an HR import: manager, manager's manager, direct reports
+    "do_not_pair",  # someone's confidential "please don't pair me with": never named as such
     "forbidden",
     "outmatched",  # candidates existed, but the best overall assignment used them elsewhere
 ]

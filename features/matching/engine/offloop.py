@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
-from features.matching.engine.model import Participant, Proposal, Rules, Weights
+from features.matching.engine.model import Participant, Proposal, Rules, WaitlistCode, Weights
 from features.matching.engine.solver import DEFAULT_TOP_K, Method, propose
 
 T = TypeVar("T")
@@ -95,6 +95,7 @@ async def propose_async(
     at: datetime | None = None,
     method: Method = "auto",
     top_k: int = DEFAULT_TOP_K,
+    blocked: Mapping[WaitlistCode, Collection[tuple[int, int]]] | None = None,
     executor: Executor | None = None,
 ) -> Proposal:
     """The same Proposal as `propose` with the same arguments, computed in `executor` (by
@@ -117,6 +118,7 @@ async def propose_async(
         at=at,
         method=method,
         top_k=top_k,
+        blocked={code: list(pairs) for code, pairs in (blocked or {}).items()},
     )
     pool = executor or _shared_worker()
     try:

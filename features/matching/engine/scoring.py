@@ -175,6 +175,9 @@ class Pool:
     forbidden: tuple[np.ndarray, np.ndarray]  # (mentor rows, mentee rows)
     weights: Weights
     rules: Rules
+    # Pairs kept apart by a rule of their own (reporting line, don't-pair-with), so a waitlist
+    # reason can name the rule: (code, mentor rows, mentee rows).
+    blocked: tuple[tuple[WaitlistCode, np.ndarray, np.ndarray], ...] = ()
 
 
 def _codes(values: Sequence[object], table: dict[object, int]) -> np.ndarray:
@@ -196,6 +199,7 @@ def encode_pool(
     rules: Rules,
     forbidden: Iterable[tuple[int, int]],
     at: datetime,
+    blocked: Mapping[WaitlistCode, Iterable[tuple[int, int]]] | None = None,
 ) -> Pool:
     at = _aware(at)
     everyone = [*mentors, *mentees]
@@ -233,11 +237,16 @@ def encode_pool(
 
     # Vectorised: programs that run many rounds forbid many pairs (earlier pairs, "don't pair
     # me with"), and a Python loop over millions of them would cost seconds.
-    pairs = np.fromiter(chain.from_iterable(forbidden), np.int64).reshape(-1, 2)
-    rows, known_r = _positions(mentor_side.ids, pairs[:, 0])
-    cols, known_c = _positions(mentee_side.ids, pairs[:, 1])
-    known = known_r & known_c
-    return Pool(mentor_side, mentee_side, rhythm_score, (rows[known], cols[known]), weights, rules)
+    def located(given: Iterable[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        pairs = np.fromiter(chain.from_iterable(given), np.int64).reshape(-1, 2)
+        rows, known_r = _positions(mentor_side.ids, pairs[:, 0])
+        cols, known_c = _positions(mentee_side.ids, pairs[:, 1])
+        known = known_r & known_c
+        return rows[known], cols[known]
+
+    kept_apart = tuple((code, *located(given)) for code, given in (blocked or {}).items())
+    return Pool(mentor_side, mentee_side, rhythm_score, located(forbidden), weights, rules,
+                kept_apart)
 
 
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -253,11 +262,14 @@ def rule_masks(
     pool: Pool, rows: np.ndarray, cols: np.ndarray
 ) -> tuple[np.ndarray, list[tuple[WaitlistCode, np.ndarray]]]:
     """Topic-overlap counts and one boolean mask per hard rule for the block rows x cols, in the
-    order a waitlist reason is looked for."""
+    order a waitlist reason is looked for: first whether anyone at all has the topics, then
+    which rule took away those who have them (so "only your own team teaches it" is said as
+    such, not as "nobody teaches it")."""
     m, n = pool.mentors, pool.mentees
     teach = m.teaches[rows] @ n.learns[cols].T
     lowest = m.seniority[rows] + pool.rules.min_seniority_gap  # most junior mentee allowed
     masks: list[tuple[WaitlistCode, np.ndarray]] = [
+        ("no_topics", teach > 0),
         ("seniority", n.seniority[cols][None, :] >= lowest[:, None]),
         ("same_team", m.team[rows][:, None] != n.team[cols][None, :]),
     ]
@@ -265,19 +277,20 @@ def rule_masks(
         masks.append(
             ("same_department", m.department[rows][:, None] != n.department[cols][None, :])
         )
-    masks.append(("no_topics", teach > 0))
-    allowed = np.ones((len(rows), len(cols)), dtype=bool)
-    f_rows, f_cols = pool.forbidden
-    if len(f_rows):
-        # Map forbidden pairs into block coordinates; pairs outside the block drop out.
-        row_pos = np.full(len(m.ids), -1)
-        row_pos[rows] = np.arange(len(rows))
-        col_pos = np.full(len(n.ids), -1)
-        col_pos[cols] = np.arange(len(cols))
-        r, c = row_pos[f_rows], col_pos[f_cols]
-        inside = (r >= 0) & (c >= 0)
-        allowed[r[inside], c[inside]] = False
-    masks.append(("forbidden", allowed))
+    row_pos = col_pos = None
+    for code, f_rows, f_cols in (*pool.blocked, ("forbidden", *pool.forbidden)):
+        allowed = np.ones((len(rows), len(cols)), dtype=bool)
+        if len(f_rows):
+            # Map the pairs into block coordinates; pairs outside the block drop out.
+            if row_pos is None or col_pos is None:
+                row_pos = np.full(len(m.ids), -1)
+                row_pos[rows] = np.arange(len(rows))
+                col_pos = np.full(len(n.ids), -1)
+                col_pos[cols] = np.arange(len(cols))
+            r, c = row_pos[f_rows], col_pos[f_cols]
+            inside = (r >= 0) & (c >= 0)
+            allowed[r[inside], c[inside]] = False
+        masks.append((code, allowed))
     return teach, masks
 
 

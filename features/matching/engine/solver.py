@@ -24,7 +24,14 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from features.matching.engine.candidates import Edges, candidate_graph
 from features.matching.engine.cardinality import maximum_matching
-from features.matching.engine.model import Participant, Proposal, ProposedPair, Rules, Weights
+from features.matching.engine.model import (
+    Participant,
+    Proposal,
+    ProposedPair,
+    Rules,
+    WaitlistCode,
+    Weights,
+)
 from features.matching.engine.scoring import (
     BLOCK_CELLS,
     Pool,
@@ -60,6 +67,7 @@ def propose(
     at: datetime | None = None,
     method: Method = "auto",
     top_k: int = DEFAULT_TOP_K,
+    blocked: Mapping[WaitlistCode, Collection[tuple[int, int]]] | None = None,
 ) -> Proposal:
     """Propose as many pairs as the rules allow and, among those, the highest total score; and
     say why everyone else is waiting.
@@ -68,7 +76,9 @@ def propose(
     mentor; different departments if asked; never a forbidden pair; a mentor takes at most
     min(capacity, k) mentees and a mentee one mentor. And a pair must have something to talk
     about: the mentor teaches at least one topic the mentee wants to learn.
-    `forbidden` holds (mentor_id, mentee_id) pairs never to propose. `at` fixes the moment whose
+    `forbidden` holds (mentor_id, mentee_id) pairs never to propose; `blocked` more of them
+    under a rule of their own ("reporting_line", "do_not_pair"), which a waitlist reason then
+    names. `at` fixes the moment whose
     UTC offsets (DST) are compared; it defaults to now. `method` forces the dense or sparse path,
     `top_k` sets how many candidates per mentee the sparse path keeps (a third as many per
     mentor place).
@@ -83,7 +93,7 @@ def propose(
     # Someone signed up on both sides must never be paired with themself.
     both = {p.id for p in mentors} & {p.id for p in mentees}
     pool = encode_pool(
-        mentors, mentees, weights, rules, chain(forbidden, ((i, i) for i in both)), at
+        mentors, mentees, weights, rules, chain(forbidden, ((i, i) for i in both)), at, blocked
     )
 
     rows, cols = _assign(pool, method, top_k)

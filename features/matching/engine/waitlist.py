@@ -16,6 +16,9 @@ def _why(code: WaitlistCode, role: Role, rules: Rules) -> str:
         "nobody_on_other_side": f"There are no {other}s signed up for this round yet",
         "same_team": f"Every possible {other} is on your own team",
         "same_department": f"Every possible {other} is in your own department",
+        "reporting_line": f"Every possible {other} is in your own reporting line",
+        # Never says who, nor that someone asked: the wish is confidential.
+        "do_not_pair": f"No available {other} fits the program's rules yet",
         "forbidden": f"Every {other} who would fit has been paired with you before "
         "or was marked as not a good match",
         # The round pairs as many people as possible, so this is the whole truth: taking one of

@@ -29,7 +29,7 @@ async def test_a_retried_slash_command_and_submission_change_nothing_the_second_
         view = ws.opened_view()
         first = await ws.submit(view, ANSWERS, trigger_id="t-submit")
         await ws.settle()
-        again = await ws.submit(view, {**ANSWERS, "team": "Other"}, trigger_id="t-submit",
+        again = await ws.submit(view, {**ANSWERS, "team": "other-team"}, trigger_id="t-submit",
                                 retry=1)
         await ws.settle()
 

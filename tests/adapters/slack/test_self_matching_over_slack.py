@@ -11,7 +11,7 @@ from tests.support.choosing import choosing
 from tests.support.slack_people import JUNIOR, SENIOR, buttons, join, with_admin
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
-MARKETING_JUNIOR = {**JUNIOR, "department": "marketing", "team": "Brand"}
+MARKETING_JUNIOR = {**JUNIOR, "department": "marketing", "team": "brand"}
 
 
 def dms_to(ws: SlackWorkspace, user: str) -> list[dict[str, Any]]:

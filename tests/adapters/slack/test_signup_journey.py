@@ -14,7 +14,7 @@ from storage.models import Person
 from tests.support.slack_requests import Answer, SlackWorkspace, slack_workspace
 
 MENTEE: dict[str, Answer] = {
-    "role": "mentee", "department": "engineering", "team": "Payments", "seniority": "director",
+    "role": "mentee", "department": "engineering", "team": "payments", "seniority": "director",
     "cadence": "weekly", "meeting_mode": "video", "timezone": "Europe/Berlin",
     "learn": ("ai-digital-tools", "social-media")}
 

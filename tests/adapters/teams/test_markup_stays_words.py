@@ -38,7 +38,7 @@ LINKED = re.compile(r"\]\s*[(\[]|<(?:https?|mailto):", re.IGNORECASE)
 JUNIOR = {"role": "mentor", "department": "sales", "team": TEAM, "seniority": "entry",
           "teach": "ai-digital-tools", "goals": canary("goals"), "cadence": "weekly",
           "meeting_mode": "video"}
-SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+SENIOR = {"role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
           "learn": "ai-digital-tools", "teach": "leadership", "goals": canary("goals2"),
           "cadence": "fortnightly", "meeting_mode": "in-person"}
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from tests.support.fake_teams import (
     teams_world,
 )
 
-GOOD = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+GOOD = {"role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
         "learn": "ai-digital-tools", "cadence": "fortnightly", "meeting_mode": "in-person"}
 
 

@@ -19,9 +19,9 @@ from tests.support.fake_teams import (
     teams_world,
 )
 
-JUNIOR = {"role": "mentor", "department": "marketing", "team": "Brand", "seniority": "entry",
+JUNIOR = {"role": "mentor", "department": "marketing", "team": "brand", "seniority": "entry",
           "teach": "ai-digital-tools", "cadence": "weekly", "meeting_mode": "video"}
-SENIOR = {"role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+SENIOR = {"role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
           "learn": "ai-digital-tools", "teach": "leadership", "cadence": "fortnightly",
           "meeting_mode": "in-person", "goals": "Get confident with AI tools"}
 

@@ -21,7 +21,7 @@ from tests.support.fake_teams import (
     teams_world,
 )
 
-GOOD = {"role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+GOOD = {"role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
         "teach": "ai-digital-tools,social-media", "goals": "Help a leader try AI tools",
         "cadence": "weekly", "meeting_mode": "video"}
 

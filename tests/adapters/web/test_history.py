@@ -15,7 +15,7 @@ from core.clock import FrozenClock
 from tests.support.service import make_settings, serve
 
 ANSWERS: dict[str, Any] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+    "role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
     "timezone": "Europe/Berlin", "teach": ["ai-digital-tools"], "learn": [], "goals": "",
     "cadence": "weekly", "meeting_mode": "video",
 }

@@ -17,11 +17,11 @@ from tests.support.choosing import choosing
 from tests.support.service import Running, make_settings, serve
 
 JUNIOR: dict[str, Any] = {
-    "role": "mentor", "department": "marketing", "team": "Brand", "seniority": "entry",
+    "role": "mentor", "department": "marketing", "team": "brand", "seniority": "entry",
     "timezone": "Europe/Berlin", "teach": ["ai-digital-tools"], "learn": [],
     "goals": "", "cadence": "weekly", "meeting_mode": "video"}
 SENIOR: dict[str, Any] = {
-    **JUNIOR, "role": "mentee", "department": "finance", "team": "Treasury",
+    **JUNIOR, "role": "mentee", "department": "finance", "team": "treasury",
     "seniority": "director", "teach": ["leadership"], "learn": ["ai-digital-tools"],
     "goals": "Get confident with AI tools", "cadence": "fortnightly"}
 

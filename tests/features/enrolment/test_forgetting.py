@@ -12,7 +12,7 @@ from storage.models import Announcement, OutboxMessage
 from tests.support.world import World
 
 SENIOR = {"role": "mentee", "seniority": "director", "teach": ("leadership",),
-          "learn": ("ai-digital-tools",), "department": "finance", "team": "Treasury",
+          "learn": ("ai-digital-tools",), "department": "finance", "team": "treasury",
           "goals": "Understand how younger colleagues use AI"}
 
 

@@ -37,12 +37,17 @@ MENTOR: dict[str, Any] = {
     "timezone": "Europe/Berlin", "teach": ["ai-digital-tools"], "learn": [], "goals": GOALS,
     "cadence": "weekly", "meeting_mode": "video"}
 MENTEE: dict[str, Any] = {
-    "role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+    "role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
     "timezone": "Europe/London", "teach": ["leadership"], "learn": ["ai-digital-tools"],
     "goals": "Understand how younger colleagues use AI", "cadence": "fortnightly",
     "meeting_mode": "video"}
 POLL_ANSWER: dict[str, Any] = {"value": "1", "met": "1", "roles": "yes", "comment": COMMENT,
                                "share": ["share"], "help": ["help"]}
+
+
+def typed_teams(program: Program) -> Program:
+    """A program without a team list, so people type their team: a name is theirs to forget."""
+    return program.model_copy(update={"survey": program.survey.model_copy(update={"teams": {}})})
 
 
 def hr_export(tmp_path: Path, *rows: str) -> Path:
@@ -91,7 +96,7 @@ async def test_a_web_chat_participant_who_deletes_their_data_leaves_no_trace(
     database_url: str, program: Program, clock: FrozenClock, tmp_path: Path
 ) -> None:
     user = "kanary-user-7"
-    async with web_chat(database_url, program, clock) as web:
+    async with web_chat(database_url, typed_teams(program), clock) as web:
         database = web.running.service.database
         me, ada = web.person(user, NAME), web.person("ada", "Ada")
         sam, priya = web.person("sam", "Sam"), web.person("priya", "Priya")
@@ -169,7 +174,7 @@ async def test_a_slack_participant_who_deletes_their_data_leaves_no_trace(
     fake = FakeSlack()
     fake.names.update({user: NAME, "UPART1": "Pat", "UPART2": "Rae", ADMIN: "Ada"})
     fake.emails[user] = EMAIL
-    async with slack_workspace(database_url, with_admin(program), clock, fake) as ws:
+    async with slack_workspace(database_url, with_admin(typed_teams(program)), clock, fake) as ws:
         database = ws.running.service.database
         for person, answers in ((user, MENTOR), ("UPART1", MENTEE), ("UPART2", MENTEE)):
             await join(ws, person, slack_answers(answers))

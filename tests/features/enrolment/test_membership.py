@@ -72,7 +72,7 @@ async def test_leave_asks_first_and_keeps_answers_for_an_easy_return(world: Worl
     await jo.press("membership.leave", "keep")
     assert (await the_person(world)).status == "left"
     reopened = await jo.say("join")
-    assert reopened.form is not None and reopened.form.values["team"] == "Inside Sales"
+    assert reopened.form is not None and reopened.form.values["team"] == "inside-sales"
 
 
 async def test_leave_with_deletion_forgets_everything_personal(world: World) -> None:

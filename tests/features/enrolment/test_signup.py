@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
+from config.program import Program
+from core.clock import FrozenClock
+from storage.database import Database
 from storage.models import Person, PersonTopic
 from tests.support.world import GOOD_ANSWERS, World
 
@@ -98,7 +101,7 @@ async def test_the_same_submission_delivered_twice_changes_nothing_the_second_ti
     jo = world.person("jo")
     await jo.say("join")
     await jo.submit(GOOD_ANSWERS, event_id="retry-me")
-    again = await jo.submit({**GOOD_ANSWERS, "team": "Other"}, event_id="retry-me")
+    again = await jo.submit({**GOOD_ANSWERS, "team": "other-team"}, event_id="retry-me")
     assert again.messages == () and again.form is None
     await world.deliver()
     assert len(world.messenger.to("jo")) == 1
@@ -107,8 +110,11 @@ async def test_the_same_submission_delivered_twice_changes_nothing_the_second_ti
 
 
 async def test_emoji_and_markup_in_answers_are_kept_but_control_characters_are_not(
-    world: World,
+    database: Database, program: Program, clock: FrozenClock,
 ) -> None:
+    # Without app.yaml's team list, people type their team's name.
+    typed = program.model_copy(update={"survey": program.survey.model_copy(update={"teams": {}})})
+    world = World(database, typed, clock)
     jo = world.person("jo")
     await jo.join(team="Growth 🚀 <b>team</b>\u200b", goals="Learn *everything*\x00")
     async with world.database.session() as session:

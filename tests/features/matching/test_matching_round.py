@@ -15,7 +15,7 @@ SENIOR = {
     "teach": ("leadership",),
     "learn": ("ai-digital-tools", "social-media"),
     "department": "finance",
-    "team": "Treasury",
+    "team": "treasury",
     "cadence": "fortnightly",
     "timezone": "Europe/London",
 }

@@ -154,7 +154,7 @@ async def test_silence_expires_a_request_with_the_same_words_as_a_decline(
 
 async def test_a_mentor_takes_no_more_requests_than_places(self_world: World) -> None:
     people = await enrol(self_world)
-    await self_world.person("max").join(**{**SENIOR, "team": "Audit"})
+    await self_world.person("max").join(**{**SENIOR, "team": "audit"})
     action, value = buttons(await people["sam"].say("suggest"))["Request 1"]
     await people["sam"].press(action, value)  # Jo's one place is now held by Sam's request
     reply = await self_world.person("max").say("suggest")
@@ -221,7 +221,7 @@ async def test_hybrid_rounds_skip_mentors_with_open_requests_and_people_who_chos
         database: Database, program: Program, clock: FrozenClock) -> None:
     world = World(database, choosing(program, "hybrid"), clock)
     people = await enrol(world)
-    await world.person("max").join(**{**SENIOR, "team": "Audit"})
+    await world.person("max").join(**{**SENIOR, "team": "audit"})
     action, value = buttons(await people["sam"].say("suggest"))["Request 1"]
     await people["sam"].press(action, value)  # Sam asks Jo
     preview = (await world.match()).messages[0]

@@ -9,12 +9,12 @@ from tests.support.drivers.records import Answer, Seen, with_action
 
 # Jo (a junior in Berlin) can teach what Sam (a senior in London) wants to learn.
 JUNIOR: dict[str, Answer] = {
-    "role": "mentor", "department": "sales", "team": "Inside Sales", "seniority": "entry",
+    "role": "mentor", "department": "sales", "team": "inside-sales", "seniority": "entry",
     "timezone": "Europe/Berlin", "teach": ("ai-digital-tools", "social-media"), "learn": (),
     "goals": "Help a leader get confident with AI tools", "cadence": "weekly",
     "meeting_mode": "video"}
 SENIOR: dict[str, Answer] = {
-    "role": "mentee", "department": "finance", "team": "Treasury", "seniority": "director",
+    "role": "mentee", "department": "finance", "team": "treasury", "seniority": "director",
     "timezone": "Europe/London", "teach": ("leadership",),
     "learn": ("ai-digital-tools", "social-media"), "goals": "", "cadence": "fortnightly",
     "meeting_mode": "video"}
