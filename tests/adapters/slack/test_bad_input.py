@@ -141,7 +141,9 @@ async def test_huge_text_emoji_and_markup_get_a_clear_reply_without_a_stack_trac
 async def test_mention_markup_in_survey_answers_is_escaped_in_the_welcome_dm(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
-    async with slack_workspace(database_url, program, clock) as ws:
+    # Without app.yaml's team list, people type their team: the one free-text answer shown.
+    typed = program.model_copy(update={"survey": program.survey.model_copy(update={"teams": {}})})
+    async with slack_workspace(database_url, typed, clock) as ws:
         await ws.command("join")
         await ws.settle()
         await ws.submit(ws.opened_view(), {**SURVEY, "team": "<!channel> & <@U999> *Ops*"})
