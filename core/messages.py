@@ -11,7 +11,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ButtonStyle = Literal["default", "primary", "danger"]
-FieldKind = Literal["text", "long_text", "single_choice", "multi_choice", "rating"]
+# "people": colleagues on the same platform. Slack offers its user picker and answers with
+# user ids, the web chat a list of its people (ids); Teams asks for names or emails, typed.
+# `choices` of a people field are the people already chosen (id, and a name to show).
+FieldKind = Literal["text", "long_text", "single_choice", "multi_choice", "rating", "people"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -125,3 +125,21 @@ async def find_named(session: AsyncSession, platform: str, tenant_id: str,
         )
     )
     return result.first()
+
+
+async def find_by_name_or_email(session: AsyncSession, platform: str, tenant_id: str,
+                                typed: str) -> Person | None:
+    """Someone typed by work email or by the name the platform shows (when only one person
+    has that name), on this platform and tenant; never a forgotten one."""
+    wanted = " ".join(typed.split()).casefold()
+    if not wanted:
+        return None
+    found = list(await session.exec(select(Person).where(
+        Person.platform == platform, Person.tenant_id == tenant_id,
+        col(Person.data_deleted).is_(False),
+        or_(func.lower(col(Person.email)) == wanted,
+            func.lower(col(Person.display_name)) == wanted))))
+    by_email = [p for p in found if (p.email or "").casefold() == wanted]
+    if by_email:
+        return by_email[0]
+    return found[0] if len(found) == 1 else None

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -187,6 +188,11 @@ def _element(field: FormField, initial: str | tuple[str, ...] | None) -> Any:
         return PlainTextInputElement(
             action_id=INPUT_ACTION_ID, placeholder=placeholder, max_length=limit,
             multiline=field.kind == "long_text", initial_value=_initial_text(initial, limit))
+    if field.kind == "people":
+        chosen_users = [c.value for c in field.choices] or None
+        return UserMultiSelectElement(action_id=INPUT_ACTION_ID, initial_users=chosen_users,
+                                       placeholder=placeholder
+                                       or PlainTextObject(text="Pick colleagues"))
     options = _options(field.choices or (RATING_CHOICES if field.kind == "rating" else ()))
     if field.kind == "multi_choice":
         wanted = (initial,) if isinstance(initial, str) else (initial or ())

@@ -189,6 +189,10 @@ def form_values(state_values: Mapping[str, Mapping[str, Body]]) -> dict[str, str
                 options = chosen if isinstance(chosen, list) else []
                 values[block_id] = tuple(str(o.get("value", "")) for o in options
                                          if isinstance(o, dict))
+            elif "selected_users" in element:
+                users = element.get("selected_users")
+                values[block_id] = tuple(str(u) for u in users if isinstance(u, str)) \
+                    if isinstance(users, list) else ()
             elif "selected_option" in element:
                 option = element.get("selected_option")
                 values[block_id] = str(option.get("value", "")) if isinstance(option, dict) else ""

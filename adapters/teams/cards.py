@@ -169,6 +169,15 @@ def _initial(field: FormField, value: str | tuple[str, ...] | None) -> str:
 
 
 def field_input(field: FormField, value: str | tuple[str, ...] | None) -> Card:
+    if field.kind == "people":
+        # No people picker in a bot's card: names or work emails, typed, resolved by the bot.
+        element: Card = {"type": "Input.Text", "id": field.name, "isRequired": field.required,
+                         "label": without_isolates(field.label),
+                         "placeholder": "Names or work emails, separated by commas"}
+        chosen = value if isinstance(value, str) else ", ".join(c.label for c in field.choices)
+        if chosen:
+            element["value"] = without_isolates(chosen)
+        return element
     typed = field.kind in ("text", "long_text")
     element: Card = {"type": "Input.Text" if typed else "Input.ChoiceSet", "id": field.name,
                      "label": without_isolates(field.label), "isRequired": field.required}

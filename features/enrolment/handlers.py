@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.calendar import local_date
 from core.context import Context
 from core.messages import Response
-from features.enrolment import lifecycle, membership, survey
+from features.enrolment import avoid, lifecycle, membership, survey
 from features.people import refresh_profile
 from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
 from storage import people
@@ -23,7 +23,10 @@ async def open_survey(ctx: Context, call: Call) -> Response:
     ctx.session.add(person)
     await ctx.session.flush()
     values = await survey.current_values(ctx, person, call.event.profile)
-    return Response(form=survey.survey_form(ctx.program, values))
+    kept_apart = await avoid.chosen(ctx, person)
+    if kept_apart:
+        values["avoid"] = tuple(c.value for c in kept_apart)
+    return Response(form=survey.survey_form(ctx.program, values, kept_apart))
 
 
 async def edit_profile(ctx: Context, call: Call) -> Response:

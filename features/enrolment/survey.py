@@ -11,11 +11,12 @@ from core.events import FormSubmission, Profile
 from core.messages import Choice, Fact, Form, FormField, Message, Response
 from core.outgoing import Outgoing
 from core.text import clean, length, one_line
-from features.enrolment import lifecycle
+from features.enrolment import avoid, lifecycle
 from features.matching import teams
 from features.matching.suggestions import choosing, suggest_buttons
 from features.people import ROLE_NAMES
 from storage import people
+from storage import teams as stored_teams
 from storage.models import Person
 
 FORM_ID, OPEN, JOIN = "signup", "signup.open", "signup.join"  # JOIN starts a fresh signup
@@ -30,7 +31,8 @@ def _choices(options: tuple) -> tuple[Choice, ...]:  # type: ignore[type-arg]
     return tuple(Choice(o.id, o.label) for o in options)
 
 
-def survey_form(program: Program, values: dict[str, str | tuple[str, ...]]) -> Form:
+def survey_form(program: Program, values: dict[str, str | tuple[str, ...]],
+                avoided: tuple[Choice, ...] = ()) -> Form:
     survey = program.survey
     topics = _choices(survey.topics)
     return Form(
@@ -83,6 +85,7 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]]) -> F
                 max_length=survey.goals_max_length,
                 placeholder="e.g. Use AI tools confidently in my team's planning",
             ),
+            avoid.field(avoided),
             FormField(
                 "cadence",
                 "How often would you like to meet?",
@@ -214,6 +217,9 @@ def check(
 
 async def submit(ctx: Context, event: FormSubmission, person: Person) -> Response:
     answers, errors = check(ctx.program, event.values)
+    kept_apart, wrong = await avoid.resolve(ctx, person, event.values.get(avoid.FIELD))
+    if wrong:
+        errors[avoid.FIELD] = wrong
     if errors:
         return Response(form=survey_form(ctx.program, event.values), errors=errors)
     now = ctx.now()
@@ -233,6 +239,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person) -> Respons
         now,
     )
     await people.replace_topics(ctx.session, person.id, answers["teach"], answers["learn"])  # type: ignore[arg-type]
+    await stored_teams.replace_avoided(ctx.session, person.id, kept_apart)
     await ctx.queue(Outgoing.dm(keys.signup(event.event_id),
         event.sender,
         confirmation(ctx.program, person, answers, updated=was_active),

@@ -87,6 +87,9 @@ def _state(element: Payload, answer: Answer | None) -> Payload:
     if kind == "plain_text_input":
         value = answer if isinstance(answer, str) else element.get("initial_value")
         return {"type": kind, "value": value or None}
+    if kind == "multi_users_select":
+        users = answer if answer is not None else tuple(element.get("initial_users") or ())
+        return {"type": kind, "selected_users": list((users,) if isinstance(users, str) else users)}
     if kind in ("checkboxes", "multi_static_select"):
         wanted = answer if answer is not None else tuple(
             o["value"] for o in element.get("initial_options") or [])

@@ -348,7 +348,13 @@
     node.append(h("h2", {}, form.title));
     if (form.intro) node.append(richText(form.intro));
     for (const field of form.fields) {
-      const control = buildField(field, form.values || {}, `${prefix}-${field.name}`);
+      // A people field picks among the web chat's people, never oneself.
+      const shown = field.kind !== "people" ? field : {
+        ...field, kind: "multi_choice",
+        choices: state.people.filter((p) => p.id !== state.current)
+          .map((p) => ({ value: p.id, label: p.name })),
+      };
+      const control = buildField(shown, form.values || {}, `${prefix}-${field.name}`);
       fields.set(field.name, control);
       node.append(control.wrapper);
     }

@@ -14,7 +14,7 @@ from features.matching import teams
 from storage import hr
 from storage import teams as stored_teams
 from storage.database import Database
-from storage.models import HrRecord, MatchRound, Pair, Person, Team
+from storage.models import HrRecord, MatchRound, Pair, Person, PersonAvoid, Team
 from tests.support.world import World
 
 SENIOR = {
@@ -126,3 +126,23 @@ async def test_typed_team_names_join_the_listed_team_they_name(
         assert people["p0"].team_id == people["p1"].team_id == listed.id
         assert people["p0"].team == "Payments"
         assert people["p2"].team_id == ids[2]  # not listed: keeps its own identity
+
+
+async def test_dont_pair_with_goes_when_either_person_is_forgotten(world: World) -> None:
+    jo, sam = world.person("jo", display_name="Jo"), world.person("sam", display_name="Sam")
+    al = world.person("al", display_name="Al")
+    await jo.join()
+    await al.join()
+    await sam.join(**SENIOR, avoid=("jo", "al"))
+    async with world.database.session() as session:
+        assert len((await session.exec(select(PersonAvoid))).all()) == 2
+    refused = (await world.person("ada").say("admin pair @jo @sam force")).messages[0].text
+    assert refused == "I can't pair them: this pairing isn't possible under the program's rules."
+    await jo.press("membership.leave", "delete")
+    async with world.database.session() as session:
+        rows = (await session.exec(select(PersonAvoid.avoid_id))).all()
+        al_row = (await session.exec(select(Person).where(Person.user_id == "al"))).one()
+    assert rows == [al_row.id]
+    await sam.press("membership.leave", "delete")
+    async with world.database.session() as session:
+        assert (await session.exec(select(PersonAvoid))).all() == []

@@ -20,7 +20,7 @@ from tests.support.fake_slack import TEAM_ID, Payload
 from tests.support.fake_slack_files import FakeSlackWithFiles
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
-MULTI = ("checkboxes", "multi_static_select")
+MULTI = ("checkboxes", "multi_static_select", "multi_users_select")
 
 
 class SlackDriver(Driver):
@@ -130,6 +130,8 @@ def _initial(element: Payload) -> Answer | None:
         return str(element["initial_option"]["value"])
     if element.get("initial_options"):
         return tuple(str(o["value"]) for o in element["initial_options"])
+    if element.get("initial_users"):
+        return tuple(str(u) for u in element["initial_users"])
     return None
 
 
