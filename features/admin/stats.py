@@ -21,6 +21,7 @@ from core.privacy import TOO_FEW, reportable
 from features.admin import goals_text
 from features.admin.charts import bar_chart_png
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
+from features.matching import waiting
 from storage import journey, requests, stats
 from storage.models import Cohort
 
@@ -104,10 +105,7 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
              f" ({pairs.completed} completed)",
              f"- Average match score: {score}"]
     if cohort_id is None:
-        waiting = await stats.waitlist_reasons(ctx.session)
-        total = sum(n for _, n in waiting)
-        lines.append(f"- Waitlisted: {total}" + ("".join(
-            f"\n  - {n} × {reason}" for reason, n in waiting[:5]) if waiting else ""))
+        lines += await waiting.stats_lines(ctx)
         chosen = await requests.figures(ctx.session)
         if ctx.program.matching.mode != "assigned":
             lines.append(f"- Senior mentees choosing a mentor: {chosen.choosing} waiting · "

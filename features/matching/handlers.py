@@ -7,7 +7,16 @@ from core.messages import Response
 from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
 from features.home import panel
-from features.matching import checkin, intros, pairs, requests, round, round_run, suggestions
+from features.matching import (
+    checkin,
+    intros,
+    pairs,
+    requests,
+    round,
+    round_run,
+    suggestions,
+    waiting,
+)
 from features.registry import ActionSpec, Call, CommandSpec, Registry, register_each
 
 EXPIRED = "That button has expired. Type `admin help` to start again."
@@ -87,6 +96,14 @@ async def keep_paired(ctx: Context, call: Call) -> Response:
     return await pairs.keep_paired(ctx, pair_id)
 
 
+async def waitlist(ctx: Context, call: Call) -> Response:
+    return await waiting.admin_waitlist(ctx)
+
+
+async def pair_waiting(ctx: Context, call: Call) -> Response:
+    return await waiting.pair_pressed(ctx, call.person, call.value)  # type: ignore[arg-type]
+
+
 async def suggest(ctx: Context, call: Call) -> Response:
     return await suggestions.suggest(ctx, call.member)
 
@@ -143,6 +160,9 @@ def register(registry: Registry) -> None:
         ActionSpec(pairs.UNPAIR, unpair_confirmed, admin=True, carries_id=True),
         ActionSpec(pairs.KEEP_PAIRED, keep_paired, admin=True, carries_id=True),
         ActionSpec(panel.MATCH, match, admin=True),  # the Home view's program panel
+        CommandSpec("waitlist", "who is waiting for a match, since when and why, with the best "
+                    "candidates and a Pair button", waitlist, admin=True),
+        ActionSpec(waiting.PAIR, pair_waiting, admin=True),
         ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
         ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
         CommandSpec("suggest", "see the mentors who fit you best and ask one (senior mentees, "

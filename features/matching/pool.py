@@ -63,15 +63,18 @@ def participant(
     )
 
 
-async def load_pool(ctx: Context, *, for_round: bool = True) -> Pool:
-    return await read_pool(ctx.session, ctx.program, for_round=for_round)
+async def load_pool(ctx: Context, *, for_round: bool = True, with_full: bool = False) -> Pool:
+    return await read_pool(ctx.session, ctx.program, for_round=for_round, with_full=with_full)
 
 
-async def read_pool(session: AsyncSession, program: Program, *, for_round: bool = True) -> Pool:
+async def read_pool(session: AsyncSession, program: Program, *, for_round: bool = True,
+                    with_full: bool = False) -> Pool:
     """Active people not yet at capacity: mentees without a pair, mentors with room left.
     A round also leaves out whoever is in the middle of choosing (self and hybrid matching):
     mentors with an open request and mentees waiting for an answer. (A round reads it in the
-    worker process, which has no Context: hence the session and program.)"""
+    worker process, which has no Context: hence the session and program.) `with_full` keeps
+    mentors with no room left too, at capacity 0, so a reason can say "every mentor who fits
+    is full"."""
     rows, topics = await pairs.matchable_people(session)
     per_mentor, paired_mentees = await pairs.active_load(session)
     asked, asking = await requests.open_load(session) if for_round else ({}, set())
@@ -83,8 +86,8 @@ async def read_pool(session: AsyncSession, program: Program, *, for_round: bool 
         mine = topics.get(person.id, {})
         if person.id in asked or person.id in asking:
             continue
-        if person.role == "mentor" and per_mentor.get(person.id, 0) < k:
-            room = k - per_mentor.get(person.id, 0)
+        if person.role == "mentor" and (with_full or per_mentor.get(person.id, 0) < k):
+            room = max(0, k - per_mentor.get(person.id, 0))
             mentors.append(participant(program, person, cadence, mine, room))
         elif person.role == "mentee" and person.id not in paired_mentees:
             mentees.append(participant(program, person, cadence, mine))

@@ -43,14 +43,25 @@ async def test_a_senior_who_asks_not_to_meet_a_junior_is_never_paired_with_them_
     async with chat.service.database.session() as session:
         assert len((await session.exec(select(PersonAvoid))).all()) == 1
 
+    # The admin sees who waits and why: Jo's reason names no rule and no one, and Jo is
+    # nobody's candidate for Sam.
+    stats = "\n".join(s.text for s in await ada.say("admin stats"))
+    assert "1 waiting: no available senior mentee fits the program's rules yet" in stats
+    [waitlist] = await ada.say("admin waitlist")
+    [sam_line] = [line for line in waitlist.text.splitlines() if "*Sam*" in line]
+    [jo_line] = [line for line in waitlist.text.splitlines() if "*Jo*" in line]
+    assert "program's rules" in jo_line
+    best = waitlist.text.split(sam_line)[1].splitlines()[1]
+    assert "Kim" in best and "Jo" not in best
+
     [preview] = await ada.say("admin match")
+    assert "program's rules" in preview.text  # Jo waits, and nobody learns why
     await ada.press(CONFIRM)
     async with chat.service.database.session() as session:
         pairs = list(await session.exec(select(Pair)))
     kim_row, sam_row = await chat.row(kim), await chat.row(sam)
     assert [(p.mentor_id, p.mentee_id) for p in pairs] == [(kim_row.id, sam_row.id)]  # type: ignore[union-attr]
 
-    [stats] = await ada.say("admin stats")
     for person in (jo, sam, kim, ada):
         assert shows_the_wish(await person.inbox()) == [], person.name
     jo_waiting = (await jo.inbox())[-1]
