@@ -11,6 +11,7 @@ from features.matching import (
     checkin,
     intros,
     pairs,
+    preview,
     requests,
     round,
     round_run,
@@ -96,6 +97,13 @@ async def keep_paired(ctx: Context, call: Call) -> Response:
     return await pairs.keep_paired(ctx, pair_id)
 
 
+async def details(ctx: Context, call: Call) -> Response:
+    round_id = parse_id(call.value)
+    if round_id is None:
+        return Response.say(EXPIRED)
+    return await preview.details(ctx, round_id)
+
+
 async def waitlist(ctx: Context, call: Call) -> Response:
     return await waiting.admin_waitlist(ctx)
 
@@ -163,6 +171,7 @@ def register(registry: Registry) -> None:
         CommandSpec("waitlist", "who is waiting for a match, since when and why, with the best "
                     "candidates and a Pair button", waitlist, admin=True),
         ActionSpec(waiting.PAIR, pair_waiting, admin=True),
+        ActionSpec(preview.DETAILS, details, admin=True, carries_id=True),
         ActionSpec(round.CONFIRM, confirm, admin=True, carries_id=True),
         ActionSpec(round.DISCARD, discard, admin=True, carries_id=True),
         CommandSpec("suggest", "see the mentors who fit you best and ask one (senior mentees, "

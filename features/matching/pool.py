@@ -127,3 +127,12 @@ def describe(program: Program, person: Person) -> str:
 
 def ids(participants: Sequence[Participant]) -> set[int]:
     return {p.id for p in participants}
+
+
+def fit_percent(score: float, program: Program) -> str:
+    """A pair's fit on a 0-100 scale: its score against the best score a pair could get
+    (every topic taught both ways would be more than any real pair has, so the yardstick is
+    three topics taught, one shared back, full shared hours and the same rhythm)."""
+    m = program.matching
+    best = 3 * m.teach_weight + m.learn_back_weight + m.timezone_weight + m.cadence_weight
+    return f"{min(100, round(100 * score / best)) if best > 0 else 0}/100"

@@ -4,23 +4,22 @@ itself is computed off the event loop: features/matching/round_run.py."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from core import keys
 from core.context import Context
-from core.messages import Button, Message, Response
+from core.messages import Message, Response
 from core.outgoing import Outgoing
 from features.admin.cohorts import open_cohort
 from features.matching.engine import Proposal
 from features.matching.intros import introduce
-from features.matching.pool import Pool, describe
+from features.matching.pool import Pool
+from features.matching.preview import PREVIEW_PAIRS, preview
 from features.matching.suggestions import suggest_buttons
 from features.people import address_of, name_of
 from storage import pairs, requests
 from storage.models import MatchRound, Pair, Person, Status
 
 CONFIRM, DISCARD = "match.confirm", "match.discard"
-PREVIEW_PAIRS = 15  # keeps the preview inside every platform's message limits
 
 
 def nobody_to_match(mentors: int, mentees: int) -> str | None:
@@ -46,7 +45,7 @@ async def record_round(
     round_ = MatchRound(proposal=encoded, created_by=admin_id, created_at=ctx.now())
     ctx.session.add(round_)
     await ctx.session.flush()
-    return round_, _preview(ctx, round_, proposal, pool)
+    return round_, await preview(ctx, round_, proposal, pool)
 
 
 def shown_people(proposal: Proposal) -> set[int]:
@@ -70,43 +69,6 @@ def _as_json(proposal: Proposal) -> dict:  # type: ignore[type-arg]
             for w in proposal.waitlist
         ],
     }
-
-
-def _preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Pool) -> Message:
-    blind = ctx.program.matching.blind_review
-    count = len(proposal.pairs)
-    average = proposal.total_score / count if count else 0.0
-    lines = [
-        f"*{count} pair{'s' if count != 1 else ''}*, average fit {average:.1f}; "
-        f"{len(proposal.waitlist)} waitlisted."
-    ]
-    if blind:
-        lines.append("Names are hidden until you confirm, so the review stays unbiased.")
-    for n, pair in enumerate(proposal.pairs[:PREVIEW_PAIRS], start=1):
-        mentor, mentee = pool.people[pair.mentor_id], pool.people[pair.mentee_id]
-        who = (
-            f"{describe(ctx.program, mentor)} → {describe(ctx.program, mentee)}"
-            if blind
-            else f"{name_of(mentor)} → {name_of(mentee)}"
-        )
-        lines.append(f"{n}. {who} (fit {pair.score:.1f}): {'; '.join(pair.reasons)}")
-    if count > PREVIEW_PAIRS:
-        lines.append(f"…and {count - PREVIEW_PAIRS} more pairs.")
-    reasons = Counter(w.reason for w in proposal.waitlist)
-    if reasons:
-        lines.append("*Waitlisted*")
-        lines.extend(f"- {n} × {reason}" for reason, n in reasons.most_common(8))
-    buttons = (
-        (
-            Button(f"Confirm {count} pairs", CONFIRM, str(round_.id), style="primary"),
-            Button("Discard", DISCARD, str(round_.id)),
-        )
-        if count
-        else ()
-    )
-    return Message(
-        title=f"Matching round #{round_.id}: preview", text="\n".join(lines), buttons=buttons
-    )
 
 
 async def discard_round(ctx: Context, admin: Person, round_id: int) -> Response:

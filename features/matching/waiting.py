@@ -23,7 +23,7 @@ from features.matching.engine import Participant, WaitlistCode
 from features.matching.engine.scoring import encode_pool
 from features.matching.engine.waitlist import waitlist
 from features.matching.pairs import pair_by_hand
-from features.matching.pool import Pool, load_pool, rules, weights
+from features.matching.pool import Pool, fit_percent, load_pool, rules, weights
 from features.matching.suggestions import rank
 from features.people import ROLE_NAMES, name_of
 from storage import requests
@@ -187,12 +187,3 @@ async def stats_lines(ctx: Context) -> list[str]:
     if len(counts) > 5:
         lines.append(f"- {sum(n for _, n in counts.most_common()[5:])} waiting for other reasons")
     return lines
-
-
-def fit_percent(score: float, program: Program) -> str:
-    """A pair's fit on a 0-100 scale: its score against the best score a pair could get
-    (every topic taught both ways would be more than any real pair has, so the yardstick is
-    three topics taught, one shared back, full shared hours and the same rhythm)."""
-    m = program.matching
-    best = 3 * m.teach_weight + m.learn_back_weight + m.timezone_weight + m.cadence_weight
-    return f"{min(100, round(100 * score / best)) if best > 0 else 0}/100"

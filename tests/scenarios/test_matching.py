@@ -29,8 +29,13 @@ async def test_a_previewed_round_introduces_the_pair_once_confirmed_and_both_agr
 
     working, preview = await ada.say("admin match")  # answered at once; the preview follows
     assert working.text.startswith("Working on a round for 2 people…") and not working.buttons
-    assert preview.actions == (CONFIRM, "match.discard")
+    assert preview.actions == (CONFIRM, "match.details", "match.discard")
     assert not re.search(r"\b(Jo|Sam)\b", preview.text)  # blind review: no names yet
+    [line] = [s for s in preview.text.splitlines() if s.startswith("1. ")]
+    assert re.search(r"· fit \d{1,3}/100: [^;]+; [^;]+$", line)  # the fit, two reasons
+    [full] = await ada.press("match.details")
+    assert full.text.count("\n") > line.count("\n") + 3  # every reason, one press away
+    assert not re.search(r"\b(Jo|Sam)\b", full.text)  # still blind
     assert await the_pairs(chat) == []
     assert len(await jo.inbox()) == jo_seen and len(await sam.inbox()) == sam_seen
 

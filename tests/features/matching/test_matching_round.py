@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlmodel import select
 
@@ -59,10 +60,12 @@ async def test_the_preview_is_blind_explains_itself_and_sends_nothing(world: Wor
     preview = (await world.match()).messages[0]
     assert preview.title == "Matching round #1: preview"
     assert "*1 pair*" in preview.text and "1 waitlisted" in preview.text
-    assert "1. Sales · Entry level / graduate → Finance · Director (fit" in preview.text
+    assert "1. Sales · Entry level / graduate → Finance · Director · fit " in preview.text
+    assert re.search(r"· fit \d{1,3}/100: The mentor can teach", preview.text)
     assert "Jo" not in preview.text and "Sam" not in preview.text
     assert "The mentor can teach AI and digital tools" in preview.text
-    assert [b.action_id for b in preview.buttons] == ["match.confirm", "match.discard"]
+    assert [b.action_id for b in preview.buttons] == [
+        "match.confirm", "match.details", "match.discard"]
     assert await queued(world) == [] and await all_pairs(world) == []
 
 
