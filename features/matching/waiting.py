@@ -158,7 +158,7 @@ async def admin_waitlist(ctx: Context) -> Response:
             partner = waiter.candidates[0][0]
             mentor, mentee = ((partner, waiter.person) if waiter.role == "mentee"
                               else (waiter.person, partner))
-            if len(buttons) < 5:
+            if len(buttons) < 5 and f"{mentor.id}:{mentee.id}" not in {b.value for b in buttons}:
                 buttons.append(Button(f"Pair {name_of(waiter.person)} with {name_of(partner)}"[:75],
                                       PAIR, f"{mentor.id}:{mentee.id}"))
     return Response(messages=(Message(title="People waiting for a match", text="\n".join(lines),
