@@ -189,3 +189,35 @@ def test_pairs_already_meeting_before_the_kick_off_existed_keep_their_prompts(
     assert (rhythm, mode) == ("monthly", "in-person")  # what Sam chose when signing up
     assert str(ends_on) >= "2026-12-01"  # six months from June, and never already over
     assert goals == [(1, 1, "Use AI tools for my weekly update")]
+
+
+def test_an_upgrade_makes_typed_team_names_identities(database_url: str) -> None:
+    """0010: one team per distinct name, whatever its case, spacing or trailing "team"."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = create_engine(driver_urls(database_url)[0])
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
+                                    if engine.dialect.name == "postgresql"
+                                    else f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    command.upgrade(alembic_config(database_url), "0012")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, "
+            "updated_at, data_deleted, department, team) VALUES " + ", ".join(
+                f"({n}, 'web', '', 'p{n}', 'active', '2026-11-01 09:00:00', "
+                f"'2026-11-01 09:00:00', false, 'engineering', {team})"
+                for n, team in enumerate(("'Payments'", "' payments  TEAM'", "'Platform'",
+                                          "NULL"), start=1))))
+    upgrade(database_url)
+    with engine.connect() as connection:
+        people = dict(connection.execute(text("SELECT id, team_id FROM person")).all())
+        keys = {k for (k,) in connection.execute(text("SELECT key FROM team")).all()}
+    engine.dispose()
+    assert people[1] == people[2] != people[3] and people[4] is None
+    assert keys == {"name:payments", "name:platform"}
