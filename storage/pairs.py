@@ -133,3 +133,12 @@ async def leave_waitlist(session: AsyncSession, person_ids: Iterable[int]) -> No
 async def waitlist_reason(session: AsyncSession, person_id: int) -> str | None:
     entry = await session.get(WaitlistEntry, person_id)
     return entry.reason if entry else None
+
+
+async def waitlist_entries(session: AsyncSession) -> list[tuple[int, str, str]]:
+    """(person, role, reason code) of everyone active on the waitlist."""
+    rows = await session.exec(
+        select(WaitlistEntry.person_id, Person.role, WaitlistEntry.code)
+        .join(Person, col(Person.id) == col(WaitlistEntry.person_id))
+        .where(Person.status == Status.ACTIVE))
+    return [(pid, role or "", code) for pid, role, code in rows]

@@ -143,3 +143,16 @@ async def find_by_name_or_email(session: AsyncSession, platform: str, tenant_id:
     if by_email:
         return by_email[0]
     return found[0] if len(found) == 1 else None
+
+
+async def topics_of(session: AsyncSession,
+                    person_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
+    """Everyone's topics by direction, for these people, in one query."""
+    found: dict[int, dict[str, set[str]]] = {}
+    ids = list(person_ids)
+    for start in range(0, len(ids), 1000):
+        rows = await session.exec(select(PersonTopic).where(
+            col(PersonTopic.person_id).in_(ids[start:start + 1000])))
+        for row in rows:
+            found.setdefault(row.person_id, {}).setdefault(row.direction, set()).add(row.topic)
+    return found

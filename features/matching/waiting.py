@@ -26,7 +26,7 @@ from features.matching.pairs import pair_by_hand
 from features.matching.pool import Pool, fit_percent, load_pool, rules, weights
 from features.matching.suggestions import rank
 from features.people import ROLE_NAMES, name_of
-from storage import requests
+from storage import pairs, people, requests
 from storage.models import Person
 
 PAIR = "waitlist.pair"
@@ -79,15 +79,18 @@ class Waiter:
     candidates: tuple[tuple[Person, float], ...]  # best first; a mentor for a mentee, and back
 
 
-def _codes(program: Program, pool: Pool, at: datetime) -> dict[int, tuple[WaitlistCode, Participant, str]]:
-    """The engine's reason for everyone in the pool, as if they were all left waiting."""
+def _codes(program: Program, pool: Pool, at: datetime,
+           ids: set[int]) -> dict[int, tuple[WaitlistCode, Participant, str]]:
+    """The engine's reason for each of `ids` in the pool, as if they were left waiting: only
+    their rows are scored, so a large pool costs a few of its rows, not all of it."""
     encoded = encode_pool(pool.mentors, pool.mentees, weights(program), rules(program),
                           pool.forbidden, at, pool.blocked)
     found: dict[int, tuple[WaitlistCode, Participant, str]] = {}
     for role, side in (("mentor", pool.mentors), ("mentee", pool.mentees)):
-        entries = waitlist(encoded, role, np.arange(len(side)))  # type: ignore[arg-type]
-        for entry, participant in zip(entries, side, strict=True):
-            found[participant.id] = (entry.code, participant, role)
+        rows = [n for n, p in enumerate(side) if p.id in ids]
+        entries = waitlist(encoded, role, np.array(rows, dtype=np.int64))  # type: ignore[arg-type]
+        for entry, row in zip(entries, rows, strict=True):
+            found[side[row].id] = (entry.code, side[row], role)
     return found
 
 
@@ -105,16 +108,22 @@ def _candidates(program: Program, pool: Pool, who: Participant, role: str,
     return tuple(best[:CANDIDATES])
 
 
-async def waiters(ctx: Context) -> list[Waiter]:
-    """Everyone active without a pair, those who asked the program team first, then the
-    longest waiting."""
+async def waiters(ctx: Context, most: int = SHOWN) -> tuple[int, list[Waiter]]:
+    """How many are waiting (active, without a pair), and the first `most` of them: those who
+    asked the program team first, then the longest waiting, each with why and with their
+    best candidates."""
+    helped = await requests.help_asked(ctx.session)
+    everyone = sorted(await requests.waiting(ctx.session),
+                      key=lambda w: (w.person.id not in helped, w.since, w.person.id or 0))
+    shown = everyone[:most]
+    if not shown:
+        return 0, []
     pool = await load_pool(ctx, for_round=False, with_full=True)
     at = ctx.now()
-    codes = _codes(ctx.program, pool, at)
-    helped = await requests.help_asked(ctx.session)
+    codes = _codes(ctx.program, pool, at, {w.person.id for w in shown if w.person.id})
     _, asking = await requests.open_load(ctx.session)
     found = []
-    for waiting in await requests.waiting(ctx.session):
+    for waiting in shown:
         person = waiting.person
         assert person.id is not None
         role = person.role or "mentee"
@@ -125,12 +134,10 @@ async def waiters(ctx: Context) -> list[Waiter]:
             code, who, role = codes[person.id]
         else:
             code = "no_survey"
-        reason = for_admin(ctx.program, code, role, who)
         candidates = _candidates(ctx.program, pool, who, role, at) if who else ()
-        found.append(Waiter(person, role, waiting.since, person.id in helped, reason,
-                            candidates))
-    found.sort(key=lambda w: (not w.helped, w.since, w.person.id or 0))
-    return found
+        found.append(Waiter(person, role, waiting.since, person.id in helped,
+                            for_admin(ctx.program, code, role, who), candidates))
+    return len(everyone), found
 
 
 def _when(since: datetime, now: datetime) -> str:
@@ -139,14 +146,14 @@ def _when(since: datetime, now: datetime) -> str:
 
 
 async def admin_waitlist(ctx: Context) -> Response:
-    found = await waiters(ctx)
+    total, found = await waiters(ctx)
     if not found:
         return Response.say("Nobody is waiting for a match: everyone active is paired.")
     now = ctx.now()
-    lines = [f"*{len(found)} waiting for a match*" + (f", the first {SHOWN} shown" if
-                                                       len(found) > SHOWN else "") + "."]
+    lines = [f"*{total} waiting for a match*" + (f", the first {SHOWN} shown" if
+                                                  total > SHOWN else "") + "."]
     buttons: list[Button] = []
-    for n, waiter in enumerate(found[:SHOWN], start=1):
+    for n, waiter in enumerate(found, start=1):
         asked = " · _asked the program team to find them a match_" if waiter.helped else ""
         role = ROLE_NAMES.get(waiter.role, waiter.role)
         lines.append(f"{n}. *{name_of(waiter.person)}* ({role}), waiting "
@@ -177,13 +184,23 @@ async def pair_pressed(ctx: Context, admin: Person, value: str) -> Response:
 
 
 async def stats_lines(ctx: Context) -> list[str]:
-    """`admin stats`' waiting lines: how many, by reason, in the third person."""
-    found = await waiters(ctx)
-    if not found:
+    """`admin stats`' waiting lines: how many, by the reason the last confirmed round gave,
+    in the third person. Read from the stored waitlist, so a large program costs one query."""
+    total = len(await requests.waiting(ctx.session))
+    if not total:
         return ["- Nobody is waiting for a match"]
-    counts = Counter(w.reason for w in found)
-    lines = [f"- Waiting for a match: {len(found)}"]
+    entries = await pairs.waitlist_entries(ctx.session)
+    topics = await people.topics_of(ctx.session, [pid for pid, _, _ in entries])
+    counts = Counter(
+        for_admin(ctx.program, code, role, Participant(
+            pid, "", "", 0, "UTC", frozenset(topics.get(pid, {}).get("teach", ())),
+            frozenset(topics.get(pid, {}).get("learn", ())), ""))
+        for pid, role, code in entries)
+    lines = [f"- Waiting for a match: {total}"]
     lines += [f"- {n} waiting: {reason}" for reason, n in counts.most_common(5)]
-    if len(counts) > 5:
-        lines.append(f"- {sum(n for _, n in counts.most_common()[5:])} waiting for other reasons")
+    rest = sum(counts.values()) - sum(n for _, n in counts.most_common(5))
+    if rest:
+        lines.append(f"- {rest} waiting for other reasons")
+    if total > sum(counts.values()):
+        lines.append(f"- {total - sum(counts.values())} waiting for their first matching round")
     return lines
