@@ -130,6 +130,16 @@ async def waiting(session: AsyncSession, role: str | None = None) -> list[Waitin
     return found
 
 
+async def waiting_count(session: AsyncSession) -> int:
+    """How many active people have no active pair: `waiting` without loading them."""
+    in_pair = select(Pair.id).where(
+        Pair.status == "active",
+        or_(col(Pair.mentor_id) == col(Person.id), col(Pair.mentee_id) == col(Person.id)))
+    return (await session.exec(select(func.count()).select_from(Person).where(
+        Person.status == Status.ACTIVE, col(Person.role).in_(("mentor", "mentee")),
+        ~in_pair.exists()))).one()
+
+
 async def ask_for_help(session: AsyncSession, person_id: int, now: datetime) -> bool:
     """False when the person had asked already."""
     statement = (dialect.insert(session, MatchHelp).values(person_id=person_id, asked_at=now)

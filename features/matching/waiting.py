@@ -186,7 +186,7 @@ async def pair_pressed(ctx: Context, admin: Person, value: str) -> Response:
 async def stats_lines(ctx: Context) -> list[str]:
     """`admin stats`' waiting lines: how many, by the reason the last confirmed round gave,
     in the third person. Read from the stored waitlist, so a large program costs one query."""
-    total = len(await requests.waiting(ctx.session))
+    total = await requests.waiting_count(ctx.session)
     if not total:
         return ["- Nobody is waiting for a match"]
     entries = await pairs.waitlist_entries(ctx.session)
