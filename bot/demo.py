@@ -29,7 +29,7 @@ class Joiner:
     name: str
     role: str  # mentor (junior) or mentee (senior)
     department: str
-    team: str
+    team: str  # a team app.yaml lists (survey.teams), as the survey's list sends it
     seniority: str
     timezone: str
     teach: tuple[str, ...]
@@ -41,55 +41,55 @@ class Joiner:
 
 PEOPLE = (
     # Junior mentors.
-    Joiner("jo", "Jo", "mentor", "engineering", "Platform", "entry", "Europe/Berlin",
+    Joiner("jo", "Jo", "mentor", "engineering", "platform", "entry", "Europe/Berlin",
            ("ai-digital-tools", "remote-hybrid"), ("leadership",),
            "Show a leader how our team really uses AI assistants day to day"),
-    Joiner("sam", "Sam", "mentor", "marketing", "Brand", "associate", "Europe/London",
+    Joiner("sam", "Sam", "mentor", "marketing", "brand", "associate", "Europe/London",
            ("social-media", "next-gen-talent"), ("strategic-thinking",),
            "Explain how people my age discover brands", meeting_mode="in-person"),
-    Joiner("priya", "Priya", "mentor", "product", "Design Systems", "entry", "Asia/Kolkata",
+    Joiner("priya", "Priya", "mentor", "product", "design", "entry", "Asia/Kolkata",
            ("ai-digital-tools", "diverse-innovation"), ("career-advancement",),
            "Share prototyping with AI and learn how product bets get made", "fortnightly"),
-    Joiner("lena", "Lena Fischer", "mentor", "sales", "Inside Sales", "entry", "Europe/Berlin",
+    Joiner("lena", "Lena Fischer", "mentor", "sales", "inside-sales", "entry", "Europe/Berlin",
            ("social-media", "future-of-work"), ("navigating-org",),
            "Help a senior leader build a LinkedIn presence", meeting_mode="chat"),
-    Joiner("tomas", "Tomás Ruiz", "mentor", "customer", "Support EMEA", "associate",
+    Joiner("tomas", "Tomás Ruiz", "mentor", "customer", "support", "associate",
            "Europe/Madrid", ("work-life-balance", "remote-hybrid"), ("leadership",),
            "Talk honestly about hybrid work from the front line", "fortnightly", "mixed"),
-    Joiner("aisha", "Aisha Bello", "mentor", "people", "Talent", "entry", "Africa/Lagos",
+    Joiner("aisha", "Aisha Bello", "mentor", "people", "talent", "entry", "Africa/Lagos",
            ("culture-inclusion", "next-gen-talent"), ("company-history",),
            "Share what graduates look for in an employer"),
-    Joiner("kenji", "Kenji Watanabe", "mentor", "engineering", "Data", "associate", "Asia/Tokyo",
+    Joiner("kenji", "Kenji Watanabe", "mentor", "engineering", "data", "associate", "Asia/Tokyo",
            ("ai-digital-tools", "future-of-work"), ("strategic-thinking",),
            "Demystify data tools for someone who signs off on them", "monthly"),
-    Joiner("maya", "Maya Cohen", "mentor", "finance", "FP&A", "entry", "America/New_York",
+    Joiner("maya", "Maya Cohen", "mentor", "finance", "accounting", "entry", "America/New_York",
            ("ai-digital-tools", "work-life-balance"), ("career-advancement",),
            "Automate a reporting chore together", meeting_mode="phone"),
     # Senior mentees.
-    Joiner("morgan", "Morgan", "mentee", "operations", "Logistics", "director", "Europe/London",
+    Joiner("morgan", "Morgan", "mentee", "operations", "facilities", "director", "Europe/London",
            ("leadership",), ("ai-digital-tools", "remote-hybrid"),
            "Use AI tools confidently in my team's planning"),
-    Joiner("grace", "Grace Okafor", "mentee", "sales", "Enterprise Sales", "executive",
+    Joiner("grace", "Grace Okafor", "mentee", "sales", "field-sales", "executive",
            "Europe/London", ("strategic-thinking",), ("social-media", "next-gen-talent"),
            "Understand how younger buyers research before they talk to us"),
-    Joiner("henrik", "Henrik Larsen", "mentee", "finance", "Controlling", "director",
+    Joiner("henrik", "Henrik Larsen", "mentee", "finance", "risk", "director",
            "Europe/Copenhagen", ("company-history",), ("ai-digital-tools",),
            "Stop being the last person in finance to try new tools", "fortnightly"),
-    Joiner("sofia", "Sofia Martins", "mentee", "marketing", "Growth", "manager", "Europe/Lisbon",
+    Joiner("sofia", "Sofia Martins", "mentee", "marketing", "growth", "manager", "Europe/Lisbon",
            ("career-advancement",), ("culture-inclusion", "social-media"),
            "Make my team a place Gen Z wants to stay"),
-    Joiner("david", "David Chen", "mentee", "engineering", "Infrastructure", "executive",
+    Joiner("david", "David Chen", "mentee", "engineering", "mobile", "executive",
            "America/Los_Angeles", ("leadership", "navigating-org"),
            ("future-of-work", "ai-digital-tools"), "Hear what engineers really think of our tools",
            "monthly"),
-    Joiner("ruth", "Ruth Adeyemi", "mentee", "legal", "Compliance", "director", "Europe/London",
+    Joiner("ruth", "Ruth Adeyemi", "mentee", "legal", "legal-team", "director", "Europe/London",
            ("navigating-org",), ("work-life-balance", "remote-hybrid"),
            "Lead a hybrid team without burning anyone out", meeting_mode="in-person"),
-    Joiner("arjun", "Arjun Mehta", "mentee", "product", "Payments", "manager", "Asia/Kolkata",
+    Joiner("arjun", "Arjun Mehta", "mentee", "product", "product-management", "manager", "Asia/Kolkata",
            ("strategic-thinking",), ("diverse-innovation",),
            "Bring more voices into our product reviews", "fortnightly"),
     # Wants only what no mentor teaches: the round leaves him on the waitlist.
-    Joiner("walter", "Walter Brenner", "mentee", "operations", "Procurement", "executive",
+    Joiner("walter", "Walter Brenner", "mentee", "operations", "procurement", "executive",
            "Europe/Vienna", ("company-history",), ("trends-markets",),
            "Understand the market trends my kids keep talking about", "monthly", "in-person"),
 )
