@@ -205,7 +205,7 @@ def test_an_upgrade_makes_typed_team_names_identities(database_url: str) -> None
                                     if engine.dialect.name == "postgresql"
                                     else f"DROP TABLE IF EXISTS {table.name}"))
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    command.upgrade(alembic_config(database_url), "0012")
+    command.upgrade(alembic_config(database_url), "0011")
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, "

@@ -6,7 +6,7 @@ when they differ only in case, spacing, punctuation or a trailing "team" ("Payme
 (storage/teams.py), so people keep their team and the rule stays safe for the rest.
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0011
 Create Date: 2026-12-07 16:00:00
 """
 import re
@@ -17,7 +17,7 @@ import sqlmodel
 
 
 revision = '0010'
-down_revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
