@@ -83,7 +83,7 @@ async def test_nobody_is_paired_within_their_reporting_line(world: World) -> Non
     ada = world.person("ada")
     refused = (await ada.say("admin pair @jo @sam")).messages[0].text
     assert "reporting line" in refused
-    preview = (await ada.say("admin match")).messages[0]
+    preview = (await world.match()).messages[0]
     assert preview.buttons == ()
     async with world.database.session() as session:
         round_ = (await session.exec(select(MatchRound))).one()
