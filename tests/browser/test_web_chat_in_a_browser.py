@@ -87,7 +87,7 @@ async def assert_page_stays_put(page: Any) -> None:
 async def fill_signup(page: Any, form: Any) -> None:
     await form.locator("input[type=radio][value=mentor]").check()
     await form.locator("select[name=department]").select_option("product")
-    await form.locator("input[name=team]").fill("Growth Design")
+    await form.locator("select[name=team]").select_option("design")
     await form.locator("select[name=seniority]").select_option("entry")
     await form.locator("input[type=radio][value=weekly]").check()
     await form.locator("input[type=radio][value=video]").check()
