@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     where = manifest.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="public https URL of this service")
     where.add_argument("--socket-mode", action="store_true", help="no public URL (SLACK_APP_TOKEN)")
+    manifest.add_argument("--oauth", action="store_true",
+                          help="installs through OAuth (on by itself when SLACK_CLIENT_ID is set)")
+    commands.add_parser("secret-key", help="print a new TURNABOUT_SECRET_KEY (a Fernet key)")
     teams = commands.add_parser("teams-package", help="write the Teams app package (a zip)")
     teams.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
     teams.add_argument("--url", required=True, help="public https URL of this service")
@@ -53,14 +56,21 @@ def main(argv: list[str] | None = None) -> int:
             from adapters.slack.manifest import manifest_yaml
 
             settings = load_settings()
+            oauth = args.oauth or (settings.slack is not None and settings.slack.oauth is not None)
             print(
                 manifest_yaml(
                     settings.program.name,
                     settings.program.command,
                     args.url,
                     socket_mode=args.socket_mode,
+                    oauth=oauth,
                 )
             )
+            return 0
+        if args.command == "secret-key":
+            from cryptography.fernet import Fernet
+
+            print(Fernet.generate_key().decode())
             return 0
         if args.command == "teams-package":
             return _teams_package(load_settings(), args.app_id, args.url, Path(args.out))

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from adapters.slack.settings import SlackSettings
+from adapters.slack.settings import SlackOAuth, SlackSettings
 from adapters.teams.settings import TeamsSettings
 from adapters.web.access import token_problem
 from bot.logs import FORMATS, LEVELS, LogFormat
@@ -70,11 +70,45 @@ def load_program(path: Path) -> Program:
     return parse_program(data, source=str(path))
 
 
+def _slack_oauth(env: Mapping[str, str], token: str) -> SlackOAuth | None:
+    client_id = env.get("SLACK_CLIENT_ID", "")
+    if not client_id:
+        return None
+    if token:
+        raise ConfigError("SLACK_BOT_TOKEN: leave it unset when SLACK_CLIENT_ID is set; each "
+                          "workspace's token then comes from its install")
+    missing = [n for n in ("SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET", "SLACK_SIGNING_SECRET")
+               if not env.get(n)]
+    if missing:
+        raise ConfigError(f"{missing[0]}: required for Slack installs through OAuth "
+                          "(SLACK_CLIENT_ID is set)")
+    if env.get("SLACK_APP_TOKEN"):
+        raise ConfigError("SLACK_APP_TOKEN: Socket Mode serves one workspace; OAuth installs "
+                          "need the HTTP endpoint, so unset it")
+    key = env.get("TURNABOUT_SECRET_KEY", "")
+    if not key:
+        raise ConfigError("TURNABOUT_SECRET_KEY: required with SLACK_CLIENT_ID, to encrypt "
+                          "bot tokens at rest; make one with `turnabout secret-key`")
+    check_secret_key(key)
+    return SlackOAuth(client_id, env["SLACK_CLIENT_SECRET"], env["SLACK_STATE_SECRET"], key)
+
+
+def check_secret_key(key: str) -> None:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key.encode())
+    except (ValueError, TypeError):
+        raise ConfigError("TURNABOUT_SECRET_KEY: must be a Fernet key (32 bytes in url-safe "
+                          "base64); make one with `turnabout secret-key`") from None
+
+
 def _slack(env: Mapping[str, str]) -> SlackSettings | None:
     token, secret = env.get("SLACK_BOT_TOKEN", ""), env.get("SLACK_SIGNING_SECRET", "")
-    if not token and not secret:
+    oauth = _slack_oauth(env, token)
+    if not token and not secret and oauth is None:
         return None
-    if not token.startswith("xoxb-"):
+    if oauth is None and not token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN: must be a bot token starting with xoxb-")
     if not secret and not env.get("SLACK_APP_TOKEN"):
         raise ConfigError("SLACK_SIGNING_SECRET: required to verify Slack's requests")
@@ -86,7 +120,7 @@ def _slack(env: Mapping[str, str]) -> SlackSettings | None:
         raise ConfigError("SLACK_API_URL: must be an http(s) URL")
     if api_url and not api_url.endswith("/"):
         api_url += "/"
-    return SlackSettings(token, secret, app_token, api_url)
+    return SlackSettings(token, secret, app_token, api_url, oauth)
 
 
 def is_loopback(host: str) -> bool:

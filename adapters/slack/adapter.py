@@ -23,9 +23,10 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import events, listeners
+from adapters.slack.clients import SlackClients
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.settings import SlackSettings
-from adapters.slack.workspace import Installed, WorkspaceGate
+from adapters.slack.settings import EVENTS_PATH, INSTALL_PATH, OAUTH_REDIRECT_PATH, SlackSettings
+from adapters.slack.workspace import Installed, InstalledGate, WorkspaceGate
 from core.clock import Clock
 from runtime.inbound import Inbound
 from storage.database import Database
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
+__all__ = ["EVENTS_PATH", "SlackAdapter"]
 
 
 def _refuse(status: int, reason: str) -> web.Response:
@@ -52,30 +53,59 @@ class SlackAdapter:
         # Only connection errors are retried here: a 429 goes back to the dispatcher, which
         # honours Retry-After per workspace instead of sleeping inside a request.
         self._client = AsyncWebClient(
-            token=settings.bot_token, base_url=settings.api_url or AsyncWebClient.BASE_URL,
+            token=settings.bot_token or None,
+            base_url=settings.api_url or AsyncWebClient.BASE_URL,
             retry_handlers=[AsyncConnectionErrorRetryHandler()])
-        self.messenger = SlackMessenger(self._client, database, clock)
         self._verifier = (SignatureVerifier(settings.signing_secret)
                           if settings.signing_secret else None)
-        # Bolt checks the token with auth.test on the first request and caches the answer.
-        self._bolt = AsyncApp(name="turnabout", client=self._client,
-                              signing_secret=settings.signing_secret)
-        self.installed = Installed(self._client)
-        self._bolt.use(WorkspaceGate(self.installed.get))  # before any listener
+        self.installed: Installed | None = None
+        if settings.oauth is None:
+            self.clients = SlackClients(self._client)
+            # Bolt checks the token with auth.test on the first request and caches the answer.
+            self._bolt = AsyncApp(name="turnabout", client=self._client,
+                                  signing_secret=settings.signing_secret)
+            self.installed = Installed(self._client)
+            self._bolt.use(WorkspaceGate(self.installed.get))  # before any listener
+        else:
+            from adapters.slack.oauth import oauth_app
+
+            self._bolt, self.clients = oauth_app(settings, self._client, database)
+            self._bolt.use(InstalledGate())  # bolt refused workspaces without an install
+        self.messenger = SlackMessenger(self.clients, database, clock)
         self._toolkit = listeners.Toolkit(inbound, self.messenger,
-                                          events.SlackProfiles(self._client, clock),
+                                          events.SlackProfiles(self.clients, clock),
                                           inbound.program.command)
         listeners.register(self._bolt, self._toolkit)
+        if settings.oauth is not None:
+            from adapters.slack.oauth import listen_for_uninstalls
+
+            listen_for_uninstalls(self._bolt, self.clients)
         self._socket: AsyncSocketModeHandler | None = None
         self._token_check: asyncio.Task[object] | None = None
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(EVENTS_PATH, self._on_request)
+        if self._settings.oauth is not None:
+            app.router.add_get(INSTALL_PATH, self._on_install)
+            app.router.add_get(OAUTH_REDIRECT_PATH, self._on_install)
+
+    async def _on_install(self, request: web.Request) -> web.StreamResponse:
+        """The OAuth install flow: /slack/install sends the admin to Slack, which sends them
+        back to /slack/oauth_redirect with a code that bolt exchanges for the bot token."""
+        flow = self._bolt.oauth_flow
+        assert flow is not None
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string,
+                                        headers=dict(request.headers))
+        if request.path == INSTALL_PATH:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
 
     async def start(self) -> None:
         # Learn the installation now, and tell the operator about a bad token at start-up,
         # not at the first employee's click.
-        self._token_check = asyncio.create_task(self.installed.get(), name="slack-auth-test")
+        if self.installed is not None:
+            self._token_check = asyncio.create_task(self.installed.get(),
+                                                    name="slack-auth-test")
         if self._settings.app_token:
             # Imported only when used: HTTP deployments never load the websocket client.
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from adapters.slack.blocks import neutral_action_id
+from adapters.slack.clients import SlackClients
 from core.clock import Clock
 from core.events import Action, Address, Command, FormSubmission, HomeOpened, Profile
 
@@ -149,13 +148,28 @@ def slack_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def tenant_of(body: Body, team: str) -> str:
+    """Whom people belong to: their workspace, or with an Enterprise Grid org-wide install the
+    organisation (a person has one user id across its workspaces, so one tenant)."""
+    if str(body.get("is_enterprise_install")).lower() != "true":
+        return team
+    enterprise, where = body.get("enterprise"), body.get("team")
+    for found in (body.get("enterprise_id"),
+                  enterprise.get("id") if isinstance(enterprise, dict) else enterprise,
+                  where.get("enterprise_id") if isinstance(where, dict) else None):
+        if isinstance(found, str) and found:
+            return found
+    return team
+
+
 def command_sender(body: Body) -> Address:
-    return Address("slack", body["user_id"], body.get("team_id", ""))
+    return Address("slack", body["user_id"], tenant_of(body, body.get("team_id", "")))
 
 
 def interaction_sender(body: Body) -> Address:
     team = body.get("team") or {}
-    return Address("slack", body["user"]["id"], team.get("id") or body["user"].get("team_id", ""))
+    return Address("slack", body["user"]["id"],
+                   tenant_of(body, team.get("id") or body["user"].get("team_id", "")))
 
 
 def command_event(body: Body, profile: Profile) -> Command:
@@ -224,7 +238,8 @@ def dm_sender(body: Body) -> Address:
     event = body["event"]
     # The workspace that delivered the event, as for slash commands (event.team can differ
     # for people from a connected workspace).
-    return Address("slack", event["user"], body.get("team_id") or event.get("team") or "")
+    return Address("slack", event["user"],
+                   tenant_of(body, body.get("team_id") or event.get("team") or ""))
 
 
 def dm_command(body: Body, profile: Profile) -> Command:
@@ -247,40 +262,43 @@ class SlackProfiles:
 
     The lookup is bounded in time because it runs while a trigger id (3 s) is waiting."""
 
-    def __init__(self, client: AsyncWebClient, clock: Clock, *, ttl: timedelta = timedelta(hours=1),
-                 timeout: float = 1.5, capacity: int = 10_000) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients, clock: Clock, *,
+                 ttl: timedelta = timedelta(hours=1), timeout: float = 1.5,
+                 capacity: int = 10_000) -> None:
+        self._clients = clients
         self._clock = clock
         self._ttl = ttl
         self._timeout = timeout
         self._capacity = capacity
-        self._known: dict[str, tuple[datetime, Profile]] = {}
+        self._known: dict[Address, tuple[datetime, Profile]] = {}
         # Two commands from one person in flight at once share one users.info call (Tier 4).
-        self._pending: dict[str, asyncio.Task[Profile]] = {}
+        self._pending: dict[Address, asyncio.Task[Profile]] = {}
 
-    async def lookup(self, user_id: str) -> Profile:
-        cached = self._known.get(user_id)
+    async def lookup(self, person: Address) -> Profile:
+        cached = self._known.get(person)
         if cached is not None and self._clock.now() - cached[0] < self._ttl:
             return cached[1]
-        task = self._pending.get(user_id)
+        task = self._pending.get(person)
         if task is None:
-            task = asyncio.ensure_future(self._fetch(user_id))
-            self._pending[user_id] = task
-            task.add_done_callback(lambda _t: self._pending.pop(user_id, None))
+            task = asyncio.ensure_future(self._fetch(person))
+            self._pending[person] = task
+            task.add_done_callback(lambda _t: self._pending.pop(person, None))
         return await asyncio.shield(task)
 
-    async def _fetch(self, user_id: str) -> Profile:
+    async def _fetch(self, person: Address) -> Profile:
         now = self._clock.now()
         try:
-            response = await asyncio.wait_for(self._client.users_info(user=user_id), self._timeout)
+            client = await self._clients.for_tenant(person.tenant_id)
+            response = await asyncio.wait_for(client.users_info(user=person.user_id),
+                                              self._timeout)
             user = response.get("user")
         except Exception as exc:  # a profile is a nicety: the command goes on without it
-            log.warning("users.info for %s failed: %s", user_id, exc)
+            log.warning("users.info for %s failed: %s", person.user_id, exc)
             return Profile()
         profile = _profile(user if isinstance(user, dict) else {})
         if len(self._known) >= self._capacity:
             self._known.pop(next(iter(self._known)))
-        self._known[user_id] = (now, profile)
+        self._known[person] = (now, profile)
         return profile
 
 

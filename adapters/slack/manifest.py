@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from adapters.slack.adapter import EVENTS_PATH
+from adapters.slack.settings import EVENTS_PATH, OAUTH_REDIRECT_PATH
 
 # Every Web API method the adapter calls (slack_sdk's names), with the bot scopes it needs.
 # A test holds the adapter's code to this table, so the manifest asks for exactly these.
@@ -31,8 +31,14 @@ PLACEHOLDER_URL = "https://turnabout.example.com"
 APP_NAME_LENGTH = 35  # Slack refuses longer app names
 
 
-def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -> str:
-    """Without a URL (and without Socket Mode) the request URLs hold a placeholder to replace."""
+# With OAuth installs: Slack tells us when a workspace removes the app or its tokens.
+OAUTH_EVENTS = ("tokens_revoked", "app_uninstalled")
+
+
+def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool,
+                  oauth: bool = False) -> str:
+    """Without a URL (and without Socket Mode) the request URLs hold a placeholder to replace.
+    `oauth`: installs through /slack/install, for many workspaces or a whole Grid org."""
     base = (url or PLACEHOLDER_URL).rstrip("/")
     request_url = None if socket_mode else f"{base}{EVENTS_PATH}"
     slash_command: dict[str, Any] = {
@@ -41,7 +47,7 @@ def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -
         "usage_hint": "help | join | status | pause [until DATE] | resume | leave",
         "should_escape": True,  # mentions arrive as <@U…> tokens: `admin pair @a @b`
     }
-    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS) + list(OAUTH_EVENTS if oauth else ())}
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url:
         slash_command["url"] = request_url
@@ -59,11 +65,12 @@ def manifest_yaml(name: str, command: str, url: str | None, socket_mode: bool) -
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": [slash_command],
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)},
+                         **({"redirect_urls": [f"{base}{OAUTH_REDIRECT_PATH}"]} if oauth else {})},
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
-            "org_deploy_enabled": False,
+            "org_deploy_enabled": oauth,  # org-wide installs on Enterprise Grid
             "socket_mode_enabled": socket_mode,
             "token_rotation_enabled": False,
         },

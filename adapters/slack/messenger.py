@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.blocks import home_view, message_payload, modal, upload_comment
+from adapters.slack.clients import SlackClients
 from core.clock import Clock
 from core.messages import FileRef, Form, Home, Image, Message
 from core.outgoing import Capabilities
@@ -40,6 +41,7 @@ EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
 PERMANENT_ERRORS = frozenset({
     "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "msg_too_long", "missing_scope", "not_allowed_token_type",
+    "invalid_auth", "token_revoked", "not_authed",
 })
 
 
@@ -65,8 +67,9 @@ class SlackMessenger:
     capabilities = Capabilities(group_conversations=True, reaches_without_contact=True,
                                 finds_sent=False, home_view=True)
 
-    def __init__(self, client: AsyncWebClient, database: Database, clock: Clock) -> None:
-        self._client = client
+    def __init__(self, clients: SlackClients | AsyncWebClient, database: Database,
+                 clock: Clock) -> None:
+        self._clients = clients if isinstance(clients, SlackClients) else SlackClients(clients)
         self._database = database
         self._clock = clock
 
@@ -95,7 +98,7 @@ class SlackMessenger:
 
     async def _send_to(self, tenant_id: str, user_ids: list[str], message: Message) -> str | None:
         return await self._in_conversation(tenant_id, user_ids,
-                                           lambda channel: self.post(channel, message))
+                                           lambda channel: self.post(channel, message, tenant_id))
 
     async def _send_with_file(self, tenant_id: str, user_ids: list[str],
                               message: Message) -> str | None:
@@ -105,7 +108,8 @@ class SlackMessenger:
         file, comment = message.attachment, upload_comment(message)
         assert file is not None
         await self._in_conversation(tenant_id, user_ids,
-                                    lambda channel: self._upload(channel, file, comment))
+                                    lambda channel: self._upload(channel, file, comment,
+                                                                 tenant_id))
         return None
 
     async def _in_conversation(self, tenant_id: str, user_ids: list[str],
@@ -124,11 +128,12 @@ class SlackMessenger:
     async def upload_image(self, tenant_id: str, user_id: str, image: Image) -> None:
         """A chart into the person's DM: Block Kit images need a public URL, uploads don't."""
         channel, _ = await self._channel(tenant_id, [user_id])
-        await self._call(self._client.files_upload_v2(
+        client = await self._clients.for_tenant(tenant_id)
+        await self._call(client.files_upload_v2(
             channel=channel, file=base64.b64decode(image.png_base64), filename="chart.png",
             title=image.alt))
 
-    async def _upload(self, channel: str, file: FileRef, comment: str) -> None:
+    async def _upload(self, channel: str, file: FileRef, comment: str, tenant_id: str) -> None:
         """Taking the file marks its link used before the upload, so two deliveries cannot
         both upload it; a failed upload gives it back for the retry."""
         now = self._clock.now()
@@ -139,10 +144,12 @@ class SlackMessenger:
             if state == "used":
                 log.info("export %s… was uploaded before; not again", file.token[:6])
             else:  # expired, or expired and purged already
-                await self.post(channel, Message(text=EXPIRED_UPLOAD.format(file.filename)))
+                await self.post(channel, Message(text=EXPIRED_UPLOAD.format(file.filename)),
+                                tenant_id)
             return
+        client = await self._clients.for_tenant(tenant_id)
         try:
-            await self._call(self._client.files_upload_v2(
+            await self._call(client.files_upload_v2(
                 channel=channel, file=taken.content, filename=taken.filename,
                 title=taken.filename, initial_comment=comment))
         except BaseException as exc:
@@ -155,19 +162,22 @@ class SlackMessenger:
         async with self._database.session() as session:
             await exports.erase(session, file.token)
 
-    async def post(self, channel: str, message: Message) -> str | None:
+    async def post(self, channel: str, message: Message, tenant_id: str) -> str | None:
         """Post into a known conversation (a DM the person wrote in, an opened group)."""
-        posted = await self._call(self._client.chat_postMessage(
+        client = await self._clients.for_tenant(tenant_id)
+        posted = await self._call(client.chat_postMessage(
             channel=channel, **message_payload(message), unfurl_links=False))
         ts = posted.get("ts")
         return ts if isinstance(ts, str) else None
 
     async def publish_home(self, tenant_id: str, user_id: str, home: Home) -> None:
         """The person's Home tab, replaced whole (views.publish, Tier 4 per workspace)."""
-        await self._call(self._client.views_publish(user_id=user_id, view=home_view(home)))
+        client = await self._clients.for_tenant(tenant_id)
+        await self._call(client.views_publish(user_id=user_id, view=home_view(home)))
 
-    async def open_form(self, trigger_id: str, form: Form) -> None:
-        await self._call(self._client.views_open(trigger_id=trigger_id, view=modal(form)))
+    async def open_form(self, trigger_id: str, form: Form, tenant_id: str) -> None:
+        client = await self._clients.for_tenant(tenant_id)
+        await self._call(client.views_open(trigger_id=trigger_id, view=modal(form)))
 
     async def _channel(self, tenant_id: str, user_ids: Sequence[str]) -> tuple[str, bool]:
         """The DM or group DM channel id, and whether it came from the cache. Caching matters:
@@ -176,7 +186,8 @@ class SlackMessenger:
             ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
             if ref is not None and ref.conversation_id:
                 return ref.conversation_id, True
-        opened = await self._call(self._client.conversations_open(users=",".join(user_ids)))
+        client = await self._clients.for_tenant(tenant_id)
+        opened = await self._call(client.conversations_open(users=",".join(user_ids)))
         channel = _channel_id(opened)
         await self._cache_channel(tenant_id, user_ids, channel)
         return channel, False

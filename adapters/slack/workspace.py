@@ -144,3 +144,24 @@ class WorkspaceGate(AsyncMiddleware):
             return await next()
         log.warning("refused a signed Slack request from outside the installation: %s", why)
         return refusal(req.body)
+
+
+class InstalledGate(AsyncMiddleware):
+    """OAuth installs: bolt has already refused workspaces that never installed the app (it
+    finds no token for them). What remains is the same rule as above, against the install the
+    request was authorised by: a Slack Connect guest from elsewhere changes nothing, and an
+    org-wide install serves every workspace of its organisation but no other."""
+
+    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
+                            next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+        context = req.context
+        enterprise = context.enterprise_id
+        if context.is_enterprise_install:
+            others = organisations(req.body) - {enterprise}
+            why = f"organisation {sorted(others)}" if others else None
+        else:
+            why = foreign(req.body, Installation(context.team_id or "", enterprise))
+        if why is None:
+            return await next()
+        log.warning("refused a signed Slack request from outside its installation: %s", why)
+        return refusal(req.body)

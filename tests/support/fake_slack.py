@@ -42,6 +42,17 @@ Payload = dict[str, Any]
 class Call:
     method: str  # a Web API method, or "response" for a response_url post
     args: Payload
+    token: str = ""  # the bot token it came with
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where a bot token belongs: a workspace, or a whole Grid organisation (org-wide)."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+    org_wide: bool = False
+    name: str = "Fake Co"
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,11 @@ class FakeSlack:
         self._hold_after: int | None = None  # answer no post beyond this many (see hold_answers_after)
         self._release = asyncio.Event()
         self.calls: list[Call] = []
+        # Every bot token Slack would accept, and where it belongs; OAuth installs add more.
+        self.tokens: dict[str, Workspace] = {token: Workspace(TEAM_ID, enterprise_id)}
+        self._codes: dict[str, Workspace] = {}
+        self._caller = self.tokens[token]  # OAuth codes Slack handed out, not yet used
+        self.client_id, self.client_secret = "client-id", "client-secret"
         self.timezones: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.emails: dict[str, str] = {}  # profile.email, sent only where one is set
@@ -140,6 +156,21 @@ class FakeSlack:
         status = 429 if error == "ratelimited" else 200
         self._failures.setdefault(method, []).extend(
             [Failure(error, status, retry_after if status == 429 else None)] * times)
+
+    def will_install(self, code: str, team_id: str | None, *, enterprise_id: str | None = None,
+                     org_wide: bool = False, name: str = "Fake Co") -> None:
+        """An admin approved the install in Slack: `code` comes back to /slack/oauth_redirect."""
+        self._codes[code] = Workspace(team_id, enterprise_id, org_wide, name)
+
+    def token_of(self, team_or_org: str) -> str:
+        return next(t for t, w in self.tokens.items()
+                    if team_or_org in (w.team_id, w.enterprise_id))
+
+    def revoke(self, token: str) -> None:
+        self.tokens.pop(token, None)
+
+    def calls_with(self, token: str, method: str) -> list[Payload]:
+        return [c.args for c in self.calls if c.method == method and c.token == token]
 
     def calls_to(self, method: str) -> list[Payload]:
         return [c.args for c in self.calls if c.method == method]
@@ -220,10 +251,14 @@ class FakeSlack:
         for name in JSON_ARGS:
             if isinstance(args.get(name), str):
                 args[name] = json.loads(args[name])
-        await self._record(Call(method, args))
         bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if (bearer or args.get("token")) != self.token:
+        token = bearer or str(args.get("token") or "")
+        await self._record(Call(method, args, token))
+        if method == "oauth.v2.access":  # the app's client id and secret, no bot token
+            return web.json_response(self._oauth_v2_access(args, request))
+        if token not in self.tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        self._caller = self.tokens[token]  # handlers below run without awaiting: safe
         failures = self._failures.get(method)
         if failures:
             failure = failures.pop(0)
@@ -285,11 +320,39 @@ class FakeSlack:
         return web.Response(status=400 if problems else 200,
                             text="invalid_blocks" if problems else "ok")
 
-    def _auth_test(self, _args: Payload) -> Payload:
-        answer = {"ok": True, "team": "Fake Co", "team_id": TEAM_ID, "user": "turnabout",
-                  "user_id": BOT_USER_ID, "bot_id": BOT_ID, "url": "https://fake.slack.com/",
-                  "is_enterprise_install": False}
-        return answer | ({"enterprise_id": self.enterprise_id} if self.enterprise_id else {})
+    def _oauth_v2_access(self, args: Payload, request: web.Request) -> Payload:
+        import base64
+
+        basic = request.headers.get("Authorization", "").removeprefix("Basic ")
+        pair = base64.b64decode(basic).decode() if basic else \
+            f"{args.get('client_id')}:{args.get('client_secret')}"
+        if pair != f"{self.client_id}:{self.client_secret}":
+            return {"ok": False, "error": "invalid_client_id"}
+        where = self._codes.pop(str(args.get("code") or ""), None)
+        if where is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{where.team_id or where.enterprise_id}-{next(self._serial)}"
+        self.tokens[token] = where
+        team = None if where.org_wide else {"id": where.team_id, "name": where.name}
+        enterprise = {"id": where.enterprise_id, "name": "Org"} if where.enterprise_id else None
+        return {"ok": True, "access_token": token, "token_type": "bot",
+                "scope": "commands,chat:write", "bot_user_id": BOT_USER_ID, "app_id": "A0TEST",
+                "team": team, "enterprise": enterprise, "is_enterprise_install": where.org_wide,
+                "authed_user": {"id": "UINSTALLER"}}
+
+    def _auth_test(self, args: Payload) -> Payload:
+        where = self._caller
+        answer = {"ok": True, "team": where.name, "team_id": where.team_id,
+                  "user": "turnabout", "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+                  "url": "https://fake.slack.com/", "is_enterprise_install": where.org_wide}
+        return answer | ({"enterprise_id": where.enterprise_id} if where.enterprise_id else {})
+
+    def _team_info(self, args: Payload) -> Payload:
+        where = self._caller
+        team = str(args.get("team") or where.team_id or "")
+        return {"ok": True, "team": {"id": team, "name": where.name, "domain": "fake",
+                                     **({"enterprise_id": where.enterprise_id}
+                                        if where.enterprise_id else {})}}
 
     def _users_info(self, args: Payload) -> Payload:
         user = str(args.get("user", ""))

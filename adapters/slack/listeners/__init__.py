@@ -76,7 +76,7 @@ class Toolkit:
     async def show_form(self, form: Form, to: Reply) -> None:
         if to.trigger_id:
             try:
-                await self.messenger.open_form(to.trigger_id, form)
+                await self.messenger.open_form(to.trigger_id, form, to.sender.tenant_id)
                 return
             except DeliveryError as exc:  # expired trigger: fall back to a button
                 log.warning("views.open failed (%s); offering a button instead", exc)
@@ -84,7 +84,7 @@ class Toolkit:
 
     async def say(self, message: Message, to: Reply) -> None:
         if to.channel:
-            await self.messenger.post(to.channel, message)
+            await self.messenger.post(to.channel, message, to.sender.tenant_id)
         elif to.respond is not None and to.respond.response_url:
             # Replies to a slash command may sit in any channel, where bare words reach nobody.
             words = self.inbound.registry.hinted_words() | {"help"}

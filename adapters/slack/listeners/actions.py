@@ -27,7 +27,7 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
             # The signup survey pre-fills the timezone from the Slack profile.
             opens_survey = toolkit.inbound.registry.action_needs_profile(
                 neutral_action_id(action["action_id"]))
-            profile = (await toolkit.profiles.lookup(to.sender.user_id) if opens_survey
+            profile = (await toolkit.profiles.lookup(to.sender) if opens_survey
                        else Profile())
             event = events.action_event(body, action, profile)
             response = await toolkit.inbound.handle(event)

@@ -19,5 +19,5 @@ def register(app: AsyncApp, toolkit: Toolkit) -> None:
         to = Reply(events.dm_sender(body), channel=event["channel"])
         async with toolkit.guard(to):
             text = events.slack_text(event.get("text") or "")
-            command = events.dm_command(body, await profile_for(toolkit, to.sender.user_id, text))
+            command = events.dm_command(body, await profile_for(toolkit, to.sender, text))
             await toolkit.answer(await toolkit.inbound.handle(command), to)
