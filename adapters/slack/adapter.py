@@ -79,7 +79,7 @@ class SlackAdapter:
         if settings.oauth is not None:
             from adapters.slack.oauth import listen_for_uninstalls
 
-            listen_for_uninstalls(self._bolt, self.clients)
+            listen_for_uninstalls(self._bolt, self.clients, self._toolkit)
         self._socket: AsyncSocketModeHandler | None = None
         self._token_check: asyncio.Task[object] | None = None
 

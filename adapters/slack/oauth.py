@@ -17,6 +17,7 @@ from adapters.slack.installs import (
     Secrets,
     state_store,
 )
+from adapters.slack.listeners import Toolkit
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.settings import INSTALL_PATH, OAUTH_REDIRECT_PATH, SlackSettings
 from storage.database import Database
@@ -41,11 +42,15 @@ def oauth_app(settings: SlackSettings, client: AsyncWebClient,
     return app, SlackClients(client, InstalledTokens(oauth.client_id, database, secrets))
 
 
-def listen_for_uninstalls(app: AsyncApp, clients: SlackClients) -> None:
+def listen_for_uninstalls(app: AsyncApp, clients: SlackClients, toolkit: Toolkit) -> None:
     """A workspace (or organisation) removed the app, or revoked its bot token: its tokens are
     deleted at once, and nothing more is sent there."""
 
     async def forget(context: AsyncBoltContext) -> None:
+        async with toolkit.tracked():
+            await _forget(context)
+
+    async def _forget(context: AsyncBoltContext) -> None:
         store = app.installation_store
         assert store is not None
         enterprise, team = context.enterprise_id, context.team_id

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import adapters.slack.tables  # noqa: F401  (bolt's OAuth stores' tables; their migration is ours)
+import adapters.slack.tables  # bolt's OAuth stores' tables; their migration is ours
 import adapters.web.tables  # noqa: F401  (the web chat owns its table; its migration is ours)
 import storage.models  # noqa: F401
 from storage.database import driver_urls

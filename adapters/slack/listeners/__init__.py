@@ -124,6 +124,18 @@ class Toolkit:
             if task is not None:
                 self._working.discard(task)
 
+    @contextlib.asynccontextmanager
+    async def tracked(self) -> AsyncIterator[None]:
+        """Work after an ack that answers nobody (an uninstall), waited for on a stop."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._working.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._working.discard(task)
+
     async def settle(self) -> None:
         """Wait (a bounded while) for listeners still working after their ack."""
         current = asyncio.current_task()
