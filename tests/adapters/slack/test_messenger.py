@@ -127,7 +127,7 @@ async def test_a_rate_limited_welcome_is_delivered_after_retry_after(
         await ws.command("join")
         await ws.settle()
         await ws.submit(ws.opened_view(), {
-            "role": "mentor", "department": "legal", "team": "Contracts", "seniority": "entry",
+            "role": "mentor", "department": "legal", "team": "legal-team", "seniority": "entry",
             "cadence": "weekly", "meeting_mode": "video", "timezone": "UTC",
             "teach": ("future-of-work",)})
         await ws.settle()
