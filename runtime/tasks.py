@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import weakref
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +48,7 @@ class Tasks:
         self._erasers = tuple(erasers)
         self._running: set[asyncio.Task[None]] = set()
         self._worker: ProcessPoolExecutor | None = None
+        self._started: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
 
     @property
     def database_url(self) -> str:
@@ -82,10 +84,21 @@ class Tasks:
     async def offload(self, fn: Callable[..., T], *args: Any) -> T:
         worker = self._worker_process()
         try:
+            await self._started_worker()
             return await asyncio.get_running_loop().run_in_executor(worker, partial(fn, *args))
         except BrokenProcessPool:
             self._forget(worker)
             raise
+
+    async def _started_worker(self) -> ProcessPoolExecutor:
+        """The worker, its process started from a thread: the executor starts it inside
+        `submit`, which waits for the fork server, and the first time the fork server imports
+        the tasks' modules first (seconds, measured as a 6 s stall of everyone's acks)."""
+        worker = self._worker_process()
+        if worker not in self._started:
+            await asyncio.to_thread(lambda: worker.submit(os.getpid).result())
+            self._started.add(worker)
+        return worker
 
     def _worker_process(self) -> ProcessPoolExecutor:
         if self._worker is None:
@@ -107,8 +120,8 @@ class Tasks:
 
     async def start_worker(self) -> int:
         """Start the worker now rather than on the first task, and return its process id."""
-        return await asyncio.get_running_loop().run_in_executor(self._worker_process(),
-                                                                os.getpid)
+        worker = await self._started_worker()
+        return await asyncio.get_running_loop().run_in_executor(worker, os.getpid)
 
     async def close(self) -> None:
         """Stop running tasks and the worker. A task's row stays as it was: a round left
