@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
+ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt limit
 GROUP_SEPARATOR = "+"  # a group DM's cached reference is keyed by its members' ids joined
 EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
                   "Type `admin export` for a fresh one.")
@@ -125,13 +126,16 @@ class SlackMessenger:
         channel, _ = await self._channel(tenant_id, user_ids)
         return await send(channel)
 
-    async def upload_image(self, tenant_id: str, user_id: str, image: Image) -> None:
-        """A chart into the person's DM: Block Kit images need a public URL, uploads don't."""
+    async def upload_image(self, tenant_id: str, user_id: str, image: Image,
+                           title: str | None = None) -> None:
+        """A chart into the person's DM: Block Kit images need a public URL, uploads don't.
+        Its alt text goes with it, for screen readers."""
         channel, _ = await self._channel(tenant_id, [user_id])
         client = await self._clients.for_tenant(tenant_id)
         await self._call(client.files_upload_v2(
-            channel=channel, file=base64.b64decode(image.png_base64), filename="chart.png",
-            title=image.alt))
+            channel=channel, file=base64.b64decode(image.png_base64),
+            filename=_png_name(title or "chart"), title=title or image.alt,
+            alt_txt=image.alt[:ALT_TEXT]))
 
     async def _upload(self, channel: str, file: FileRef, comment: str, tenant_id: str) -> None:
         """Taking the file marks its link used before the upload, so two deliveries cannot
@@ -209,6 +213,10 @@ class SlackMessenger:
             raise delivery_error(exc) from exc
         except (SlackClientError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"Slack unreachable: {type(exc).__name__}: {exc}") from exc
+
+
+def _png_name(title: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split()) + ".png"
 
 
 def _cache_id(user_ids: Sequence[str]) -> str:

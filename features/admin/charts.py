@@ -1,82 +1,196 @@
-"""A small bar chart as PNG bytes, with no plotting library: joins per month for `admin stats`.
+"""The admin charts drawn with matplotlib (Agg): PNGs for chat, and axes for the PDF report.
 
-Pure standard library (zlib, struct) and a 5x7 pixel font for digits and '-', which is all the
-month labels and counts need.
+matplotlib is imported only when a chart is drawn, so start-up and most tests never load it.
+Drawing is CPU work: callers run it in a thread (`images`), off the event loop. Output is
+deterministic: the bundled DejaVu Sans, no version or date in the file's metadata.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
-from collections.abc import Sequence
+import asyncio
+import base64
+import io
+import math
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-_FONT = {  # 5 columns x 7 rows, one string per row
-    "0": ("01110", "10001", "10011", "10101", "11001", "10001", "01110"),
-    "1": ("00100", "01100", "00100", "00100", "00100", "00100", "01110"),
-    "2": ("01110", "10001", "00001", "00010", "00100", "01000", "11111"),
-    "3": ("11110", "00001", "00001", "01110", "00001", "00001", "11110"),
-    "4": ("00010", "00110", "01010", "10010", "11111", "00010", "00010"),
-    "5": ("11111", "10000", "11110", "00001", "00001", "10001", "01110"),
-    "6": ("00110", "01000", "10000", "11110", "10001", "10001", "01110"),
-    "7": ("11111", "00001", "00010", "00100", "01000", "01000", "01000"),
-    "8": ("01110", "10001", "10001", "01110", "10001", "10001", "01110"),
-    "9": ("01110", "10001", "10001", "01111", "00001", "00010", "01100"),
-    "-": ("00000", "00000", "00000", "11111", "00000", "00000", "00000"),
+from core.messages import Image, Message
+from features.admin.trends import (
+    Chart,
+    Enrolment,
+    GoalProgress,
+    Satisfaction,
+    WeeklyMeetings,
+    week_name,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+WIDTH, HEIGHT, DPI = 7.2, 4.2, 100  # 720 x 420 px: readable at a chat's width
+MAX_PNG_BYTES = 200_000  # far under Teams' 1 MB per picture and Slack's upload limits
+MENTORS, MENTEES = "#2f6db5", "#e07b39"
+INK, MUTED, GRID = "#1d2433", "#6b7280", "#e5e7eb"
+STATE_COLOURS = {"on track": "#2e8540", "off track": "#d9822b"}
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],  # bundled with matplotlib: the same glyphs everywhere
+    "font.size": 11,
+    "axes.titlesize": 14,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "svg.hashsalt": "turnabout",
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,  # TrueType: the report's words stay text a reader can search and copy
+    "path.simplify": True,
 }
-BAR = (74, 144, 226)
-INK = (60, 60, 60)
-PAPER = (255, 255, 255)
-SCALE = 2  # font pixels are 2x2
+PNG_METADATA = {"Software": None}  # no version string: the same chart gives the same bytes
+# matplotlib's settings (rcParams) are one per process: two charts drawn at once in two
+# threads would each see the other's. One at a time.
+_DRAWING = threading.Lock()
 
 
-class Canvas:
-    def __init__(self, width: int, height: int) -> None:
-        self.width, self.height = width, height
-        self.rows = [bytearray(PAPER * width) for _ in range(height)]
+def style() -> Any:
+    """The chart style as a context: matplotlib, imported now, with the Agg backend only."""
+    import matplotlib
 
-    def fill(self, x0: int, y0: int, x1: int, y1: int, colour: tuple[int, int, int]) -> None:
-        for y in range(max(0, y0), min(self.height, y1)):
-            row = self.rows[y]
-            for x in range(max(0, x0), min(self.width, x1)):
-                row[3 * x : 3 * x + 3] = bytes(colour)
-
-    def text(self, x: int, y: int, words: str) -> None:
-        for char in words:
-            for dy, line in enumerate(_FONT.get(char, _FONT["-"])):
-                for dx, bit in enumerate(line):
-                    if bit == "1":
-                        self.fill(x + dx * SCALE, y + dy * SCALE, x + (dx + 1) * SCALE,
-                                  y + (dy + 1) * SCALE, INK)
-            x += 6 * SCALE
-
-    def png(self) -> bytes:
-        raw = b"".join(b"\x00" + bytes(row) for row in self.rows)
-
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            body = kind + data
-            return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    return matplotlib.rc_context(STYLE)
 
 
-def text_width(words: str) -> int:
-    return len(words) * 6 * SCALE
+def new_figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
 
 
-def bar_chart_png(items: Sequence[tuple[str, int]], bar_height: int = 120) -> bytes:
-    """One bar per (label, value), the value above each bar and the label below it."""
-    slot = max(text_width("0000-00"), 40) + 20
-    top, bottom = 24, 24
-    canvas = Canvas(max(slot * len(items) + 12, 120), bar_height + top + bottom)
-    peak = max((value for _, value in items), default=0) or 1
-    for n, (label, value) in enumerate(items):
-        x = 6 + n * slot
-        height = round(bar_height * value / peak)
-        floor = top + bar_height
-        canvas.fill(x + 10, floor - height, x + slot - 10, floor, BAR)
-        count = str(value)
-        canvas.text(x + (slot - text_width(count)) // 2, floor - height - 18, count)
-        canvas.text(x + (slot - text_width(label)) // 2, floor + 6, label)
-    return canvas.png()
+def draw(ax: Axes, chart: Chart) -> None:
+    _DRAW[type(chart)](ax, chart)
+    ax.set_title(chart.title, loc="left")
+    ax.set_xlabel(chart.x_label)
+    if chart.y_label:
+        ax.set_ylabel(chart.y_label)
+
+
+def png(chart: Chart) -> bytes:
+    with _DRAWING, style():
+        figure = new_figure()
+        draw(figure.add_subplot(), chart)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def image(chart: Chart) -> Image:
+    return Image(base64.b64encode(png(chart)).decode("ascii"), chart.alt, chart.fallback)
+
+
+async def messages(charts: Sequence[Chart]) -> tuple[Message, ...]:
+    """One message per chart (a picture each keeps every card well within Teams' size
+    limit), drawn in a thread: the event loop keeps answering meanwhile."""
+    images = await asyncio.to_thread(lambda: [image(chart) for chart in charts])
+    return tuple(Message(text="", title=chart.title, image=found)
+                 for chart, found in zip(charts, images, strict=True))
+
+
+# --- one drawing per chart --------------------------------------------------------------------
+
+def _month_ticks(ax: Axes, months: Sequence[Any]) -> None:
+    """Months as words; the year under the first month and under every January."""
+    labels = [f"{m:%b}\n{m:%Y}" if n == 0 or m.month == 1 else f"{m:%b}"
+              for n, m in enumerate(months)]
+    ax.set_xticks(range(len(months)), labels)
+
+
+def _enrolment(ax: Axes, chart: Enrolment) -> None:
+    xs = range(len(chart.months))
+    for series, colour, label in ((chart.mentors, MENTORS, "junior mentors"),
+                                  (chart.mentees, MENTEES, "senior mentees")):
+        ax.plot(xs, series, marker="o", color=colour, linewidth=2.2, label=label)
+        ax.annotate(f"{series[-1]}", (xs[-1], series[-1]), xytext=(6, 0),
+                    textcoords="offset points", va="center", color=colour, fontweight="bold")
+    _month_ticks(ax, chart.months)
+    ax.set_xlim(-0.4, len(chart.months) - 0.4)
+    _counts_axis(ax, max(*chart.mentors, *chart.mentees))
+    ax.legend(loc="upper left", frameon=False)
+
+
+def _meetings(ax: Axes, chart: WeeklyMeetings) -> None:
+    xs = range(len(chart.weeks))
+    bars = ax.bar(xs, chart.counts, color=MENTORS, width=0.7)
+    ax.bar_label(bars, padding=2, fontsize=9)
+    last = len(chart.weeks) - 1  # every other week named, ending with this one
+    labels = [week_name(w) if (last - n) % 2 == 0 else "" for n, w in enumerate(chart.weeks)]
+    ax.set_xticks(xs, labels)
+    _counts_axis(ax, max(chart.counts) * 1.12)
+
+
+def _satisfaction(ax: Axes, chart: Satisfaction) -> None:
+    xs = list(range(len(chart.rounds)))
+    values = [r.value if r.value is not None else math.nan for r in chart.rounds]
+    ax.plot(xs, values, marker="o", color=MENTORS, linewidth=2.2, markersize=8)
+    for x, point in zip(xs, chart.rounds, strict=True):
+        if point.value is not None:
+            ax.annotate(f"{point.value:.1f}", (x, point.value), xytext=(0, 9),
+                        textcoords="offset points", ha="center", fontweight="bold")
+        else:  # a gap, saying why, where the point would be
+            ax.text(x, 3, point.gap.replace(" to report", "\nto report").replace(" until ",
+                    "\nuntil "), ha="center", va="center", color=MUTED, fontsize=9,
+                    style="italic")
+    ax.set_xticks(xs, [r.name.removeprefix("poll of ") for r in chart.rounds])
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    ax.set_ylim(1, 5.4)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.grid(axis="y", color=GRID)
+
+
+def _goals(ax: Axes, chart: GoalProgress) -> None:
+    ys = list(range(len(chart.goals)))[::-1]
+    reach = max([100.0] + [g.progress or 0 for g in chart.goals])
+    for y, goal in zip(ys, chart.goals, strict=True):
+        progress = goal.progress
+        if progress is None:
+            ax.text(2, y, goal.state, va="center", color=MUTED, style="italic")
+            continue
+        ax.barh(y, progress, color=STATE_COLOURS.get(goal.state, MUTED), height=0.6)
+        ax.text(progress + reach * 0.01, y, f"{goal.current_text} of {goal.target_text} · {goal.state}",
+                va="center", fontsize=10)
+    ax.axvline(100, color=INK, linestyle="--", linewidth=1.5)
+    ax.text(100, len(chart.goals) - 0.45, " target", color=INK, fontsize=9, va="bottom")
+    ax.set_yticks(ys, [_wrap(g.name, 26) for g in chart.goals])
+    ax.set_xlim(0, reach * 1.3)
+    ax.set_ylim(-0.6, len(chart.goals) - 0.2)
+
+
+def _counts_axis(ax: Axes, top: float) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylim(0, max(top, 1) * 1.08)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(axis="y", color=GRID)
+    ax.set_axisbelow(True)
+
+
+def _wrap(words: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(words, width)[:2])
+
+
+_DRAW: dict[type, Callable[[Any, Any], None]] = {
+    Enrolment: _enrolment,
+    WeeklyMeetings: _meetings,
+    Satisfaction: _satisfaction,
+    GoalProgress: _goals,
+}

@@ -8,7 +8,6 @@ before that, only how many answered.
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -16,16 +15,13 @@ from sqlmodel import select
 
 from core.context import Context
 from core.dates import friendly
-from core.messages import Image, Message, Response
+from core.messages import Message, Response
 from core.privacy import TOO_FEW, reportable
-from features.admin import goals_text
-from features.admin.charts import bar_chart_png
+from features.admin import charts, goals_text, trends
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
 from features.matching import waiting
 from storage import journey, requests, stats
 from storage.models import Cohort
-
-BAR = "█"
 
 
 def _share(part: int, whole: int) -> str:
@@ -51,6 +47,15 @@ async def stats_command(ctx: Context, args: str) -> Response:
     if error:
         return Response.say(error)
     cohort_id = cohort.id if cohort else None
+    title = f"Program stats: {cohort.name}" if cohort else "Program stats"
+    text = Message(title=title, text="\n".join(await figures(ctx, cohort)))
+    pictures = await charts.messages(await trends.charts(ctx, cohort_id))
+    return Response(messages=(text, *pictures))
+
+
+async def figures(ctx: Context, cohort: Cohort | None) -> list[str]:
+    """Every line of `admin stats` but the title: the report prints the same lines."""
+    cohort_id = cohort.id if cohort else None
     minimum = ctx.program.privacy.min_group_size
     lines = goals_text.section(await goals_text.program_goals(ctx, cohort))
     lines += await _enrollment(ctx, cohort_id)
@@ -59,12 +64,10 @@ async def stats_command(ctx: Context, args: str) -> Response:
     lines += await _closing(ctx, cohort_id)
     lines += await _goal_progress(ctx, cohort_id)
     lines += await _retention(ctx) if cohort_id is None else []
-    title = f"Program stats: {cohort.name}" if cohort else "Program stats"
     lines.append(f"_Poll and survey figures appear once, when the poll or survey closes, and "
                  f"like score and retention figures only over at least {minimum} people, so no "
                  "one's answers can be worked out._")
-    chart = await joins_chart(ctx, cohort_id)
-    return Response(messages=(Message(title=title, text="\n".join(lines), image=chart),))
+    return lines
 
 
 async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
@@ -80,17 +83,6 @@ async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
              f"- Active: {n('mentor', 'active')} junior mentors, {n('mentee', 'active')} senior mentees",
              f"- Survey not finished: {pending} · paused: {paused} · left: {left}"]
     return lines
-
-
-async def joins_chart(ctx: Context, cohort_id: int | None) -> Image | None:
-    """Joins over the last six months: a PNG where the platform shows one, else text bars."""
-    months = (await stats.joins_per_month(ctx.session, cohort_id))[-6:]
-    if not months:
-        return None
-    peak = max(count for _, count in months)
-    bars = "\n".join(f"`{m}` {BAR * max(1, round(12 * c / peak))} {c}" for m, c in months)
-    png = base64.b64encode(bar_chart_png(months)).decode("ascii")
-    return Image(png, "Joins per month, last six months", "*Joins per month*\n" + bars)
 
 
 async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:

@@ -23,6 +23,7 @@ from tests.support.fake_slack import Call, FakeSlack, Payload
 
 UPLOAD_METHOD = "files.upload_url"
 FILES_SCOPE = "files:write"
+ALT_TEXT = 1000  # "alt_txt_too_large" beyond this
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Upload:
     title: str = ""
     channel: str | None = None  # where it was shared, once completed
     initial_comment: str = ""
+    alt_txt: str = ""
 
 
 class FakeSlackWithFiles(FakeSlack):
@@ -84,8 +86,11 @@ class FakeSlackWithFiles(FakeSlack):
         filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
         if not filename or not length.isdigit() or int(length) == 0:
             return {"ok": False, "error": "missing_argument"}
+        alt = str(args.get("alt_txt") or "")
+        if len(alt) > ALT_TEXT:
+            return {"ok": False, "error": "alt_txt_too_large"}
         file_id = f"F{next(self._serial):08d}"
-        self.uploads[file_id] = Upload(file_id, filename, int(length))
+        self.uploads[file_id] = Upload(file_id, filename, int(length), alt_txt=alt)
         return {"ok": True, "file_id": file_id,
                 "upload_url": f"{self.upload_base}/upload/v1/{file_id}"}
 

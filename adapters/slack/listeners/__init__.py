@@ -100,7 +100,7 @@ class Toolkit:
             # files. Without files:write it simply stays text.
             try:
                 await self.messenger.upload_image(to.sender.tenant_id, to.sender.user_id,
-                                                  message.image)
+                                                  message.image, message.title)
             except DeliveryError as exc:
                 log.warning("chart upload for %s skipped: %s", to.sender.user_id, exc)
 

@@ -16,7 +16,8 @@ async def test_stats_answer_the_admin_privately_and_refuse_anyone_else(
         await ws.command("admin stats", "UADA", reply_key="admin")
         await ws.command("admin stats", "U1", reply_key="member")
         await ws.settle()
-        [answer] = ws.fake.responses("admin")
+        answer, chart = ws.fake.responses("admin")  # the figures, then the enrolment chart
+        assert "People enrolled, by role" in str(chart)
         assert answer.get("response_type", "ephemeral") == "ephemeral"
         assert "Program stats" in str(answer) and "Active: 1 junior mentors" in str(answer)
         assert "for the program team" in str(ws.fake.responses("member"))
@@ -37,7 +38,7 @@ async def test_an_announcement_over_slack_reaches_each_active_member_once(
         assert "on its way to 2 active participants" in str(ws.fake.responses("a"))
 
 
-async def test_the_joins_chart_is_uploaded_into_the_admins_dm_as_a_png(
+async def test_the_enrolment_chart_is_uploaded_into_the_admins_dm_as_a_png_with_its_alt_text(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
     from tests.support.fake_slack_files import FakeSlackWithFiles
@@ -47,10 +48,13 @@ async def test_the_joins_chart_is_uploaded_into_the_admins_dm_as_a_png(
         await join(ws, "U1", JUNIOR)
         await ws.command("admin stats", "UADA", reply_key="stats")
         await ws.settle()
-        assert "`2026-11` ████████████ 1" in str(ws.fake.responses("stats"))  # the text chart
+        # The reply carries the text chart; the picture goes to the DM, with its alt text.
+        assert "`Nov 2026` ████████████ 1 mentor · 0 mentees" in str(ws.fake.responses("stats"))
         [chart] = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
         assert chart.content is not None and chart.content.startswith(b"\x89PNG")
-        assert chart.title == "Joins per month, last six months"
+        assert chart.title == "People enrolled, by role"
+        assert chart.alt_txt.startswith("Line chart of people enrolled by the end of each month")
+        assert "junior mentors 1, senior mentees 0" in chart.alt_txt
 
 
 async def test_hints_in_slash_command_replies_name_the_slash_command(

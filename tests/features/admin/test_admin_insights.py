@@ -58,8 +58,9 @@ async def test_stats_show_enrollment_matching_and_engagement_at_a_glance(world: 
     assert "Active: 5 junior mentors, 5 senior mentees" in text
     assert "Survey not finished: 1" in text
     assert "Pairs active: 5 (0 agreed)" in text
-    chart = (await world.person("ada").say("admin stats")).messages[0].image
-    assert chart is not None and chart.fallback.endswith("`2026-11` ████████████ 10")
+    [chart] = [m.image for m in (await world.person("ada").say("admin stats")).messages
+               if m.title == "People enrolled, by role"]
+    assert chart is not None and chart.fallback.endswith("`Nov 2026` ████████████ 5 mentors · 5 mentees")
     assert base64.b64decode(chart.png_base64).startswith(b"\x89PNG")
     assert "Average match score:" in text and "too few" not in text.split("Average match")[1][:30]
     assert "turnabout import-people" in text
