@@ -33,8 +33,10 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+KINDS = {".ics": "text/calendar", ".pdf": "application/pdf"}
 PAGE_HEADERS = {**HEADERS, "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
-AGAIN = "Type <code>admin export</code> in the chat with the bot for a fresh one."
+AGAIN = ("Type <code>admin export</code> (or <code>admin report</code>) in the chat with the "
+         "bot for a fresh one.")
 PAGES = {
     "used": (410, "This download was already used",
              f"Export links work once, so the file can't be downloaded again. {AGAIN}"),
@@ -131,7 +133,8 @@ class ExportDownloads:
             return _page("trouble")
         log.info("export %s… downloaded", token[:6])
         filename = SAFE_FILENAME.sub("_", taken.filename) or "export.zip"
-        # Admin exports are zips; a booked meeting's invitation is an .ics calendar file.
-        kind = "text/calendar" if filename.endswith(".ics") else "application/zip"
+        # Admin exports are zips, reports PDFs; a booked meeting's invitation is an .ics file.
+        kind = next((kind for ending, kind in KINDS.items() if filename.endswith(ending)),
+                    "application/zip")
         return web.Response(body=taken.content, content_type=kind, headers={
             **HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,7 +1,8 @@
-"""Benchmark of `admin stats` and the admin export's build on a large program.
+"""Benchmark of `admin stats`, `admin goals`, `admin report` and the export on a large program.
 
     .venv/bin/python bench/stats.py [--people 100000] [--pairs 40000] [--activity 1000000]
                                     [--database sqlite|postgres|both] [--repeats 3] [--show]
+                                    [--only stats,cohort,goals,report,export]
 
 For each database (a temp SQLite file; a private PostgreSQL database on the local server,
 dropped afterwards) it migrates an empty schema, seeds a program of that size with bulk inserts
@@ -10,7 +11,13 @@ with a real Context on the seeded database:
 
 - `admin stats` (features.admin.stats.stats_command), --repeats runs: min, median and every run;
 - `admin stats cohort X` for the largest cohort;
+- `admin goals` (features.admin.goals.evaluate), once that module exists;
+- `admin report`: its figures, the charts and the PDF page, drawn in a thread as the command does;
 - the export build (features/admin/export.py: its tables, then the zip), if that module has one yet.
+
+While each runs, a watcher task sleeps 1 ms at a time on the same event loop and records how
+late it wakes: the longest and the 99th-percentile stall show whether the event loop kept
+answering (charts are drawn in a thread; drawn on the loop, the stall is the drawing's time).
 
 Memory per operation: the tracemalloc peak of one extra run made under tracemalloc (tracing
 slows allocation-heavy code, so the timed runs are untraced), and the child's ru_maxrss (peak
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import importlib
 import json
 import resource
 import statistics
@@ -45,15 +53,19 @@ from config.prompt_catalog import load_default_catalog
 from core.clock import FrozenClock
 from core.context import Context
 from core.messages import Response
-from features.admin import export
+from features.admin import export, report
+from features.admin.report_page import render
 from features.admin.stats import stats_command
 from storage.database import Database
 from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 1.0  # admin stats (whole program or a cohort) on PostgreSQL
+TARGETS = {"stats": TARGET_SECONDS, "cohort": TARGET_SECONDS, "goals": 1.0, "report": 5.0}
+OPERATIONS = ("stats", "cohort", "goals", "report", "export")
 NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 NO_EXPORT = "export not available yet"
+NO_GOALS = "features.admin.goals is not on this branch yet"
 Call = Callable[[Context], Awaitable[Any]]
 
 
@@ -68,8 +80,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--show", action="store_true", help="print the stats messages too")
     # Child processes: one seeds, then one measures each operation on the seeded database.
     parser.add_argument("--seed-into", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--measure", choices=("stats", "cohort", "export"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--only", default=",".join(OPERATIONS),
+                        help="which operations to time, comma-separated")
+    parser.add_argument("--measure", choices=OPERATIONS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--cohort", default="", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -96,25 +109,78 @@ def export_build() -> Call | None:
     return build
 
 
+def goals_evaluation() -> Call | None:
+    try:
+        goals = importlib.import_module("features.admin.goals")
+    except ImportError:
+        return None
+
+    async def evaluate(ctx: Context) -> Any:
+        return await goals.evaluate(ctx.session, ctx.program, ctx.now())
+
+    return evaluate
+
+
+async def report_build(ctx: Context) -> bytes:
+    """What `admin report` does but store the link: figures, charts, the page (in a thread)."""
+    found = await report.build(ctx, None, "the whole program")
+    return await asyncio.to_thread(render, found)
+
+
 def operation(what: str, cohort: str) -> Call | None:
     if what == "stats":
         return lambda ctx: stats_command(ctx, "")
     if what == "cohort":
         return lambda ctx: stats_command(ctx, f"cohort {cohort}")
+    if what == "goals":
+        return goals_evaluation()
+    if what == "report":
+        return report_build
     return export_build()
+
+
+class LoopWatch:
+    """How late a 1 ms sleep wakes on this event loop while something else runs on it."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            asked = loop.time()
+            await asyncio.sleep(0.001)
+            self.lags.append(loop.time() - asked - 0.001)
+
+    def __enter__(self) -> LoopWatch:
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def figures(self) -> dict[str, float]:
+        lags = sorted(self.lags) or [0.0]
+        return {"stall_max_ms": 1000 * lags[-1],
+                "stall_p99_ms": 1000 * lags[min(len(lags) - 1, int(0.99 * len(lags)))]}
 
 
 def _detail(result: Any) -> dict[str, Any]:
     if isinstance(result, Response):
         message = result.messages[0]
-        return {"title": message.title, "text": message.text}
-    return {"bytes": len(result)}
+        return {"title": message.title, "text": message.text,
+                "charts": len(result.messages) - 1}
+    if isinstance(result, bytes):
+        return {"bytes": len(result)}
+    return {"goals": len(result)}
 
 
 async def measure(url: str, what: str, cohort: str, repeats: int) -> dict[str, Any]:
     call = operation(what, cohort)
     if call is None:
-        return {"skipped": NO_EXPORT}
+        return {"skipped": NO_GOALS if what == "goals" else NO_EXPORT}
     program = load_program(ROOT / "app.yaml")
     catalog = load_default_catalog([t.id for t in program.survey.topics])
     database = Database(url)
@@ -127,10 +193,11 @@ async def measure(url: str, what: str, cohort: str, repeats: int) -> dict[str, A
 
     rss_start = _rss_mb()
     runs, result = [], None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = await once()
-        runs.append(time.perf_counter() - started)
+    with LoopWatch() as watch:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            result = await once()
+            runs.append(time.perf_counter() - started)
     rss_peak = _rss_mb()
     tracemalloc.start()
     await once()
@@ -138,7 +205,7 @@ async def measure(url: str, what: str, cohort: str, repeats: int) -> dict[str, A
     tracemalloc.stop()
     await database.dispose()
     return {"runs": runs, "traced_peak_mb": traced_peak, "rss_start_mb": rss_start,
-            "rss_peak_mb": rss_peak, **_detail(result)}
+            "rss_peak_mb": rss_peak, **watch.figures(), **_detail(result)}
 
 
 # --- the parent: seed, then a child per operation -----------------------------------------
@@ -196,10 +263,12 @@ def print_figures(label: str, figures: dict[str, Any], target: float | None) -> 
     print(f"  {label}")
     print(f"    time             min {min(runs):.3f} s · median {statistics.median(runs):.3f} s "
           f"(runs {', '.join(f'{r:.3f}' for r in runs)}){verdict}")
-    size = f" · zip {figures['bytes'] / 2**20:.1f} MiB" if "bytes" in figures else ""
+    size = f" · file {figures['bytes'] / 2**10:,.0f} KiB" if "bytes" in figures else ""
     print(f"    memory           tracemalloc peak {figures['traced_peak_mb']:.1f} MiB (one traced "
           f"run) · ru_maxrss {figures['rss_peak_mb']:.0f} MiB "
           f"({figures['rss_start_mb']:.0f} MiB before the first call){size}")
+    print(f"    event loop       longest stall {figures['stall_max_ms']:.0f} ms · 99th "
+          f"percentile {figures['stall_p99_ms']:.1f} ms (a 1 ms sleep, late by)")
 
 
 def run_database(kind: str, args: argparse.Namespace) -> None:
@@ -216,11 +285,16 @@ def run_database(kind: str, args: argparse.Namespace) -> None:
         seeded = seed_in_child(url, args)
         print_seeding(seeded, schema_seconds, kind)
         cohort = max(seeded.cohorts, key=lambda c: c[1])[0]
-        for what, label in (("stats", "admin stats"), ("cohort", f"admin stats cohort {cohort}"),
-                            ("export", "export build (features.admin.export: _tables, then pack)")):
+        labels = {"stats": "admin stats (figures and charts)",
+                  "cohort": f"admin stats cohort {cohort}",
+                  "goals": "admin goals (features.admin.goals.evaluate)",
+                  "report": "admin report (figures, charts, the PDF page)",
+                  "export": "export build (features.admin.export: _tables, then pack)"}
+        for what in (w for w in OPERATIONS if w in args.only.split(",")):
+            label = labels[what]
             figures = child("--measure", what, "--url", url, "--cohort", cohort,
                             "--repeats", str(args.repeats))
-            target = TARGET_SECONDS if what != "export" and kind == "postgres" else None
+            target = TARGETS.get(what) if kind == "postgres" else None
             print_figures(label, figures, target)
             if args.show and "text" in figures:
                 print("\n".join(f"    | {line}" for line in

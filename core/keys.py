@@ -48,6 +48,11 @@ def export(token: str) -> str:
     return f"export:{token}"
 
 
+def report(token: str) -> str:
+    """An admin's leadership report: one per request, as each gets its own download."""
+    return f"report:{token}"
+
+
 def closing(cohort_id: int, person_id: int) -> str:
     return f"closing:{cohort_id}:{person_id}"
 

@@ -38,7 +38,7 @@ MAX_GROUP = 8  # conversations.open takes at most 8 users
 ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt limit
 GROUP_SEPARATOR = "+"  # a group DM's cached reference is keyed by its members' ids joined
 EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
-                  "Type `admin export` for a fresh one.")
+                  "Type `admin export` (or `admin report`) for a fresh one.")
 PERMANENT_ERRORS = frozenset({
     "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "msg_too_long", "missing_scope", "not_allowed_token_type",

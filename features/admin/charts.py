@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core.messages import Image, Message
@@ -50,27 +51,32 @@ STYLE = {
     "ytick.color": INK,
     "svg.hashsalt": "turnabout",
     "svg.fonttype": "none",
-    "pdf.fonttype": 42,  # TrueType: the report's words stay text a reader can search and copy
+    "pdf.fonttype": 3,  # subsetting TrueType (42) took 4 s a page; Type 3 text still copies
     "path.simplify": True,
 }
+MARGINS = {"left": 0.1, "right": 0.96, "top": 0.9, "bottom": 0.2}
+MARGINS_OF: dict[type, dict[str, float]] = {GoalProgress: {"left": 0.3, "bottom": 0.13}}
 PNG_METADATA = {"Software": None}  # no version string: the same chart gives the same bytes
 # matplotlib's settings (rcParams) are one per process: two charts drawn at once in two
 # threads would each see the other's. One at a time.
 _DRAWING = threading.Lock()
 
 
-def style() -> Any:
-    """The chart style as a context: matplotlib, imported now, with the Agg backend only."""
+@contextlib.contextmanager
+def drawing() -> Iterator[None]:
+    """Hold this while drawing: matplotlib (imported now) in the chart style, one at a time."""
     import matplotlib
 
-    return matplotlib.rc_context(STYLE)
+    with _DRAWING, matplotlib.rc_context(STYLE):
+        yield
 
 
 def new_figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    # Fixed margins, not a layout engine: "constrained" layout took 40% of a chart's time.
+    figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
     return figure
 
@@ -84,8 +90,9 @@ def draw(ax: Axes, chart: Chart) -> None:
 
 
 def png(chart: Chart) -> bytes:
-    with _DRAWING, style():
+    with drawing():
         figure = new_figure()
+        figure.subplots_adjust(**{**MARGINS, **MARGINS_OF.get(type(chart), {})})
         draw(figure.add_subplot(), chart)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata=PNG_METADATA)
@@ -129,7 +136,7 @@ def _enrolment(ax: Axes, chart: Enrolment) -> None:
 def _meetings(ax: Axes, chart: WeeklyMeetings) -> None:
     xs = range(len(chart.weeks))
     bars = ax.bar(xs, chart.counts, color=MENTORS, width=0.7)
-    ax.bar_label(bars, padding=2, fontsize=9)
+    ax.bar_label(bars, padding=2, fontsize="small")
     last = len(chart.weeks) - 1  # every other week named, ending with this one
     labels = [week_name(w) if (last - n) % 2 == 0 else "" for n, w in enumerate(chart.weeks)]
     ax.set_xticks(xs, labels)
@@ -146,8 +153,8 @@ def _satisfaction(ax: Axes, chart: Satisfaction) -> None:
                         textcoords="offset points", ha="center", fontweight="bold")
         else:  # a gap, saying why, where the point would be
             ax.text(x, 3, point.gap.replace(" to report", "\nto report").replace(" until ",
-                    "\nuntil "), ha="center", va="center", color=MUTED, fontsize=9,
-                    style="italic")
+                    "\nuntil "), ha="center", va="center", color=MUTED,
+                    fontsize="small", style="italic")
     ax.set_xticks(xs, [r.name.removeprefix("poll of ") for r in chart.rounds])
     ax.set_xlim(-0.5, len(xs) - 0.5)
     ax.set_ylim(1, 5.4)
@@ -165,11 +172,12 @@ def _goals(ax: Axes, chart: GoalProgress) -> None:
             continue
         ax.barh(y, progress, color=STATE_COLOURS.get(goal.state, MUTED), height=0.6)
         ax.text(progress + reach * 0.01, y, f"{goal.current_text} of {goal.target_text} · {goal.state}",
-                va="center", fontsize=10)
+                va="center", fontsize="small", zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.axvline(100, color=INK, linestyle="--", linewidth=1.5)
-    ax.text(100, len(chart.goals) - 0.45, " target", color=INK, fontsize=9, va="bottom")
+    ax.text(100, len(chart.goals) - 0.45, " target", color=INK, fontsize="small", va="bottom")
     ax.set_yticks(ys, [_wrap(g.name, 26) for g in chart.goals])
-    ax.set_xlim(0, reach * 1.3)
+    ax.set_xlim(0, reach * 1.75)  # room for the words after the longest bar
     ax.set_ylim(-0.6, len(chart.goals) - 0.2)
 
 

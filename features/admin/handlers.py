@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.messages import Response
 from core.text import parse_id
-from features.admin import cohorts, export, goals_text, program_team, stats
+from features.admin import cohorts, export, goals_text, program_team, report, stats
 from features.admin.mentions import mentioned_people
 from features.home import panel
 from features.matching import pairs
@@ -31,6 +31,10 @@ async def at_risk(ctx: Context, _call: Call) -> Response:
 
 async def export_data(ctx: Context, call: Call) -> Response:
     return await export.export_command(ctx, call.person, call.event, call.args)  # type: ignore[arg-type]
+
+
+async def leadership_report(ctx: Context, call: Call) -> Response:
+    return await report.report_command(ctx, call.person, call.event, call.args)  # type: ignore[arg-type]
 
 
 async def cohort(ctx: Context, call: Call) -> Response:
@@ -117,6 +121,8 @@ def register(registry: Registry) -> None:
                     "actions", at_risk, aliases=("atrisk", "risk"), admin=True),
         CommandSpec("export", "CSV files, delivered to you privately", export_data,
                     usage="export [cohort NAME]", admin=True),
+        CommandSpec("report", "a one-page PDF for leadership: summary, goals, charts, figures",
+                    leadership_report, usage="report [cohort NAME]", admin=True),
         CommandSpec("cohort", "start a cohort (new pairs join it) or close it with the closing "
                     "survey", cohort, usage="cohort start NAME [ends DATE] | cohort close",
                     admin=True),

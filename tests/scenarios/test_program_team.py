@@ -40,8 +40,23 @@ async def test_admin_commands_and_buttons_are_refused_to_a_member_and_change_not
     assert refused.text == refusals[0][0].text
     assert await count(chat, Pair) == 0
 
-    [stats] = await ada.say("admin stats")
+    stats, enrolment = await ada.say("admin stats")  # the figures, then each chart
     assert stats.text != refused.text and stats.title
+    assert enrolment.title == "People enrolled, by role"
+
+
+async def test_an_admins_report_arrives_privately_as_a_pdf(chat: ChatWorld) -> None:
+    ada = chat.person(ADMIN)
+    jo, _sam = await matched(chat)
+    jo_seen, ada_seen = len(await jo.inbox()), len(await ada.inbox())
+
+    building, *_ = await ada.say("admin report")  # the file may follow within the same reply
+    assert building.text.startswith("Building your report")
+    await chat.settle()
+
+    [report] = [s for s in (await ada.inbox())[ada_seen:] if "turnabout-report-" in s.text]
+    assert "turnabout-report-" in report.text and "one page for leadership" in report.text
+    assert len(await jo.inbox()) == jo_seen  # nobody else hears of it
 
 
 async def test_closing_a_cohort_ends_its_pairs_and_asks_each_person_once_for_feedback(

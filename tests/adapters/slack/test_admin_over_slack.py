@@ -66,3 +66,22 @@ async def test_hints_in_slash_command_replies_name_the_slash_command(
         await ws.settle()
         reply = str(ws.fake.responses("paused")[0]["blocks"])
         assert "`/mentoring resume`" in reply and "/mentoring /mentoring" not in reply
+
+
+async def test_the_report_is_uploaded_into_the_admins_dm_as_one_pdf(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    from tests.support.fake_slack_files import FakeSlackWithFiles
+
+    async with slack_workspace(database_url, with_admin(program), clock,
+                               FakeSlackWithFiles()) as ws:
+        await join(ws, "U1", JUNIOR)
+        await ws.command("admin report", "UADA", reply_key="report")
+        await ws.settle()
+        await ws.running.service.deliver_now()
+        [answer] = ws.fake.responses("report")
+        assert answer["text"].startswith("Building your report")
+        [pdf] = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
+        assert pdf.filename == "turnabout-report-2026-11-23.pdf"
+        assert pdf.content is not None and pdf.content.startswith(b"%PDF")
+        assert "one page for leadership" in pdf.initial_comment

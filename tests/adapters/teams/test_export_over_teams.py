@@ -62,3 +62,23 @@ async def test_the_export_card_has_a_download_button_whose_link_works_once(
     async with world.http.get(world.running.url + link.path) as second:
         assert second.status == 410
         assert "already used" in await second.text()
+
+
+async def test_the_report_card_links_to_its_pdf_once(world: TeamsWorld) -> None:
+    ada = world.user()
+    assert await ada.say("admin report") == 201
+    (reply,) = world.connector.messages
+    assert reply.text.startswith("Building your report")
+    world.connector.calls.clear()
+
+    await world.running.service.deliver_now()
+
+    (sent,) = world.connector.messages
+    assert sent.conversation_id == ada.conversation_id and "Your report" in sent.text
+    (button,) = [a for a in sent.card["actions"] if a["type"] == "Action.OpenUrl"]
+    path = urlsplit(button["url"]).path
+    async with world.http.get(world.running.url + path) as first:
+        assert first.status == 200 and first.content_type == "application/pdf"
+        assert (await first.read()).startswith(b"%PDF")
+    async with world.http.get(world.running.url + path) as second:
+        assert second.status == 410

@@ -6,10 +6,12 @@ import io
 import zipfile
 
 import aiohttp
+import pypdf
 
 from config.program import Program
 from core.clock import FrozenClock
 from features.admin.export import PREPARING
+from features.admin.report import PREPARING as REPORT_PREPARING
 from tests.support.service import make_settings, serve
 
 
@@ -36,3 +38,24 @@ async def test_the_inbox_message_carries_a_link_that_downloads_once(
         async with http.get(file["download_url"]) as second:
             assert second.status == 410 and second.content_type == "text/html"
             assert "admin export" in await second.text()
+
+
+async def test_the_report_arrives_in_the_inbox_as_a_pdf_that_downloads_once(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with (serve(make_settings(database_url, program, web_chat=True), clock) as running,
+                aiohttp.ClientSession(running.url) as http):
+        async with http.post("/web/api/events", json={"user": "ada",
+                                                      "command": "admin report"}) as reply:
+            assert (await reply.json())["messages"][0]["text"] == REPORT_PREPARING
+        async with http.get("/web/api/inbox", params={"user": "ada", "after": "0"}) as inbox:
+            (item,) = (await inbox.json())["messages"]
+
+        file = item["message"]["attachment"]
+        assert file["filename"] == "turnabout-report-2026-11-23.pdf"
+        async with http.get(file["download_url"]) as first:
+            assert first.status == 200 and first.content_type == "application/pdf"
+            content = await first.read()
+        assert len(content) == file["size"] and len(pypdf.PdfReader(io.BytesIO(content)).pages) == 1
+        async with http.get(file["download_url"]) as second:
+            assert second.status == 410 and "admin report" in await second.text()

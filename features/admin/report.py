@@ -1,0 +1,116 @@
+"""`admin report [cohort NAME]`: one PDF page for leadership, delivered privately like the export.
+
+The page holds a plain-language summary, the goals with their status, the four charts and the
+figures of `admin stats`, read by the same code (stats.figures, trends.charts), so the report
+can never say more than the stats do, nor something else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from core import keys
+from core.context import Context
+from core.events import Command
+from core.messages import FileRef, Message, Response
+from core.outgoing import Outgoing
+from features.admin import stats, trends
+from features.admin.report_page import render
+from storage import exports
+from storage import stats as figures_store
+from storage.models import Person
+
+PREPARING = "Building your report… it arrives in a private message in a moment."
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    name: str
+    target: str
+    current: str
+    state: str
+    since: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the page shows, already decided: rendering adds no figure of its own."""
+
+    program: str
+    scope: str  # "the whole program" or "cohort “Spring”"
+    made_on: date
+    summary: str
+    goals: tuple[GoalRow, ...]
+    charts: tuple[trends.Chart, ...]
+    figures: tuple[str, ...]  # the lines of `admin stats`, footnote last
+
+
+async def report_command(ctx: Context, admin: Person, event: Command, args: str) -> Response:
+    cohort, error = await stats.find_cohort(ctx, args)
+    if error:
+        return Response.say(error)
+    report = await build(ctx, cohort.id if cohort else None,
+                         f"cohort “{cohort.name}”" if cohort else "the whole program")
+    # Drawing a page of charts is a second or so of CPU: off the event loop.
+    content = await asyncio.to_thread(render, report)
+    now = ctx.now()
+    await exports.purge_expired(ctx.session, now)
+    token = secrets.token_urlsafe(24)
+    filename = _filename(now.date(), cohort.name if cohort else None)
+    await exports.create_link(ctx.session, token=token, person_id=admin.id, filename=filename,
+                              content=content, now=now)
+    file = FileRef(token, filename, len(content))
+    await ctx.queue(Outgoing.dm(keys.report(token), event.sender, Message(
+        title="Your report" + (f" on cohort “{cohort.name}”" if cohort else ""),
+        text=(f"*{filename}*: one page for leadership with the summary, goals, charts and "
+              "figures, under the same privacy rules as `admin stats`."),
+        attachment=file)))
+    return Response.say(PREPARING)
+
+
+async def build(ctx: Context, cohort_id: int | None, scope: str,
+                goals: trends.GoalProgress | None = None,
+                goal_rows: tuple[GoalRow, ...] = ()) -> Report:
+    lines = await stats.figures(ctx, cohort_id)
+    charts = await trends.charts(ctx, cohort_id, goals)
+    summary = await _summary(ctx, cohort_id, charts, goal_rows)
+    return Report(ctx.program.name, scope, ctx.now().date(), summary, goal_rows, tuple(charts),
+                  tuple(lines))
+
+
+async def _summary(ctx: Context, cohort_id: int | None, charts: list[trends.Chart],
+                   goals: tuple[GoalRow, ...]) -> str:
+    """A few sentences a busy reader can take in at once, each from a figure on the page."""
+    counts = await figures_store.people_by_role_and_status(ctx.session, cohort_id)
+    mentors, mentees = counts.get(("mentor", "active"), 0), counts.get(("mentee", "active"), 0)
+    pairs = await figures_store.pair_figures(ctx.session, cohort_id, ctx.now().date())
+    said = [f"{_count(mentors, 'junior mentor')} and {_count(mentees, 'senior mentee')} "
+            f"take part; {_count(pairs.active, 'pair')} {'is' if pairs.active == 1 else 'are'}"
+            f" active and {pairs.completed} completed."]
+    for chart in charts:
+        if isinstance(chart, trends.WeeklyMeetings):
+            said.append(f"Pairs logged {_count(chart.total, 'meeting')} in the last "
+                        f"{len(chart.weeks)} weeks.")
+        if isinstance(chart, trends.Satisfaction):
+            shown = [r for r in chart.rounds if r.value is not None]
+            said.append(f"The latest poll round with enough answers ({shown[-1].name}) rated "
+                        f"the program {shown[-1].value:.1f} out of 5." if shown else
+                        "No poll round has enough answers to report satisfaction yet.")
+    if goals:
+        on_track = sum(1 for g in goals if g.state == "on track")
+        said.append(f"{on_track} of {_count(len(goals), 'goal')} "
+                    f"{'is' if on_track == 1 else 'are'} on track.")
+    return " ".join(said)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _filename(day: date, cohort: str | None) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", cohort.lower()).strip("-")[:40] if cohort else ""
+    return f"turnabout-report-{slug + '-' if slug else ''}{day.isoformat()}.pdf"
