@@ -167,8 +167,10 @@ def _goals(ax: Axes, chart: GoalProgress) -> None:
     reach = max([100.0] + [g.progress or 0 for g in chart.goals])
     for y, goal in zip(ys, chart.goals, strict=True):
         progress = goal.progress
-        if progress is None:
-            ax.text(2, y, goal.state, va="center", color=MUTED, style="italic")
+        if progress is None:  # too early, too few, or a figure below zero: words, no bar
+            ax.text(2, y, goal.state if goal.current is None else
+                    f"{goal.current_text} of {goal.target_text} · {goal.state}",
+                    va="center", color=MUTED, style="italic")
             continue
         ax.barh(y, progress, color=STATE_COLOURS.get(goal.state, MUTED), height=0.6)
         ax.text(progress + reach * 0.01, y, f"{goal.current_text} of {goal.target_text} · {goal.state}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,6 +48,12 @@ class Report:
     goals: tuple[GoalRow, ...]
     charts: tuple[trends.Chart, ...]
     figures: tuple[str, ...]  # the lines of `admin stats`, footnote last
+
+
+def goal_rows(goals: Sequence[trends.GoalLike]) -> tuple[GoalRow, ...]:
+    return tuple(GoalRow(g.name, g.target_text(), g.value_text(), g.state,
+                         f"since {g.since.day} {g.since:%b %Y}" if g.since else "")
+                 for g in goals)
 
 
 async def report_command(ctx: Context, admin: Person, event: Command, args: str) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from core.context import Context
 from core.privacy import TOO_FEW
@@ -172,6 +173,29 @@ class GoalProgress:
 
 
 Chart = Enrolment | WeeklyMeetings | Satisfaction | GoalProgress
+
+
+class GoalLike(Protocol):
+    """What the goal chart reads of a goal's status (features.admin.goals.GoalStatus)."""
+
+    name: str
+    value: float | None
+    target: float
+    state: str
+    since: date | None
+
+    def value_text(self) -> str: ...
+
+    def target_text(self) -> str: ...
+
+
+def goal_progress(goals: Sequence[GoalLike]) -> GoalProgress | None:
+    """Bars as a share of each target; a negative value or target (a net score, a gap in
+    points) draws no bar past zero, but its words still say the figure."""
+    bars = tuple(GoalBar(g.name, None if g.value is None else max(0.0, g.value),
+                         g.target if g.target > 0 else 0.0, g.value_text(), g.target_text(),
+                         g.state) for g in goals)
+    return GoalProgress(bars) if bars else None
 
 
 def _month_starts(last: date, count: int) -> list[date]:
