@@ -125,7 +125,7 @@ def goals_evaluation() -> Call | None:
 
 async def report_build(ctx: Context) -> bytes:
     """What `admin report` does but store the link: figures, charts, the page (in a thread)."""
-    found = await report.build(ctx, None, "the whole program")
+    found = await report.build(ctx, None)
     return await asyncio.to_thread(render, found)
 
 

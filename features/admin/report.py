@@ -19,11 +19,11 @@ from core.context import Context
 from core.events import Command
 from core.messages import FileRef, Message, Response
 from core.outgoing import Outgoing
-from features.admin import stats, trends
+from features.admin import goals_text, stats, trends
 from features.admin.report_page import render
 from storage import exports
 from storage import stats as figures_store
-from storage.models import Person
+from storage.models import Cohort, Person
 
 PREPARING = "Building your report… it arrives in a private message in a moment."
 
@@ -60,8 +60,7 @@ async def report_command(ctx: Context, admin: Person, event: Command, args: str)
     cohort, error = await stats.find_cohort(ctx, args)
     if error:
         return Response.say(error)
-    report = await build(ctx, cohort.id if cohort else None,
-                         f"cohort “{cohort.name}”" if cohort else "the whole program")
+    report = await build(ctx, cohort)
     # Drawing a page of charts is a second or so of CPU: off the event loop.
     content = await asyncio.to_thread(render, report)
     now = ctx.now()
@@ -79,13 +78,16 @@ async def report_command(ctx: Context, admin: Person, event: Command, args: str)
     return Response.say(PREPARING)
 
 
-async def build(ctx: Context, cohort_id: int | None, scope: str,
-                goals: trends.GoalProgress | None = None,
-                goal_rows: tuple[GoalRow, ...] = ()) -> Report:
+async def build(ctx: Context, cohort: Cohort | None) -> Report:
+    """The goals (as `admin goals` reads them), the charts and the lines of `admin stats`."""
+    cohort_id = cohort.id if cohort else None
+    goals = await goals_text.program_goals(ctx, cohort)
+    rows = goal_rows(goals)
     lines = await stats.figures(ctx, cohort_id)
-    charts = await trends.charts(ctx, cohort_id, goals)
-    summary = await _summary(ctx, cohort_id, charts, goal_rows)
-    return Report(ctx.program.name, scope, ctx.now().date(), summary, goal_rows, tuple(charts),
+    charts = await trends.charts(ctx, cohort_id, trends.goal_progress(goals))
+    summary = await _summary(ctx, cohort_id, charts, rows)
+    scope = f"cohort “{cohort.name}”" if cohort else "the whole program"
+    return Report(ctx.program.name, scope, ctx.now().date(), summary, rows, tuple(charts),
                   tuple(lines))
 
 

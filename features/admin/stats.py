@@ -47,18 +47,18 @@ async def stats_command(ctx: Context, args: str) -> Response:
     if error:
         return Response.say(error)
     cohort_id = cohort.id if cohort else None
+    goals = await goals_text.program_goals(ctx, cohort)
     title = f"Program stats: {cohort.name}" if cohort else "Program stats"
-    text = Message(title=title, text="\n".join(await figures(ctx, cohort)))
-    pictures = await charts.messages(await trends.charts(ctx, cohort_id))
-    return Response(messages=(text, *pictures))
+    text = Message(title=title, text="\n".join(goals_text.section(goals)
+                                               + await figures(ctx, cohort_id)))
+    drawn = await trends.charts(ctx, cohort_id, trends.goal_progress(goals))
+    return Response(messages=(text, *await charts.messages(drawn)))
 
 
-async def figures(ctx: Context, cohort: Cohort | None) -> list[str]:
-    """Every line of `admin stats` but the title: the report prints the same lines."""
-    cohort_id = cohort.id if cohort else None
+async def figures(ctx: Context, cohort_id: int | None) -> list[str]:
+    """Every line of `admin stats` after the goals, footnote last: the report prints them."""
     minimum = ctx.program.privacy.min_group_size
-    lines = goals_text.section(await goals_text.program_goals(ctx, cohort))
-    lines += await _enrollment(ctx, cohort_id)
+    lines = await _enrollment(ctx, cohort_id)
     lines += await _matching(ctx, cohort_id)
     lines += await _satisfaction(ctx, cohort_id)
     lines += await _closing(ctx, cohort_id)

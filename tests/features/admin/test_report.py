@@ -10,6 +10,7 @@ import pypdf
 from sqlmodel import select
 
 from core.messages import plain
+from features.admin.goals import evaluate
 from features.admin.report import PREPARING
 from storage.models import ExportLink
 from tests.support.poll_world import ROUND_CLOSED, answer, everyone, later, open_round, pairs_of
@@ -56,16 +57,27 @@ async def test_the_report_carries_every_figure_of_admin_stats_and_the_charts(wor
     filename, page = await the_report(world)
 
     assert filename == "turnabout-report-2027-01-05.pdf"
-    for line in stats.messages[0].text.splitlines()[:-1]:  # every figure; the footnote wraps
+    lines = stats.messages[0].text.splitlines()
+    goal_lines = lines[1:lines.index("*Enrollment*")]
+    for line in lines[len(goal_lines) + 1:-1]:  # every figure; the footnote wraps
         # Compared without spaces: a PDF reader may split a word where the font kerns it.
         assert bare(plain(line)) in bare(page), line
+    # The goals are a table on the page: each with its target, value and state, as in stats.
+    async with world.database.session() as session:
+        goals = await evaluate(session, world.program, world.clock.now())
+    assert len(goals) == len(goal_lines) > 0
+    for goal, line in zip(goals, goal_lines, strict=True):
+        assert goal.name in line and goal.state in line
+        assert bare(f"{goal.name}{goal.target_text()}{goal.value_text()}{goal.state}") in \
+            bare(page)
     titles = [m.title for m in stats.messages[1:]]
     assert titles == ["People enrolled, by role", "Meetings logged per week",
-                      "Satisfaction per poll round"]
+                      "Satisfaction per poll round", "Goal progress against target"]
     for title in titles:
         assert title in page
     # What the alt text says, the chart shows: its numbers are drawn on the page.
-    meetings, satisfaction = (m.image for m in stats.messages[2:])
+    meetings, satisfaction, progress = (m.image for m in stats.messages[2:])
+    assert progress is not None and all(g.name in progress.alt for g in goals)
     assert meetings is not None and "2 in all" in meetings.alt
     assert satisfaction is not None and "poll of 28 Dec 4.0" in satisfaction.alt
     assert "4.0" in page and "28 Dec" in page
