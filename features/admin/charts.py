@@ -168,13 +168,11 @@ def _goals(ax: Axes, chart: GoalProgress) -> None:
     for y, goal in zip(ys, chart.goals, strict=True):
         progress = goal.progress
         if progress is None:  # too early, too few, or a figure below zero: words, no bar
-            ax.text(2, y, goal.state if goal.current is None else
-                    f"{goal.current_text} of {goal.target_text} · {goal.state}",
-                    va="center", color=MUTED, style="italic")
+            ax.text(2, y, goal.state if goal.current is None else goal.label, va="center",
+                    color=MUTED, style="italic")
             continue
         ax.barh(y, progress, color=STATE_COLOURS.get(goal.state, MUTED), height=0.6)
-        ax.text(progress + reach * 0.01, y, f"{goal.current_text} of {goal.target_text} · {goal.state}",
-                va="center", fontsize="small", zorder=3,
+        ax.text(progress + reach * 0.01, y, goal.label, va="center", fontsize="small", zorder=3,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.axvline(100, color=INK, linestyle="--", linewidth=1.5)
     ax.text(100, len(chart.goals) - 0.45, " target", color=INK, fontsize="small", va="bottom")

@@ -144,6 +144,11 @@ class GoalBar:
     state: str  # on track / off track / too early / too few to report
 
     @property
+    def label(self) -> str:
+        """What the chart writes by the bar: the value, the target and the state."""
+        return f"{self.current_text} · target {self.target_text} · {self.state}"
+
+    @property
     def progress(self) -> float | None:
         """The current value as a percentage of the target (100: reached)."""
         if self.current is None or not self.target:
@@ -167,7 +172,7 @@ class GoalProgress:
 
     @property
     def fallback(self) -> str:
-        rows = [(g.name, g.progress, f"{g.current_text} of {g.target_text} · {g.state}"
+        rows = [(g.name, g.progress, f"{g.label}"
                  if g.current is not None else g.state) for g in self.goals]
         return _bars(rows)
 
