@@ -298,7 +298,7 @@ def run_database(kind: str, args: argparse.Namespace) -> None:
         print_seeding(seeded, schema_seconds, kind)
         cohort = max(seeded.cohorts, key=lambda c: c[1])[0]
         labels = {"figures": "admin stats: its figures alone (no charts)",
-                  "stats": "admin stats: figures and charts (3 PNGs, in a thread)",
+                  "stats": "admin stats: figures and charts (PNGs drawn in a thread)",
                   "cohort": f"admin stats cohort {cohort}",
                   "goals": "admin goals (features.admin.goals.evaluate)",
                   "report": "admin report (figures, charts, the PDF page)",
