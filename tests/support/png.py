@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # greyscale, RGB, greyscale+alpha, RGBA
+CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # greyscale, RGB, palette, greyscale+alpha, RGBA
 
 
 class PngProblem(AssertionError):
@@ -53,7 +53,7 @@ def _unfilter(data: bytes, width: int, height: int, bpp: int) -> list[bytes]:
 def read_png(data: bytes) -> Png:
     if not data.startswith(SIGNATURE):
         raise PngProblem("not a PNG: bad signature")
-    at, header, idat = len(SIGNATURE), b"", b""
+    at, header, idat, palette = len(SIGNATURE), b"", b"", b""
     while at < len(data):
         (length,) = struct.unpack(">I", data[at : at + 4])
         kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
@@ -62,6 +62,7 @@ def read_png(data: bytes) -> Png:
             raise PngProblem(f"chunk {kind!r} has a bad CRC")
         header = body if kind == b"IHDR" else header
         idat += body if kind == b"IDAT" else b""
+        palette = body if kind == b"PLTE" else palette
         at += 12 + length
     width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", header)
     if depth != 8 or interlace or colour_type not in CHANNELS:
@@ -69,8 +70,14 @@ def read_png(data: bytes) -> Png:
     bpp = CHANNELS[colour_type]
     rows = _unfilter(zlib.decompress(idat), width, height, bpp)
 
+    if colour_type == 3 and not palette:
+        raise PngProblem("a palette PNG without its PLTE chunk")
+
     def rgba(row: bytes, x: int) -> tuple[int, int, int, int]:
         v = row[x * bpp : (x + 1) * bpp]
+        if colour_type == 3:
+            r, g, b = palette[3 * v[0] : 3 * v[0] + 3]
+            return r, g, b, 255
         if bpp == 1:
             return v[0], v[0], v[0], 255
         if bpp == 2:
@@ -78,3 +85,11 @@ def read_png(data: bytes) -> Png:
         return (v[0], v[1], v[2], v[3] if bpp == 4 else 255)
 
     return Png(width, height, colour_type, [[rgba(r, x) for x in range(width)] for r in rows])
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from the header alone: any PNG a browser shows, whatever its depth."""
+    if not data.startswith(SIGNATURE) or data[12:16] != b"IHDR":
+        raise PngProblem("not a PNG: bad signature or no header first")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height

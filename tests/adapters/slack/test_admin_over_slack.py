@@ -16,8 +16,8 @@ async def test_stats_answer_the_admin_privately_and_refuse_anyone_else(
         await ws.command("admin stats", "UADA", reply_key="admin")
         await ws.command("admin stats", "U1", reply_key="member")
         await ws.settle()
-        answer, chart = ws.fake.responses("admin")  # the figures, then the enrolment chart
-        assert "People enrolled, by role" in str(chart)
+        answer, *charts = ws.fake.responses("admin")  # the figures, then each chart
+        assert "People enrolled, by role" in str(charts[0])
         assert answer.get("response_type", "ephemeral") == "ephemeral"
         assert "Program stats" in str(answer) and "Active: 1 junior mentors" in str(answer)
         assert "for the program team" in str(ws.fake.responses("member"))
@@ -50,7 +50,7 @@ async def test_the_enrolment_chart_is_uploaded_into_the_admins_dm_as_a_png_with_
         await ws.settle()
         # The reply carries the text chart; the picture goes to the DM, with its alt text.
         assert "`Nov 2026` ████████████ 1 mentor · 0 mentees" in str(ws.fake.responses("stats"))
-        [chart] = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
+        chart, _goals = ws.fake.shared("DUADA")  # type: ignore[attr-defined]
         assert chart.content is not None and chart.content.startswith(b"\x89PNG")
         assert chart.title == "People enrolled, by role"
         assert chart.alt_txt.startswith("Line chart of people enrolled by the end of each month")
