@@ -8,33 +8,8 @@ import re
 from sqlmodel import select
 
 from storage.models import OutboxMessage, Pair
-from tests.support.world import Chat, World
-
-SENIOR = {
-    "role": "mentee",
-    "seniority": "director",
-    "teach": ("leadership",),
-    "learn": ("ai-digital-tools", "social-media"),
-    "department": "finance",
-    "team": "treasury",
-    "cadence": "fortnightly",
-    "timezone": "Europe/London",
-}
-
-
-async def enrol(world: World) -> dict[str, Chat]:
-    people = {
-        "jo": world.person("jo", display_name="Jo"),
-        "sam": world.person("sam", display_name="Sam"),
-        "kim": world.person("kim", display_name="Kim"),
-    }
-    await people["jo"].join(learn=("leadership",))
-    await people["sam"].join(**SENIOR)
-    # Kim, a junior on Sam's own team, must never be paired with Sam.
-    await people["kim"].join(department="finance", team="treasury ")
-    await world.deliver()
-    world.messenger.sent.clear()
-    return people
+from tests.support.round_people import enrol
+from tests.support.world import World
 
 
 async def queued(world: World) -> list[OutboxMessage]:

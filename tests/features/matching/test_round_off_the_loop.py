@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage.models import MatchRound, MatchRun
-from tests.features.matching.test_matching_round import enrol
+from tests.support.round_people import enrol
 from tests.support.world import World
 
 
