@@ -53,7 +53,8 @@ def seed(url: str, pairs: int, timezones: Sequence[str], at: datetime, last_week
     created a week before `at`, each with last week's prompt on record and its channel cached."""
     created = at - timedelta(days=7)
     stamps = [bindparam("created", created, type_=UTCDateTime()),
-              bindparam("at", at, type_=UTCDateTime())]
+              bindparam("at", at, type_=UTCDateTime()),
+              bindparam("ends", (at + timedelta(days=270)).date())]
     numbers = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                "WHERE i < :count) ")
     statements = [
@@ -96,6 +97,12 @@ def seed(url: str, pairs: int, timezones: Sequence[str], at: datetime, last_week
         # Last week's prompt, so this week's is chosen from the pair's topics.
         f"""INSERT INTO prompt_delivery (pair_id, week, slot, prompt_id, skipped, created_at)
             SELECT id, '{last_week}', 0, '{first_prompt}', FALSE, :created FROM pair""",
+        # Both confirmed the kick-off when the pair was made: prompts start the week after.
+        """INSERT INTO kickoff (pair_id, version, proposed_by, proposed_at, confirmed_by,
+                                confirmed_at, mentor_goal, rhythm, meeting_mode, ends_on,
+                                ground_rules)
+           SELECT id, 1, mentor_id, :created, mentee_id, :created, 'Learn how leaders decide',
+                  'weekly', 'video', :ends, 'Honest and kind' FROM pair""",
         # The cache key SlackMessenger uses for a group DM: the sorted user ids joined by '+'.
         """INSERT INTO conversation_ref (platform, tenant_id, user_id, conversation_id,
                                          updated_at)
