@@ -36,6 +36,11 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
+    async def commit(self) -> None:
+        """End the transaction here, as a job does after each batch: what it wrote so far is
+        kept whatever happens next, and the next statement begins a new transaction."""
+        await self.session.commit()
+
     async def queue(self, *items: Outgoing) -> int:
         """Queue messages in this unit of work: they go out only if it commits."""
         ids = await self.outbox.queue(self.session, self.now(), items)

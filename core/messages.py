@@ -7,7 +7,8 @@ Adapters render these as Block Kit, Adaptive Cards or HTML. Text uses a small ma
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 ButtonStyle = Literal["default", "primary", "danger"]
@@ -71,7 +72,9 @@ class Message:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """What dataclasses.asdict gives, several times faster: a weekly job serialises one
+        message per pair."""
+        return _to_json(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Message:
@@ -83,6 +86,24 @@ class Message:
             attachment=FileRef(**data["attachment"]) if data.get("attachment") else None,
             image=Image(**data["image"]) if data.get("image") else None,
         )
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+_ATOMIC = (str, int, float, bool, type(None))
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, _ATOMIC):
+        return value
+    if isinstance(value, tuple | list):
+        return type(value)(_to_json(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    return {name: _to_json(getattr(value, name)) for name in _names(type(value))}
 
 
 def plain(text: str) -> str:

@@ -85,8 +85,8 @@ async def another(ctx: Context, person: Person | None, value: str) -> Response:
     if len(slots) > MAX_EXTRA_PROMPTS:
         return Response.say("That's all the extra prompts for this time; enjoy the conversation!")
     live = await _live(ctx, pair)
-    history = (await engagement.prompt_history(ctx.session)).get(pair.id, [])
-    topics = await engagement.topics_of_paired(ctx.session)
+    history = (await engagement.prompt_history(ctx.session, [pair.id])).get(pair.id, [])
+    topics = await engagement.topics_of(ctx.session, [pair.mentor_id, pair.mentee_id])
     # The weekly prompt is in the history already, so this never picks the first-meeting agenda.
     prompt_id = choose(ctx.catalog, live, topics, history)
     slot = max(slots, default=0) + 1

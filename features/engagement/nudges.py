@@ -21,7 +21,7 @@ from features.journey.booking import find_button
 from features.people import address_of, notify_admins
 from storage import engagement
 from storage.engagement import LivePair
-from storage.models import Pair
+from storage.models import Pair, Person
 
 SCHEDULE = "engage.schedule"
 SIGNUP_REMINDERS = 2
@@ -51,15 +51,25 @@ def skipped_since(pair: LivePair, recent: list[tuple[datetime, bool]]) -> dateti
     return began
 
 
-async def run(ctx: Context) -> int:
+BATCH = 1000  # pairs (or people) per page, each page its own transaction
+
+
+async def run(ctx: Context, batch: int = BATCH) -> int:
     """Nudge the senior mentee of every started pair that is quiet (no activity for longer than
     its rhythm allows, or three skipped meetings in a row), at most once per `every_days`;
     after `escalate_after` unanswered nudges, report the pair to the admins instead."""
-    now, cfg = ctx.now(), ctx.program.nudges
-    nudged = await engagement.nudges_since(ctx.session, "inactive")
-    live = await engagement.live_pairs(ctx.session, started=True)
-    recent = await engagement.recent_prompts(ctx.session, [p.id for p in live], QUIET_SKIPS)
     sent = 0
+    async for page in engagement.pages(ctx.session, batch, started=True):
+        sent += await _nudge_page(ctx, page)
+        await ctx.commit()
+    return sent
+
+
+async def _nudge_page(ctx: Context, live: list[LivePair]) -> int:
+    now, cfg = ctx.now(), ctx.program.nudges
+    nudged = await engagement.nudges_since(ctx.session, "inactive", [p.mentee.id for p in live])
+    recent = await engagement.recent_prompts(ctx.session, [p.id for p in live], QUIET_SKIPS)
+    wanted: list[tuple[str, LivePair, Message]] = []
     for pair in live:
         skipping = skipped_since(pair, recent.get(pair.id, []))
         last = skipping or last_activity(pair)
@@ -72,12 +82,13 @@ async def run(ctx: Context) -> int:
         if len(unanswered) >= cfg.escalate_after:
             await _escalate(ctx, pair, (now - last).days, len(unanswered))
             continue
-        key = keys.nudge(pair.id, last.date(), len(unanswered) + 1)
-        if await engagement.record_nudge(ctx.session, key, pair.mentee.id, pair.id, "inactive", now):
-            await ctx.queue(Outgoing.dm(key, address(pair.mentee),
-                                        _nudge(pair, (now - last).days, skipping is not None)))
-            sent += 1
-    return sent
+        wanted.append((keys.nudge(pair.id, last.date(), len(unanswered) + 1), pair,
+                       _nudge(pair, (now - last).days, skipping is not None)))
+    recorded = await engagement.record_nudges(
+        ctx.session, [(key, pair.mentee.id, pair.id) for key, pair, _ in wanted], "inactive", now)
+    await ctx.queue(*(Outgoing.dm(key, address(pair.mentee), message)
+                      for key, pair, message in wanted if key in recorded))
+    return len(recorded)
 
 
 def _situation(pair: LivePair, days: int, skipping: bool) -> str:
@@ -120,25 +131,41 @@ async def _escalate(ctx: Context, pair: LivePair, days: int, nudges: int) -> Non
                         Message(title="A pair may need help", text=text))
 
 
-async def remind_signups(ctx: Context) -> int:
+async def remind_signups(ctx: Context, batch: int = BATCH) -> int:
     """Up to two reminders, `signup_reminder_days` apart, for people who never finished."""
+    sent, after = 0, 0
+    while people := await engagement.pending_signups(ctx.session, after=after, limit=batch):
+        sent += await _remind_page(ctx, people)
+        after = people[-1].id or after
+        await ctx.commit()
+    return sent
+
+
+async def _remind_page(ctx: Context, people: list[Person]) -> int:
     now = ctx.now()
     gap = timedelta(days=ctx.program.nudges.signup_reminder_days)
-    reminded = await engagement.nudges_since(ctx.session, "signup")
-    sent = 0
-    for person in await engagement.pending_signups(ctx.session):
+    reminded = await engagement.nudges_since(ctx.session, "signup",
+                                             [p.id for p in people if p.id is not None])
+    wanted: list[tuple[str, Person, bool]] = []
+    for person in people:
         assert person.id is not None
         before = reminded.get(person.id, [])
         since = before[-1] if before else person.created_at
         if len(before) >= SIGNUP_REMINDERS or now - since < gap:
             continue
-        key = keys.signup_reminder(person.id, len(before) + 1)
-        if await engagement.record_nudge(ctx.session, key, person.id, None, "signup", now):
-            last = len(before) + 1 == SIGNUP_REMINDERS
-            await ctx.queue(Outgoing.dm(key, address_of(person), Message(
-                text=("You started joining the reverse mentoring program but haven't finished the "
-                      "survey. It takes about two minutes, and then you're in the next matching round."
-                      + (" This is the last reminder." if last else "")),
-                buttons=(Button("Finish the survey", SURVEY_OPEN, style="primary"),))))
-            sent += 1
-    return sent
+        wanted.append((keys.signup_reminder(person.id, len(before) + 1), person,
+                       len(before) + 1 == SIGNUP_REMINDERS))
+    recorded = await engagement.record_nudges(
+        ctx.session, [(key, person.id, None) for key, person, _ in wanted],  # type: ignore[misc]
+        "signup", now)
+    await ctx.queue(*(Outgoing.dm(key, address_of(person), _reminder(last))
+                      for key, person, last in wanted if key in recorded))
+    return len(recorded)
+
+
+def _reminder(last: bool) -> Message:
+    return Message(
+        text=("You started joining the reverse mentoring program but haven't finished the "
+              "survey. It takes about two minutes, and then you're in the next matching round."
+              + (" This is the last reminder." if last else "")),
+        buttons=(Button("Finish the survey", SURVEY_OPEN, style="primary"),))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import chain, zip_longest
 
-from config.prompt_catalog import Catalog, Prompt
+from config.prompt_catalog import Catalog
 from core import keys
 from core.calendar import first_moment_day, week_moment, zone
 from core.context import Context
@@ -30,34 +30,54 @@ def address(member: Member) -> Address:
     return Address(member.platform, member.user_id, member.tenant_id)  # type: ignore[arg-type]
 
 
-def _interleave(catalog: Catalog, topics: Sequence[str]) -> list[Prompt]:
-    per_topic = [catalog.prompts_for_topics(t) for t in topics]
-    return [p for p in chain.from_iterable(zip_longest(*per_topic)) if p is not None]
+class PromptOrder:
+    """The catalogue indexed once: a pair's order of prompts depends only on its shared and its
+    other topics, so each combination is worked out once per run, not once per pair. After the
+    first meeting comes the groundwork (goals, feedback, Clean Sheet), then their shared topics
+    (rotating between them), then program-wide ones, then their other topics."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._by_topic: dict[str, tuple[str, ...]] = {}
+        for prompt in catalog.prompts:
+            self._by_topic[prompt.topic] = (*self._by_topic.get(prompt.topic, ()), prompt.id)
+        self._groundwork = tuple(ids[0] for ids in map(self._of, GROUNDWORK) if ids)
+        self._program = self._interleave(PROGRAM_TOPICS)
+        self._orders: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+
+    def _of(self, topic: str) -> tuple[str, ...]:
+        return self._by_topic.get(topic, ())
+
+    def _interleave(self, topics: Sequence[str]) -> list[str]:
+        per_topic = [self._of(t) for t in dict.fromkeys(topics)]
+        return [p for p in chain.from_iterable(zip_longest(*per_topic)) if p is not None]
+
+    def order(self, shared: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, ...]:
+        found = self._orders.get((shared, others))
+        if found is None:
+            ordered = [*self._interleave(shared), *self._program, *self._interleave(others)]
+            found = (*self._groundwork, *(p for p in ordered if p not in self._groundwork))
+            self._orders[(shared, others)] = found
+        return found
 
 
 def choose(catalog: Catalog, pair: LivePair, topics: dict[int, dict[str, set[str]]],
-           used: Sequence[str]) -> str:
-    """The pair's next prompt: never a repeat until every fitting prompt was used. After the
-    first meeting comes the groundwork (goals, feedback, Clean Sheet), then their shared topics
-    (rotating between them), then program-wide ones, then their other topics."""
+           used: Sequence[str], order: PromptOrder | None = None) -> str:
+    """The pair's next prompt: never a repeat until every fitting prompt was used (see
+    PromptOrder for the order); a job passes one `order` for all its pairs."""
     if not used:
         return FIRST_MEETING
-    mentor = topics.get(pair.mentor.id, {"teach": set(), "learn": set()})
-    mentee = topics.get(pair.mentee.id, {"teach": set(), "learn": set()})
-    shared = sorted((mentor["teach"] & mentee["learn"]) | (mentee["teach"] & mentor["learn"]))
-    others = sorted((mentor["teach"] | mentor["learn"] | mentee["teach"] | mentee["learn"]) - set(shared))
-    ordered = [*_interleave(catalog, shared), *_interleave(catalog, PROGRAM_TOPICS),
-               *_interleave(catalog, others)]
+    none: dict[str, set[str]] = {"teach": set(), "learn": set()}
+    mentor, mentee = topics.get(pair.mentor.id, none), topics.get(pair.mentee.id, none)
+    shared = (mentor["teach"] & mentee["learn"]) | (mentee["teach"] & mentor["learn"])
+    others = (mentor["teach"] | mentor["learn"] | mentee["teach"] | mentee["learn"]) - shared
+    ordered = (order or PromptOrder(catalog)).order(tuple(sorted(shared)), tuple(sorted(others)))
     seen = set(used)
-    groundwork = [topic[0].id for topic in map(catalog.prompts_for_topics, GROUNDWORK) if topic]
-    ordered = [*(p for p in map(catalog.prompt, groundwork)),
-               *(p for p in ordered if p.id not in groundwork)]
-    fresh = [p.id for p in ordered if p.id not in seen]
-    if fresh:
-        return fresh[0]
+    fresh = next((p for p in ordered if p not in seen), None)
+    if fresh is not None:
+        return fresh
     # Everything fitting was used: start again from the one used longest ago.
     last_use = {prompt_id: n for n, prompt_id in enumerate(used)}
-    return min((p.id for p in ordered), key=lambda i: last_use.get(i, -1), default=FIRST_MEETING)
+    return min(ordered, key=lambda i: last_use.get(i, -1), default=FIRST_MEETING)
 
 
 def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, slot: int) -> Message:
@@ -80,14 +100,28 @@ def prompt_message(catalog: Catalog, prompt_id: str, pair_id: int, week: str, sl
     return Message(title=prompt.title, text=intro + "\n" + "\n".join(lines), buttons=buttons)
 
 
-async def run(ctx: Context) -> int:
+BATCH = 1000  # pairs per page: each page is read, chosen, queued and committed on its own
+
+
+async def run(ctx: Context, batch: int = BATCH) -> int:
     """Queue the prompt of every started pair whose moment has come; returns how many.
     A pair's first prompt is in the first week after both confirmed the kick-off, then one
-    every `interval_weeks` weeks from there, so a monthly pair hears from us monthly."""
-    now = ctx.now()
-    settings = ctx.program.prompts
-    pairs = await engagement.live_pairs(ctx.session, started=True)
+    every `interval_weeks` weeks from there, so a monthly pair hears from us monthly.
+
+    Pages through the pairs `batch` at a time, each page its own transaction, so memory
+    stays bounded and what is queued is kept even if a later page fails."""
     moments: dict[str | None, tuple[str, datetime]] = {}
+    order = PromptOrder(ctx.catalog)
+    queued = 0
+    async for page in engagement.pages(ctx.session, batch, started=True):
+        queued += await _queue_page(ctx, page, moments, order)
+        await ctx.commit()
+    return queued
+
+
+async def _queue_page(ctx: Context, pairs: Sequence[LivePair],
+                      moments: dict[str | None, tuple[str, datetime]], order: PromptOrder) -> int:
+    now, settings = ctx.now(), ctx.program.prompts
     due: list[tuple[LivePair, str]] = []
     for pair in pairs:
         tz = pair.mentee.timezone
@@ -101,11 +135,16 @@ async def run(ctx: Context) -> int:
             due.append((pair, week))
     if not due:
         return 0
-    done = await engagement.prompts_this_week(ctx.session, sorted({w for _, w in due}))
+    done = await engagement.prompts_this_week(ctx.session, sorted({w for _, w in due}),
+                                              [p.id for p, _ in due])
     due = [(p, w) for p, w in due if p.id not in done]
-    history = await engagement.prompt_history(ctx.session)
-    topics = await engagement.topics_of_paired(ctx.session)
-    chosen = {p.id: (w, choose(ctx.catalog, p, topics, history.get(p.id, ()))) for p, w in due}
+    if not due:
+        return 0
+    history = await engagement.prompt_history(ctx.session, [p.id for p, _ in due])
+    topics = await engagement.topics_of(
+        ctx.session, sorted({m.id for p, _ in due for m in (p.mentor, p.mentee)}))
+    chosen = {p.id: (w, choose(ctx.catalog, p, topics, history.get(p.id, ()), order))
+              for p, w in due}
     claimed = await engagement.claim_prompts(
         ctx.session, [(pid, w, 0, prompt) for pid, (w, prompt) in chosen.items()], now)
     rows: list[Outgoing] = []

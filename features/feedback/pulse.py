@@ -73,13 +73,27 @@ def _round_day(now: datetime, tz: str | None, ctx: Context) -> date | None:
     return monday if now >= moment and index % ctx.program.pulse.every_weeks == 0 else None
 
 
-async def run(ctx: Context) -> int:
+BATCH = 1000  # pairs per page, each page its own transaction
+
+
+async def run(ctx: Context, batch: int = BATCH) -> int:
     """Release closed rounds, then invite everyone in a live pair (two weeks or older) once
     per round while it is open."""
     await results.release_due(ctx)
+    await ctx.commit()
+    rounds: dict[date, PulsePoll] = {}
+    queued = 0
+    async for page in engagement.pages(ctx.session, batch):
+        queued += await _invite_page(ctx, page, rounds)
+        await ctx.commit()
+    return queued
+
+
+async def _invite_page(ctx: Context, page: list[engagement.LivePair],
+                       rounds: dict[date, PulsePoll]) -> int:
     now = ctx.now()
     due: dict[date, dict[int, tuple[engagement.Member, int | None]]] = {}
-    for pair in await engagement.live_pairs(ctx.session):
+    for pair in page:
         if now - pair.created_at < MIN_PAIR_AGE:
             continue
         for member in (pair.mentor, pair.mentee):
@@ -90,15 +104,22 @@ async def run(ctx: Context) -> int:
             # A mentor with several mentees counts for the cohort one of their pairs is in.
             if member.id not in members or members[member.id][1] is None:
                 members[member.id] = (member, pair.cohort_id)
+    # Their first pair in a cohort may be on another page.
+    unplaced = [pid for members in due.values() for pid, (_, c) in members.items() if c is None]
+    cohorts = await engagement.first_cohorts(ctx.session, unplaced, now - MIN_PAIR_AGE)
     window = timedelta(days=ctx.program.pulse.window_days)
     rows: list[Outgoing] = []
     for day, members in due.items():
-        poll = await polls.round_starting(ctx.session, day, now, window)
+        if day not in rounds:
+            rounds[day] = await polls.round_starting(ctx.session, day, now, window)
+        poll = rounds[day]
         if now >= poll.closes_at:
             continue  # too late for this round; the next one will ask
         assert poll.id is not None
-        invited = await polls.invite(ctx.session, poll.id,
-                                     [(pid, cohort) for pid, (_, cohort) in members.items()], now)
+        invited = await polls.invite(
+            ctx.session, poll.id,
+            [(pid, cohort if cohort is not None else cohorts.get(pid))
+             for pid, (_, cohort) in members.items()], now)
         for person_id in invited:
             member = members[person_id][0]
             closes = friendly(local_date(poll.closes_at, member.timezone))

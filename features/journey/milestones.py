@@ -38,41 +38,57 @@ def agenda_message(catalog: Catalog, agenda_id: str, intro: str) -> Message:
                    text=intro + "\n" + "\n".join(f"- {step}" for step in agenda.steps))
 
 
-async def run(ctx: Context) -> int:
-    now, at = ctx.now(), ctx.program.prompts.local_time
+BATCH = 1000  # pairs per page, each page its own transaction
+
+
+async def run(ctx: Context, batch: int = BATCH) -> int:
     queued = 0
-    for pair in await engagement.live_pairs(ctx.session, started=True):
+    async for page in engagement.pages(ctx.session, batch, started=True):
+        queued += await _page(ctx, page)
+        await ctx.commit()
+    return queued
+
+
+async def _page(ctx: Context, page: list[LivePair]) -> int:
+    """One page's milestones, queued together: most runs find them all queued before, and one
+    statement per page says so instead of one per pair."""
+    now, at = ctx.now(), ctx.program.prompts.local_time
+    queued, items = 0, []
+    for pair in page:
         if pair.ends_on is None:
             continue
         both = (address(pair.mentor), address(pair.mentee))
         members: tuple[Member, Member] = (pair.mentor, pair.mentee)
         mid = mid_point(pair)
         if reached(now, mid, pair.mentee.timezone, at):
-            queued += await ctx.queue(Outgoing.group(keys.milestone(pair.id, "mid"), both,
+            items.append(Outgoing.group(keys.milestone(pair.id, "mid"), both,
                 agenda_message(ctx.catalog, "mid-point-review",
                                "You're half-way: a plan for your mid-point conversation.")))
         for member in members:
             if reached(now, mid, member.timezone, at):
-                queued += await ctx.queue(Outgoing.dm(
+                items.append(Outgoing.dm(
                     keys.checkin(pair.id, checkins.MID, member.id), address(member), Message(
                         title="Half-way: how are your goals doing?",
                         text="Rate each goal in a few clicks; only totals reach the program team.",
                         buttons=(checkins.button(pair.id, checkins.MID),))))
         if reached(now, pair.ends_on - CLOSING_AGENDA_BEFORE, pair.mentee.timezone, at):
-            queued += await ctx.queue(Outgoing.group(keys.milestone(pair.id, "closing"), both,
+            items.append(Outgoing.group(keys.milestone(pair.id, "closing"), both,
                 agenda_message(ctx.catalog, "closing-session",
                                "Two weeks to go: a plan for your closing conversation.")))
         arrived = [m for m in members if reached(now, pair.ends_on, m.timezone, at)]
         for member in arrived:
             partner = pair.mentee if member is pair.mentor else pair.mentor
-            queued += await ctx.queue(Outgoing.dm(
+            items.append(Outgoing.dm(
                 keys.checkin(pair.id, checkins.END, member.id), address(member),
                 ending.survey_message(pair.id, _named(partner))))
         if len(arrived) == len(members):
+            # Everything before the ending is queued first, as it always was.
+            queued += await ctx.queue(*items)
+            items = []
             row = await ctx.session.get(Pair, pair.id)
             assert row is not None
             await ending.finish(ctx, row, None, ending.COMPLETED)
-    return queued
+    return queued + await ctx.queue(*items)
 
 
 def _named(member: Member) -> Person:

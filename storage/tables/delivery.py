@@ -6,8 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import (
     Column,
+    Index,
     LargeBinary,
     Text,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -23,10 +25,21 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime = Field(sa_column=_when(index=True))
 
 
+DUE, LEASED = "status = 'pending'", "status = 'sending'"
+
+
 class OutboxMessage(SQLModel, table=True):
     """An outgoing message is a row first (unique key per logical message), sent second."""
 
     __tablename__ = "outbox"
+    # The dispatcher's claim reads only unsent rows, from a table that keeps every row ever
+    # sent: partial indexes hold just the rows a claim can take (due, or a lapsed lease).
+    __table_args__ = (
+        Index("ix_outbox_due", "id", "next_attempt_at", postgresql_where=text(DUE),
+              sqlite_where=text(DUE)),
+        Index("ix_outbox_leased", "claimed_until", postgresql_where=text(LEASED),
+              sqlite_where=text(LEASED)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=250, unique=True)
