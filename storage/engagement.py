@@ -179,18 +179,12 @@ async def claim_prompts(
 ) -> set[tuple[int, int]]:
     """Record (pair, week, slot, prompt) rows; returns the (pair, slot) rows this call inserted,
     so two schedulers racing on one week queue each prompt once."""
-    inserted: set[tuple[int, int]] = set()
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        statement = (
-            dialect.insert(session, PromptDelivery)
-            .values([{"pair_id": p, "week": w, "slot": s, "prompt_id": i, "skipped": False,
-                      "created_at": now} for p, w, s, i in chunk])
-            .on_conflict_do_nothing()
-            .returning(PromptDelivery.pair_id, PromptDelivery.slot)
-        )
-        inserted.update((await session.exec(statement)).all())  # type: ignore[call-overload]
-    return inserted
+    inserted = await dialect.insert_new(
+        session, PromptDelivery,
+        [{"pair_id": p, "week": w, "slot": s, "prompt_id": i, "skipped": False,
+          "created_at": now} for p, w, s, i in rows],
+        [PromptDelivery.pair_id, PromptDelivery.slot])
+    return {(pair_id, slot) for pair_id, slot in inserted}
 
 
 async def log_meeting(
@@ -237,17 +231,11 @@ async def record_nudges(session: AsyncSession, rows: Sequence[tuple[str, int, in
                         kind: str, now: datetime) -> set[str]:
     """Record (key, person, pair) nudges in a few statements; the keys this call recorded
     (a logical nudge recorded before, by another replica or a rerun, is left out)."""
-    recorded: set[str] = set()
-    for start in range(0, len(rows), 500):
-        statement = (
-            dialect.insert(session, Nudge)
-            .values([{"key": key, "person_id": person, "pair_id": pair, "kind": kind,
-                      "sent_at": now} for key, person, pair in rows[start:start + 500]])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(Nudge.key)
-        )
-        recorded.update(r[0] for r in await session.exec(statement))  # type: ignore[call-overload]
-    return recorded
+    recorded = await dialect.insert_new(
+        session, Nudge, [{"key": key, "person_id": person, "pair_id": pair, "kind": kind,
+                          "sent_at": now} for key, person, pair in rows],
+        [Nudge.key], ["key"])
+    return {key for (key,) in recorded}
 
 
 async def record_nudge(

@@ -212,21 +212,17 @@ async def insert_many(
     session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> list[int]:
     """Like enqueue_many, returning the ids of the rows that are new."""
+    values = [
+        {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
+         "recipients": json.dumps(list(r["recipients"])),
+         "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
+         "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for r in rows
+    ]
     queued: list[int] = []
-    for start in range(0, len(rows), chunk):
-        values = [
-            {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
-             "recipients": json.dumps(list(r["recipients"])),
-             "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
-             "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for r in rows[start : start + chunk]
-        ]
-        statement = (
-            dialect.insert(session, OutboxMessage).values(values)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxMessage.id)
-        )
-        queued.extend(row[0] for row in await session.exec(statement))  # type: ignore[call-overload]
+    for start in range(0, len(values), chunk):
+        queued.extend(row[0] for row in await dialect.insert_new(
+            session, OutboxMessage, values[start:start + chunk], [OutboxMessage.id], ["key"]))
     return queued
 
 

@@ -34,17 +34,11 @@ async def round_starting(session: AsyncSession, starts_on: date, now: datetime,
 async def invite(session: AsyncSession, poll_id: int, invitees: Sequence[tuple[int, int | None]],
                  now: datetime) -> set[int]:
     """Record (person, cohort) invitations to a round; the people this call invited first."""
-    invited: set[int] = set()
-    for start in range(0, len(invitees), 500):
-        chunk = invitees[start:start + 500]
-        statement = (
-            dialect.insert(session, PollInvitation)
-            .values([{"poll_id": poll_id, "person_id": person, "cohort_id": cohort,
-                      "invited_at": now} for person, cohort in chunk])
-            .on_conflict_do_nothing()
-            .returning(PollInvitation.person_id))
-        invited.update(row[0] for row in await session.exec(statement))  # type: ignore[call-overload]
-    return invited
+    invited = await dialect.insert_new(
+        session, PollInvitation, [{"poll_id": poll_id, "person_id": person, "cohort_id": cohort,
+                                   "invited_at": now} for person, cohort in invitees],
+        [PollInvitation.person_id])
+    return {person for (person,) in invited}
 
 
 async def due_for_release(session: AsyncSession, now: datetime) -> list[PulsePoll]:
