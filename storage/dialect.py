@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -24,13 +26,38 @@ async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str,
     """INSERT many rows in the session's transaction, skipping those that conflict (on
     `conflict`'s unique columns, or any unique key); `returning` of the rows inserted.
 
-    One statement with a list of parameters: SQLAlchemy compiles it once and sends the rows
-    in multi-row batches ("insertmanyvalues"). A `.values([...])` of a thousand rows is instead
-    compiled afresh every time, which costs more than the database's work."""
+    Statements stay small whatever the number of rows: a `.values([...])` of a thousand rows
+    is compiled afresh by SQLAlchemy and parsed afresh by the driver each time, which costs
+    far more than the database's own work. On PostgreSQL the rows travel as one array per
+    column (INSERT … SELECT FROM unnest(…)); on SQLite as one statement with many
+    parameters, which SQLAlchemy compiles once and sends in batches."""
     if not rows:
         return []
-    statement = (insert(session, table).on_conflict_do_nothing(index_elements=conflict)
-                 .returning(*returning))
     connection = await session.connection()
-    result = await connection.execute(statement, list(rows))
+    if is_postgres(session):
+        statement, parameters = _unnest(table.__table__, rows, returning, conflict,
+                                        connection.dialect)
+        result = await connection.execute(statement, parameters)
+    else:
+        result = await connection.execute(
+            insert(session, table).on_conflict_do_nothing(index_elements=conflict)
+            .returning(*returning), list(rows))
     return [tuple(row) for row in result.all()]
+
+
+def _unnest(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
+            conflict: Sequence[str] | None, dialect: Dialect) -> tuple[Any, dict[str, Any]]:
+    names = list(rows[0])
+    casts, parameters = [], {}
+    for n, name in enumerate(names):
+        column = table.c[name]
+        convert = column.type.bind_processor(dialect)  # e.g. UTCDateTime: aware → naive UTC
+        values = [row[name] for row in rows]
+        parameters[f"c{n}"] = [convert(v) for v in values] if convert else values
+        casts.append(f"CAST(:c{n} AS {column.type.compile(dialect=dialect)}[])")
+    target = f" ({', '.join(conflict)})" if conflict else ""
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({', '.join(casts)}) "
+        f"ON CONFLICT{target} DO NOTHING "
+        f"RETURNING {', '.join(column.name for column in returning)}")
+    return statement, parameters
