@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, text
@@ -28,15 +30,15 @@ async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str,
 
     Statements stay small whatever the number of rows: a `.values([...])` of a thousand rows
     is compiled afresh by SQLAlchemy and parsed afresh by the driver each time, which costs
-    far more than the database's own work. On PostgreSQL the rows travel as one array per
-    column (INSERT … SELECT FROM unnest(…)); on SQLite as one statement with many
-    parameters, which SQLAlchemy compiles once and sends in batches."""
+    far more than the database's own work. On PostgreSQL the rows travel as one JSON
+    parameter (INSERT … SELECT FROM json_populate_recordset(…)); on SQLite as one statement
+    with many parameters, which SQLAlchemy compiles once and sends in batches."""
     if not rows:
         return []
     connection = await session.connection()
     if is_postgres(session):
-        statement, parameters = _unnest(table.__table__, rows, returning, conflict,
-                                        connection.dialect)
+        statement, parameters = _recordset(table.__table__, rows, returning, conflict,
+                                           connection.dialect)
         result = await connection.execute(statement, parameters)
     else:
         result = await connection.execute(
@@ -45,19 +47,23 @@ async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str,
     return [tuple(row) for row in result.all()]
 
 
-def _unnest(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
-            conflict: Sequence[str] | None, dialect: Dialect) -> tuple[Any, dict[str, Any]]:
+def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
+               conflict: Sequence[str] | None, dialect: Dialect) -> tuple[Any, dict[str, Any]]:
+    """The rows as one JSON parameter, read back with the table's own row type: a string the
+    driver sends as it is (arrays of strings it would have to escape, character by character)."""
     names = list(rows[0])
-    casts, parameters = [], {}
-    for n, name in enumerate(names):
-        column = table.c[name]
-        convert = column.type.bind_processor(dialect)  # e.g. UTCDateTime: aware → naive UTC
-        values = [row[name] for row in rows]
-        parameters[f"c{n}"] = [convert(v) for v in values] if convert else values
-        casts.append(f"CAST(:c{n} AS {column.type.compile(dialect=dialect)}[])")
+    converters = {name: table.c[name].type.bind_processor(dialect) for name in names}
+    plain = [{name: _json_value(convert(row[name]) if (convert := converters[name])
+                                else row[name]) for name in names} for row in rows]
+    columns = ", ".join(names)
     target = f" ({', '.join(conflict)})" if conflict else ""
     statement = text(
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({', '.join(casts)}) "
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
+        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
         f"ON CONFLICT{target} DO NOTHING "
         f"RETURNING {', '.join(column.name for column in returning)}")
-    return statement, parameters
+    return statement, {"rows": json.dumps(plain, ensure_ascii=False)}
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value  # datetime is a date
