@@ -73,6 +73,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--enqueue-pairs", type=int, default=40_000)
     parser.add_argument("--deadline", type=float, default=600.0,
                         help="seconds to wait for the wave before reporting it unfinished")
+    parser.add_argument("--small", type=float, default=15.0,
+                        help="seconds of requests on a 200-person program (0: skip)")
     parser.add_argument("--skip-wave", action="store_true")
     parser.add_argument("--skip-enqueue", action="store_true")
     # The child: serve the seeded copy at --serve until SIGTERM.
@@ -349,13 +351,12 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def wave(args: argparse.Namespace) -> dict[str, Any]:
-    from storage.migrate import upgrade
-
-    with Copy() as url, tempfile.TemporaryDirectory() as directory:
-        upgrade(url)
-        _run_sql(url, "ANALYZE")
-        people = {"web": _people(url, "web"), "slack": _people(url, "slack")}
+async def serve_and_load(url: str, after: float, deadline: float) -> dict[str, Any]:
+    """The service on `url` with its jobs, and status requests until `after` seconds past the
+    end of its first job wave (or the deadline)."""
+    _run_sql(url, "ANALYZE")
+    people = {"web": _people(url, "web"), "slack": _people(url, "slack")}
+    with tempfile.TemporaryDirectory() as directory:
         report = Path(directory) / "child.json"
         async with BenchSlack() as slack:
             child = await asyncio.create_subprocess_exec(
@@ -367,14 +368,14 @@ async def wave(args: argparse.Namespace) -> dict[str, Any]:
             done, samples = asyncio.Event(), []
             loader = asyncio.create_task(load(base, slack, people, done, samples))
             ended_at = None
-            deadline = time.time() + args.deadline
-            while time.time() < deadline:
+            stop_at = time.time() + deadline
+            while time.time() < stop_at:
                 await asyncio.sleep(0.5)
                 state = json.loads(report.read_text())
                 finished = {r["job"] for r in state["runs"]}
                 if ended_at is None and len(finished) >= state["jobs"]:
                     ended_at = time.time()
-                if ended_at is not None and time.time() - ended_at >= args.after:
+                if ended_at is not None and time.time() - ended_at >= after:
                     break
             done.set()
             await loader
@@ -386,14 +387,35 @@ async def wave(args: argparse.Namespace) -> dict[str, Any]:
                 child.kill()
                 await child.wait()
             state = json.loads(report.read_text())
-        queued = _scalar(url, "SELECT COUNT(*) FROM outbox WHERE created_at >= "
-                              f"'{(RUN_AT - timedelta(minutes=1)).isoformat()}'")
-    return {"state": state, "samples": samples, "queued_rows": queued,
-            "deadline": args.deadline}
+    queued = _scalar(url, "SELECT COUNT(*) FROM outbox WHERE created_at >= "
+                          f"'{(RUN_AT - timedelta(minutes=1)).isoformat()}'")
+    return {"state": state, "samples": samples, "queued_rows": queued, "deadline": deadline}
+
+
+async def wave(args: argparse.Namespace) -> dict[str, Any]:
+    from storage.migrate import upgrade
+
+    with Copy() as url:
+        upgrade(url)
+        return await serve_and_load(url, args.after, args.deadline)
+
+
+async def small_program(args: argparse.Namespace) -> None:
+    """The same service and requests on a program of 200 people: what `status` costs when
+    the program is small, to compare with the 100,000-person figures."""
+    from storage.migrate import upgrade
+
+    with databases.database("postgres", Path("."), "scale_small") as url:
+        upgrade(url)
+        seeding.seed(url, seeding.Plan(people=200, pairs=80, activity=2_000))
+        _run_sql(url, KICKOFFS, ENDS)
+        result = await serve_and_load(url, args.small, 120.0)
+    print(f"\nthe same on a program of 200 people ({args.small:.0f} s after its job wave):")
+    _latency_table(result, "after")
 
 
 def print_wave(result: dict[str, Any]) -> None:
-    state, samples = result["state"], result["samples"]
+    state = result["state"]
     runs = state["runs"]
     first_runs: dict[str, dict[str, Any]] = {}
     for run in runs:
@@ -415,11 +437,21 @@ def print_wave(result: dict[str, Any]) -> None:
     print(f"peak RSS of the service: {state['rss_peak']:.0f} MB (target ≤ {TARGETS['rss']:.0f}); "
           f"{state['rss_start']:.0f} MB when it started serving")
     print("status latency, ms (one request at a time, alternating web chat and Slack):")
+    _latency_table(result, "before", "during", "after")
+
+
+def _latency_table(result: dict[str, Any], *phases: str) -> None:
+    runs, samples = result["state"]["runs"], result["samples"]
+    start = min((r["start"] for r in runs), default=time.time())
+    end = max((r["end"] for r in runs), default=float("inf"))
+    if len({r["job"] for r in runs}) < result["state"]["jobs"]:
+        end = float("inf")
+    tests = {"before": lambda s: s.at < start, "during": lambda s: start <= s.at <= end,
+             "after": lambda s: s.at > end}
     print(f"  {'phase':<8} {'platform':<8} {'n':>5} {'p50':>7} {'p99':>7} {'max':>7} {'errors':>6}")
-    for phase, test in (("before", lambda s: s.at < start), ("during", lambda s: start <= s.at <= end),
-                        ("after", lambda s: s.at > end)):
+    for phase in phases:
         for platform in ("web", "slack"):
-            chosen = [s for s in samples if s.platform == platform and test(s)]
+            chosen = [s for s in samples if s.platform == platform and tests[phase](s)]
             ms = [s.ms for s in chosen if s.ok]
             print(f"  {phase:<8} {platform:<8} {len(chosen):>5} {_pct(ms, 0.5):7.1f} "
                   f"{_pct(ms, 0.99):7.1f} {max(ms, default=float('nan')):7.1f} "
@@ -477,6 +509,8 @@ async def main(args: argparse.Namespace) -> None:
     if not args.skip_wave:
         ensure_template(args.reseed)
         print_wave(await wave(args))
+    if args.small:
+        await small_program(args)
     if not args.skip_enqueue:
         await enqueue(args.enqueue_pairs)
 
