@@ -126,9 +126,11 @@ class TimedJobs:
 
     def write(self) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self._report.write_text(json.dumps({
+        partial = self._report.with_suffix(".part")  # the parent never reads half a file
+        partial.write_text(json.dumps({
             "runs": self.runs, "jobs": len(self.jobs), "rss_start": self.rss_start,
             "rss_now": _rss_mb(), "rss_peak": peak}))
+        os.replace(partial, self._report)
 
 
 async def serve(url: str, slack_api: str, report: Path) -> None:
