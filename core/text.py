@@ -65,3 +65,8 @@ def literal(text: str) -> str:
     so each adapter can show them as words; other words come back unchanged."""
     text = text.replace(ISOLATE, "").replace(POP_ISOLATE, "")
     return f"{ISOLATE}{text}{POP_ISOLATE}" if _MARKUP.search(text) else text
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """"1 pair", "2 pairs", "0 pairs"; `many` where adding an s would be wrong ("people")."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

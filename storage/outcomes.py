@@ -189,3 +189,20 @@ async def first_pair(session: AsyncSession) -> datetime | None:
     """When the first pair started: pair goals count their months from there."""
     return (await session.exec(select(func.min(Pair.created_at)))).one()
 
+
+
+async def released_words(session: AsyncSession, cohort_id: int | None
+                         ) -> list[tuple[str, str]]:
+    """(question, text) of the pairs' own closing words their authors agreed to share, counted
+    in a released figure of this scope; nothing that says who wrote them."""
+    scope = WHOLE if cohort_id is None else cohort_id
+    last = (select(func.max(OutcomeRelease.released_at))
+            .where(OutcomeRelease.figure == "end", OutcomeRelease.scope == scope)
+            .scalar_subquery())
+    a = CheckinAnswer
+    query = select(a.learned, a.taught).where(a.stage == "end", col(a.share_text).is_(True),
+                                              col(a.answered_at) < last)
+    if cohort_id is not None:
+        query = query.where(col(a.pair_id).in_(select(Pair.id).where(Pair.cohort_id == cohort_id)))
+    return [(question, text) for learned, taught in await session.exec(query)
+            for question, text in (("learned", learned), ("taught", taught)) if text]

@@ -61,6 +61,14 @@ async def joins_per_month(session: AsyncSession, cohort_id: int | None) -> list[
     return [(m, n) for m, n in await session.exec(query)]
 
 
+async def enrolled(session: AsyncSession, cohort_id: int | None) -> int:
+    """People who ever finished signing up (in a cohort: those in its pairs)."""
+    query = select(func.count()).select_from(Person).where(col(Person.joined_at).is_not(None))
+    if cohort_id is not None:
+        query = query.where(col(Person.id).in_(_cohort_people(cohort_id)))
+    return (await session.exec(query)).one()
+
+
 @dataclass(frozen=True)
 class PairFigures:
     active: int
@@ -110,8 +118,11 @@ async def engagement_counts(session: AsyncSession, cohort_id: int | None) -> dic
     nudges = _pair_scope(select(func.count()).select_from(Nudge).where(Nudge.kind == "inactive"),
                          Nudge.pair_id, cohort_id)
     failed = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    pairs_met = _pair_scope(select(func.count(func.distinct(Meeting.pair_id))), Meeting.pair_id,
+                            cohort_id)
     return {
         "meetings": (await session.exec(meetings)).one(),
+        "pairs_met": (await session.exec(pairs_met)).one(),
         "prompts": (await session.exec(prompts)).one(),
         "nudges": (await session.exec(nudges)).one(),
         "failed": (await session.exec(failed)).one(),

@@ -138,7 +138,7 @@ async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response
             await ctx.queue(Outgoing.dm(keys.closing(cohort.id, member_id), address_of(member), Message(
                 title=f"Thank you, {name_of(member)}!",
                 text=(f"The “{cohort.name}” cohort has come to a close, and so has your pairing. "
-                      "Thank you for the time and openness you brought. Five short questions "
+                      "Thank you for the time and openness you brought. A few short questions "
                       "help us make the next round better; answers stay confidential."),
                 buttons=(Button("Answer the closing survey", OPEN, str(cohort.id),
                                 style="primary"),))))
@@ -155,9 +155,16 @@ async def close_cohort(ctx: Context, cohort: Cohort, by: int | None) -> Response
                         f"{'gets' if people == 1 else 'get'} a thank-you with the closing survey.")
 
 
-def roi_fields(minimum: int) -> tuple[FormField, ...]:
+HELPS_RETENTION = FormField(
+    "helps_retention", "Did access to a junior mentor give you information that will help you "
+    "increase retention among more junior staff?", "single_choice",
+    choices=(Choice("yes", "Yes"), Choice("no", "No"), Choice("unsure", "Not sure")))
+
+
+def roi_fields(minimum: int, role: str | None) -> tuple[FormField, ...]:
     """The return-on-investment questions of every closing survey: a cohort's, or a pair's own
-    at its end. Written answers are shared only anonymously over `minimum` people."""
+    at its end; senior mentees also answer whether they can now help keep junior staff.
+    Written answers are shared only anonymously over `minimum` people."""
     return (
         FormField("learned", "The most valuable thing you learned from your partner",
                   "long_text", required=False, max_length=1000),
@@ -172,6 +179,7 @@ def roi_fields(minimum: int) -> tuple[FormField, ...]:
                   "single_choice", choices=(Choice("more", "More positive"),
                                             Choice("same", "About the same"),
                                             Choice("less", "Less positive"))),
+        *((HELPS_RETENTION,) if role == "mentee" else ()),
         FormField("recommend", "Would you recommend the program to a colleague?", "rating",
                   choices=tuple(Choice(str(n), str(n)) for n in range(1, 6)),
                   hint="1 = not at all, 5 = absolutely"),
@@ -182,9 +190,11 @@ def roi_fields(minimum: int) -> tuple[FormField, ...]:
     )
 
 
-def roi_errors(values: dict[str, str]) -> dict[str, str]:
+def roi_errors(values: dict[str, str], role: str | None) -> dict[str, str]:
     """What is wrong with the ROI answers of a closing survey, field by field."""
     errors = {}
+    if role == "mentee" and values.get("helps_retention") not in ("yes", "no", "unsure"):
+        errors["helps_retention"] = "Please pick one of the options."
     if values.get("future_leader") not in ("yes", "no", "unsure"):
         errors["future_leader"] = "Please pick one of the options."
     if values.get("changed_view") not in ("more", "same", "less"):
@@ -207,7 +217,7 @@ def closing_form(ctx: Context, cohort: Cohort, person: Person,
         open_action_id=OPEN, values=values or {},
         intro=(f"Confidential: the program team sees totals over at least {minimum} people once "
                f"the survey closes ({closes}), and your words only if you allow it."),
-        fields=roi_fields(minimum),
+        fields=roi_fields(minimum, person.role),
     )
 
 
@@ -233,7 +243,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     if person is None or person.id is None or cohort is None or cohort.id is None:
         return Response.say(NOT_OPEN)
     values = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in event.values.items()}
-    errors = roi_errors(values)
+    errors = roi_errors(values, person.role)
     learned, taught = clean(values.get("learned", "")), clean(values.get("taught", ""))
     if errors:
         return Response(form=closing_form(ctx, cohort, person, dict(event.values)), errors=errors)
@@ -243,6 +253,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     answer.learned, answer.taught = learned or None, taught or None
     answer.future_leader, answer.changed_view = values["future_leader"], values["changed_view"]
     answer.recommend, answer.share_text = int(values["recommend"]), "share" in values.get("share", "")
+    answer.helps_retention = values["helps_retention"] if person.role == "mentee" else None
     answer.answered_at = ctx.now()
     ctx.session.add(answer)
     return Response(close_form=True, messages=(Message(

@@ -27,6 +27,7 @@ from core.messages import Fact, FileRef, Message, Response
 from core.outgoing import Outgoing
 from core.privacy import Figure
 from core.text import quote
+from features.admin import outcomes
 from features.feedback.results import (
     ClosingSurvey,
     PollRound,
@@ -65,6 +66,8 @@ pairs.csv         every pair, active and ended
 meetings.csv      the days each pair reported meeting (what they wrote stays theirs)
 polls.csv         one row per pulse poll round; figures only over at least {minimum} people
 closing.csv       one row per cohort's closing survey; the same rule
+outcomes.csv      outcome and ROI figures of the closing surveys and the pairs' check-ins,
+                  released in batches; the same rule
 comments.csv      only comments their authors agreed to share, without names or scores
 
 Individual answers are never exported. A poll round's or closing survey's figures and comments
@@ -133,6 +136,8 @@ async def _tables(ctx: Context, cohort_id: int | None) -> list[Table]:
         Table("meetings.csv", MEETINGS, await exports.meetings(session, cohort_id)),
         Table("polls.csv", POLLS, poll_rows(await poll_rounds(ctx, cohort_id))),
         Table("closing.csv", CLOSING, closing_rows(await closing_surveys(ctx, cohort_id))),
+        Table("outcomes.csv", outcomes.OUTCOME_COLUMNS,
+              outcomes.csv_rows(await outcomes.outcomes_of(ctx, cohort_id))),
         Table("comments.csv", COMMENTS, await shared_words(ctx, cohort_id)),
     ]
 

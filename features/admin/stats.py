@@ -17,7 +17,8 @@ from core.context import Context
 from core.dates import friendly
 from core.messages import Message, Response
 from core.privacy import TOO_FEW, reportable
-from features.admin import charts, goals_text, trends
+from core.text import plural
+from features.admin import charts, goals_text, outcomes, trends
 from features.feedback.results import ClosingSurvey, PollRound, closing_surveys, poll_rounds
 from features.matching import waiting
 from storage import journey, requests, stats
@@ -62,11 +63,13 @@ async def figures(ctx: Context, cohort_id: int | None) -> list[str]:
     lines += await _matching(ctx, cohort_id)
     lines += await _satisfaction(ctx, cohort_id)
     lines += await _closing(ctx, cohort_id)
-    lines += await _goal_progress(ctx, cohort_id)
+    lines += outcomes.stats_lines(await outcomes.outcomes_of(ctx, cohort_id))
     lines += await _retention(ctx) if cohort_id is None else []
-    lines.append(f"_Poll and survey figures appear once, when the poll or survey closes, and "
-                 f"like score and retention figures only over at least {minimum} people, so no "
-                 "one's answers can be worked out._")
+    lines.append(f"_Exact at any size, being no one's opinion: people enrolled, pairs, meetings "
+                 f"logged, prompts delivered and who met. Answers (poll scores, survey and "
+                 f"check-in choices, comments) appear once, when their poll, survey or batch is "
+                 f"released, and, like the match score and retention, only over at least "
+                 f"{minimum} people, so no one's answers can be worked out._")
     return lines
 
 
@@ -79,7 +82,9 @@ async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
     pending = sum(v for (_, s), v in counts.items() if s == "pending")
     paused = sum(v for (_, s), v in counts.items() if s == "paused")
     left = sum(v for (_, s), v in counts.items() if s == "left")
+    enrolled = await stats.enrolled(ctx.session, cohort_id)
     lines = ["*Enrollment*",
+             f"- Enrolled so far: {plural(enrolled, 'person', 'people')}",
              f"- Active: {n('mentor', 'active')} junior mentors, {n('mentee', 'active')} senior mentees",
              f"- Survey not finished: {pending} · paused: {paused} · left: {left}"]
     return lines
@@ -93,8 +98,8 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
     score = (f"{pairs.average_score:.1f}" if pairs.average_score is not None and enough
              else TOO_FEW)
     lines = ["*Matching*",
-             f"- Pairs active: {pairs.active} ({pairs.agreed} agreed) · ended: {pairs.ended}"
-             f" ({pairs.completed} completed)",
+             f"- Pairs formed: {pairs.active + pairs.ended} · active: {pairs.active} "
+             f"({pairs.agreed} agreed) · ended: {pairs.ended} ({pairs.completed} completed)",
              f"- Average match score: {score}"]
     if cohort_id is None:
         lines += await waiting.stats_lines(ctx)
@@ -103,11 +108,13 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
             lines.append(f"- Senior mentees choosing a mentor: {chosen.choosing} waiting · "
                          f"{chosen.open_requests} requests open")
         lines.append(f"- Asked the program team to find them a match: {chosen.asked_for_help}")
-    met = _share(pairs.met_recently, pairs.active) if enough else TOO_FEW
+    formed = pairs.active + pairs.ended
     lines += ["*Engagement*",
-              f"- Pairs that met in the last 30 days: {met}",
-              f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}"
-              f" · “we met” rate: {_share(counts['meetings'], counts['prompts'])}",
+              f"- Pairs that met in the last 30 days: {pairs.met_recently} of {pairs.active}"
+              f" active ({_share(pairs.met_recently, pairs.active)})",
+              f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}",
+              f"- “We met” reported by {counts['pairs_met']} of {plural(formed, 'pair')}"
+              f" ({_share(counts['pairs_met'], formed)})",
               f"- Nudges sent: {counts['nudges']} · pairs at risk: {pairs.at_risk}",
               _booked(await journey.meeting_counts(ctx.session)),
               f"- Messages that failed after retries: {counts['failed']}"]
@@ -164,27 +171,6 @@ def _survey(survey: ClosingSurvey) -> str:
     return (f"{head} · would recommend {survey.recommend.text()} / 5 · a potential future "
             f"leader surfaced: {survey.future_leader.text('{:.0f}%')} · more positive about "
             f"the company: {survey.view_more.text('{:.0f}%')}")
-
-
-async def _goal_progress(ctx: Context, cohort_id: int | None) -> list[str]:
-    """Goal progress at the mid-point and the end, under the one privacy rule (core.privacy)."""
-    lines = []
-    for stage, label in (("mid", "at the mid-point"), ("end", "at the end")):
-        found = await journey.goal_progress(ctx.session, stage, cohort_id)
-        if not found.people:
-            continue
-        rest = (await journey.goal_progress(ctx.session, stage, cohort_id, exclude_cohort=True)
-                if cohort_id is not None else None)
-        if not reportable(found.people, ctx.program) or (
-                rest is not None and rest.people and not reportable(rest.people, ctx.program)):
-            lines.append(f"- Goals {label}: {TOO_FEW}")
-            continue
-        total = sum(found.ratings.values())
-        lines.append(f"- Goals {label} ({found.people} people): "
-                     f"{_share(found.ratings.get('achieved', 0), total)} achieved · "
-                     f"{_share(found.ratings.get('progressing', 0), total)} progressing · "
-                     f"{_share(found.ratings.get('not-started', 0), total)} not started")
-    return ["*Goals*", *lines] if lines else []
 
 
 async def _retention(ctx: Context) -> list[str]:

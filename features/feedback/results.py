@@ -15,6 +15,7 @@ from core.dates import day_month
 from core.privacy import Figure, releasable, reportable
 from features.feedback import outcomes
 from storage import closing, polls
+from storage import outcomes as outcomes_store
 from storage.polls import METS, WHOLE_PROGRAM, Tally
 
 
@@ -130,4 +131,6 @@ async def shared_words(ctx: Context, cohort_id: int | None) -> list[tuple[str, s
              for day, text in await polls.released_comments(ctx.session, cohort_id)]
     found += [("closing survey", name, question, text)
               for name, question, text in await closing.released_words(ctx.session, cohort_id)]
+    found += [("pair's closing survey", "", question, text)
+              for question, text in await outcomes_store.released_words(ctx.session, cohort_id)]
     return sorted(row for row in found if row[3].strip())

@@ -47,7 +47,7 @@ async def form(ctx: Context, pair: Pair, person: Person, stage: str,
         *(FormField(f"goal_{n}", f"Goal {n}: {quote(text, 120)}", "single_choice", choices=RATINGS)
           for n, text in enumerate(goals, start=1)),
         FormField("grew", QUESTIONS[(stage, role)], "single_choice", choices=GREW),
-        *(roi_fields(ctx.program.privacy.min_group_size) if stage == END else ()),
+        *(roi_fields(ctx.program.privacy.min_group_size, role) if stage == END else ()),
     )
     return Form(
         form_id=FORM_ID, submit_label="Send", context=f"{pair.id}:{stage}", open_action_id=OPEN,
@@ -77,7 +77,7 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
     if values.get("grew") not in {c.value for c in GREW}:
         errors["grew"] = "Please pick one of the options."
     if stage == END:
-        errors.update(roi_errors(values))
+        errors.update(roi_errors(values, "mentee" if member.id == pair.mentee_id else "mentor"))
     if errors:
         return Response(form=await form(ctx, pair, member, stage, dict(event.values)),
                         errors=errors)
@@ -97,6 +97,8 @@ async def submit(ctx: Context, event: FormSubmission, person: Person | None) -> 
         answer.taught = clean(values.get("taught", "")) or None
         answer.future_leader, answer.changed_view = values["future_leader"], values["changed_view"]
         answer.recommend = int(values["recommend"])
+        answer.helps_retention = (values["helps_retention"] if member.id == pair.mentee_id
+                                  else None)
         answer.share_text = "share" in values.get("share", "")
     ctx.session.add(answer)
     thanks = ("Thank you! Keep going: the second half is where habits form." if stage == MID

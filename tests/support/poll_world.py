@@ -64,7 +64,8 @@ async def close_cohort(world: World) -> str:
 async def answer_closing(chat: Chat, cohort_id: str, recommend: int, learned: str = "",
                          share: bool = True) -> Response:
     return await chat.submit({"learned": learned, "future_leader": "yes", "changed_view": "more",
-                              "recommend": str(recommend), "share": ("share",) if share else ()},
+                              "recommend": str(recommend), "helps_retention": "yes",
+                              "share": ("share",) if share else ()},
                              form_id="closing", context=cohort_id)
 
 

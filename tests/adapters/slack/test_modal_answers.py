@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from config.program import Program
+from config.program import Privacy, Program
 from core.clock import FrozenClock
 from storage.models import ClosingAnswer, Pair, PulseAnswer
 from tests.support.slack_people import ADMIN, JUNIOR, SENIOR, buttons, join, matched, with_admin
@@ -109,3 +109,37 @@ async def test_an_admins_note_written_in_a_slack_modal_reaches_that_pair(
                  if p["channel"] == group and "getting on" in str(p["blocks"])]
         assert len(notes) == 1
         assert "Sent to both of them" in dm_texts(ws, ADMIN)
+
+
+async def test_closing_survey_answers_from_slack_modals_show_in_stats_once_released(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    small = with_admin(program).model_copy(update={"privacy": Privacy(min_group_size=2)})
+    async with slack_workspace(database_url, small, clock) as ws:
+        await ws.command("admin cohort start Pilot", ADMIN)
+        await join(ws, "U1", JUNIOR)
+        await join(ws, "U2", SENIOR)
+        await ws.command("admin pair <@U1> <@U2>", ADMIN)
+        await ws.settle()
+        await ws.command("admin cohort close", ADMIN)
+        await ws.settle()
+        for post in posts_with(ws, "closing.open"):
+            owner, view = await open_from(ws, post, "closing.open")
+            answers = {"future_leader": "yes", "changed_view": "more", "recommend": "5"}
+            if owner == "U2":  # the senior mentee's own ROI question
+                answers["helps_retention"] = "yes"
+            reply = await ws.submit(view, answers, owner)
+            await ws.settle()
+            assert (reply.status, reply.text) == (200, "")
+
+        await ws.command("admin stats", ADMIN, reply_key="open")
+        await ws.settle()
+        clock.advance(timedelta(days=8))  # the survey closes and its results are released
+        await ws.command("admin stats", ADMIN, reply_key="released")
+        await ws.settle()
+
+        while_open = str(ws.fake.responses("open"))
+        released = str(ws.fake.responses("released"))
+        assert "2 answers so far" in while_open and "future leader surfaced 100%" not in while_open
+        assert "Closing surveys (2 answers): a potential future leader surfaced 100%" in released
+        assert "help keep junior staff: 100% of 1" not in released  # one senior: too few

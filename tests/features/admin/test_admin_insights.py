@@ -57,7 +57,7 @@ async def test_stats_show_enrollment_matching_and_engagement_at_a_glance(world: 
     text = (await world.person("ada").say("admin stats")).messages[0].text
     assert "Active: 5 junior mentors, 5 senior mentees" in text
     assert "Survey not finished: 1" in text
-    assert "Pairs active: 5 (0 agreed)" in text
+    assert "Pairs formed: 5 · active: 5 (0 agreed)" in text
     [chart] = [m.image for m in (await world.person("ada").say("admin stats")).messages
                if m.title == "People enrolled, by role"]
     assert chart is not None and chart.fallback.endswith("`Nov 2026` ████████████ 5 mentors · 5 mentees")

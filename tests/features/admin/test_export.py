@@ -30,7 +30,7 @@ from storage.models import (
 from tests.support.world import World
 
 FILES = ["README.txt", "participants.csv", "pairs.csv", "meetings.csv", "polls.csv",
-         "closing.csv", "comments.csv"]
+         "closing.csv", "outcomes.csv", "comments.csv"]
 OCT, NOV = date(2026, 10, 5), date(2026, 11, 2)  # two poll rounds, both closed by 23 Nov
 Rows = list[dict[str, str]]
 

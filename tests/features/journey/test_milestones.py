@@ -13,6 +13,7 @@ from core.clock import FrozenClock
 from storage.database import Database
 from storage.models import CheckinAnswer, Cohort, GoalRating, MatchExclusion, Pair, Person, Status
 from tests.support.engagement_world import introduced_pair, kick_off, matched_pair, tick
+from tests.support.poll_world import ROUND_CLOSED, ROUND_OPENS
 from tests.support.world import World
 
 PAIRED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # kick-off agreed; ends Sun 23 May 2027
@@ -175,20 +176,28 @@ async def _both_rate(world: World) -> None:
             context=f"{pair.id}:mid")
 
 
-async def test_admins_see_goal_progress_only_over_enough_people(world: World) -> None:
+async def test_admins_see_goal_progress_only_once_released_and_over_enough_people(
+    world: World,
+) -> None:
     await _both_rate(world)
+    await tick(world, ROUND_OPENS)
+    await tick(world, ROUND_CLOSED)
     text = (await world.person("ada").say("admin stats")).messages[0].text
-    progress = text.split("\n*Goals*\n", 1)[1].split("\n*", 1)[0]
-    assert "Goals at the mid-point: too few to report" in progress
-    assert "achieved" not in progress
+    outcomes = text.split("*Outcomes*", 1)[1].split("\n*", 1)[0]
+    assert "Goals at the mid-point" not in outcomes and "achieved" not in outcomes
+    assert "Check-in answers waiting for the next release: 2" in outcomes
 
 
-async def test_admins_see_goal_progress_as_shares_once_the_group_is_large_enough(
+async def test_admins_see_goal_progress_as_shares_once_released_over_a_large_enough_group(
     database: Database, program: Program, clock: FrozenClock,
 ) -> None:
     world = World(database, program.model_copy(update={"privacy": Privacy(min_group_size=2)}),
                   clock)
     await _both_rate(world)
-    text = (await world.person("ada").say("admin stats")).messages[0].text
+    ada = world.person("ada")
+    assert "Goals at the mid-point" not in (await ada.say("admin stats")).messages[0].text
+    await tick(world, ROUND_OPENS)
+    await tick(world, ROUND_CLOSED)  # the poll round's release is the check-ins' batch too
+    text = (await ada.say("admin stats")).messages[0].text
     assert "Goals at the mid-point (2 people): 25% achieved · 25% progressing · 50% not started" \
         in text
