@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from core.context import Context
 from core.dates import friendly
 from core.privacy import TOO_FEW, Figure
+from core.text import plural
 from features.feedback.results import release_due
 from storage import closing, outcomes
 from storage.models import CheckinAnswer, Pair
@@ -125,7 +126,8 @@ def stats_lines(found: Outcomes) -> list[str]:
     lines = ["*Outcomes* (closing surveys and check-ins, as released)"]
     if found.closings:
         lines.append(
-            f"- Closing surveys ({found.closings} answers): a potential future leader surfaced "
+            f"- Closing surveys ({plural(found.closings, 'answer')}): a potential future "
+            "leader surfaced "
             f"{_pct(found.future_leader)} · more positive about the company and their career "
             f"there {_pct(found.view_more)}, less {_pct(found.view_less)}")
         lines.append(
@@ -144,7 +146,8 @@ def stats_lines(found: Outcomes) -> list[str]:
     for label, split in (("at the mid-point", found.mid), ("at the end", found.end)):
         if split is None:
             continue
-        lines.append(f"- Goals {label} ({split.people} people): {_pct(split.achieved)} "
+        lines.append(f"- Goals {label} ({plural(split.people, 'person', 'people')}): "
+                     f"{_pct(split.achieved)} "
                      f"achieved · {_pct(split.progressing)} progressing · "
                      f"{_pct(split.not_started)} not started")
     if found.waiting:

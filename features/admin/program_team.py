@@ -11,10 +11,10 @@ from core.dates import friendly
 from core.events import Address, Event
 from core.messages import Button, Form, FormField, Message, Response
 from core.outgoing import Outgoing
-from core.text import clean, length, parse_id
+from core.text import clean, length, parse_id, plural
 from features import confirming
 from features.people import address_of, name_of
-from storage import grants
+from storage import flags, grants
 from storage.models import Announcement, Pair, Person, Status
 
 ANNOUNCE_LIMIT = 1500
@@ -125,15 +125,20 @@ async def at_risk(ctx: Context) -> Response:
         .order_by(col(Pair.at_risk_since))))
     if not pairs:
         return Response.say("No pair is flagged as at risk right now. 🎉")
-    messages = [Message(title=f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} at risk",
-                        text="Oldest first. A personal word from you is often all it takes.")]
-    for pair in pairs[:AT_RISK_SHOWN]:
+    messages = [Message(title=f"{plural(len(pairs), 'pair')} at risk",
+                        text="Oldest first, with every reason each was flagged for. A personal "
+                             "word from you is often all it takes.")]
+    shown = pairs[:AT_RISK_SHOWN]
+    found = await flags.reasons(ctx.session, [p.id for p in shown if p.id is not None])
+    for pair in shown:
         mentor = await ctx.session.get(Person, pair.mentor_id)
         mentee = await ctx.session.get(Person, pair.mentee_id)
-        since = friendly(pair.at_risk_since.date())  # type: ignore[union-attr]
+        # Pairs flagged before reasons were kept one by one have only the joined text.
+        listed = found.get(pair.id or 0) or [(pair.at_risk_since, pair.at_risk_reason or "flagged")]
+        reasons = "\n".join(f"- {friendly(at.date())}: {reason}" for at, reason in listed)  # type: ignore[union-attr]
         messages.append(Message(
             text=(f"*{name_of(mentor) if mentor else '?'} → {name_of(mentee) if mentee else '?'}*"
-                  f" since {since}: {pair.at_risk_reason or 'flagged'}"),
+                  f"\n{reasons}"),
             buttons=(Button("Message the pair", MESSAGE_PAIR, str(pair.id), style="primary"),
                      Button("Unpair", UNPAIR_PAIR, str(pair.id), style="danger"))))
     if len(pairs) > AT_RISK_SHOWN:

@@ -137,7 +137,7 @@ async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:
     released = [r for r in rounds if r.released]
     if released:
         latest = released[-1]
-        lines.append(f"- {latest.title}: {latest.answers} answers, response rate "
+        lines.append(f"- {latest.title}: {plural(latest.answers, 'answer')}, response rate "
                      f"{_share(latest.answers, latest.invited)}")
         if latest.shown:
             lines.append(f"- Average value: {latest.value.text()} / 5 · roles kept reversed: "
@@ -151,7 +151,8 @@ async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:
 
 def _open_round(poll: PollRound) -> str:
     return (f"- {poll.title}, open until {friendly(poll.closes_at.date())}: "
-            f"{poll.answers} answers so far of {poll.invited} invited; results when it closes")
+            f"{plural(poll.answers, 'answer')} so far of {poll.invited} invited; results when "
+            "it closes")
 
 
 async def _closing(ctx: Context, cohort_id: int | None) -> list[str]:
@@ -162,9 +163,10 @@ async def _closing(ctx: Context, cohort_id: int | None) -> list[str]:
 def _survey(survey: ClosingSurvey) -> str:
     if not survey.released:
         return (f"- {survey.cohort}, open until {friendly(survey.closes_at.date())}: "
-                f"{survey.answers} answers so far of {survey.invited} invited; results when "
+                f"{plural(survey.answers, 'answer')} so far of {survey.invited} invited; "
+                "results when "
                 "it closes")
-    head = (f"- {survey.cohort}: {survey.answers} answers, response rate "
+    head = (f"- {survey.cohort}: {plural(survey.answers, 'answer')}, response rate "
             f"{_share(survey.answers, survey.invited)}")
     if not survey.shown:
         return f"{head} · {TOO_FEW}"

@@ -19,13 +19,14 @@ from features.enrolment.membership import PAUSE_FOR
 from features.enrolment.survey import OPEN as SURVEY_OPEN
 from features.journey.booking import find_button
 from features.people import address_of, notify_admins
-from storage import engagement
+from storage import engagement, flags
 from storage.engagement import LivePair
 from storage.models import Pair, Person
 
 SCHEDULE = "engage.schedule"
 SIGNUP_REMINDERS = 2
 QUIET_SKIPS = 3  # skipped meetings in a row that make a pair quiet
+QUIET = "quiet"  # the pair_flag kind of a pair flagged after unanswered nudges
 
 
 def threshold_days(rhythm: str, inactive_days: int) -> int:
@@ -114,19 +115,25 @@ def _nudge(pair: LivePair, days: int, skipping: bool = False) -> Message:
 
 
 async def _escalate(ctx: Context, pair: LivePair, days: int, nudges: int) -> None:
-    if pair.at_risk_since is not None:
+    """Flag the pair as quiet, once, whatever else it was flagged for before (a request for a
+    check-in stays listed beside it)."""
+    if await flags.has(ctx.session, pair.id, QUIET):
+        return
+    reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
+    if pair.last_met_on is None:
+        reason += "; they haven't had a first meeting"
+    if not await flags.flag(ctx.session, pair.id, QUIET, reason, ctx.now()):
         return
     row = await ctx.session.get(Pair, pair.id)
     assert row is not None
-    row.at_risk_since = ctx.now()
-    row.at_risk_reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
-    if pair.last_met_on is None:
-        row.at_risk_reason += "; they haven't had a first meeting"
+    row.at_risk_since = row.at_risk_since or ctx.now()
+    row.at_risk_reason = (f"{row.at_risk_reason}; {reason}" if row.at_risk_reason
+                          else reason)[:300]
     ctx.session.add(row)
     mentor, mentee = (literal(pair.mentor.name or "a junior mentor"),
                       literal(pair.mentee.name or "a senior mentee"))
     text = (f"The pair {mentor} → {mentee} "
-            f"may be stalling: {row.at_risk_reason}. A personal word from you often helps.")
+            f"may be stalling: {reason}. A personal word from you often helps.")
     await notify_admins(ctx, keys.at_risk(pair.id, ctx.now().date()),
                         Message(title="A pair may need help", text=text))
 

@@ -20,7 +20,7 @@ from core.text import clean, length, parse_id
 from features.engagement.prompts import address
 from features.feedback import results
 from features.people import name_of, notify_admins
-from storage import engagement, pairs, polls
+from storage import engagement, flags, pairs, polls
 from storage.models import Pair, Person, PollInvitation, PulseAnswer, PulsePoll
 
 FORM_ID, OPEN = "pulse", "pulse.open"
@@ -216,6 +216,7 @@ async def _check_in(ctx: Context, pair: Pair, poll: PulsePoll) -> None:
     the pair's names and the request. Not who asked, not a score, not the comment."""
     assert pair.id is not None and poll.id is not None
     reason = f"asked for a check-in in the poll of {day_month(poll.starts_on)}"
+    await flags.flag(ctx.session, pair.id, "check-in", reason, ctx.now())
     if pair.at_risk_since is None:
         pair.at_risk_since, pair.at_risk_reason = ctx.now(), reason
     elif reason not in (pair.at_risk_reason or ""):
