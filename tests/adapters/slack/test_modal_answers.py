@@ -121,8 +121,9 @@ async def test_closing_survey_answers_from_slack_modals_show_in_stats_once_relea
         await join(ws, "U2", SENIOR)
         await ws.command("admin pair <@U1> <@U2>", ADMIN)
         await ws.settle()
-        await ws.command("admin cohort close", ADMIN)
+        await ws.confirm("admin cohort close", ADMIN)
         await ws.settle()
+        assert len(posts_with(ws, "closing.open")) == 2
         for post in posts_with(ws, "closing.open"):
             owner, view = await open_from(ws, post, "closing.open")
             answers = {"future_leader": "yes", "changed_view": "more", "recommend": "5"}
