@@ -10,12 +10,17 @@ from core.messages import Home, Message
 
 class DeliveryError(Exception):
     """A send that did not go through. `retry_after` comes from the platform when it said so;
-    `permanent` means retrying cannot help (the user is gone, the bot was removed)."""
+    `permanent` means retrying cannot help (the user is gone, the bot was removed);
+    `one_conversation` that a rate limit may concern only the conversation posted to."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
+                 one_conversation: bool = False):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
+        # The platform's rate limit is (as far as it tells) that conversation's, not the
+        # workspace's: only that conversation need wait out retry_after.
+        self.one_conversation = one_conversation
 
 
 class Messenger(Protocol):

@@ -258,10 +258,12 @@ class Dispatcher:
                 message_id = await self._deliver(row, recipients, message)
             except DeliveryError as exc:
                 if exc.retry_after is not None and not exc.permanent:
-                    # Rate limited: the whole workspace waits, and the try is not counted.
+                    # Rate limited: this conversation, or the whole workspace, waits (the
+                    # pacer tells which), and the try is not counted.
                     self._telemetry.rate_limited(row.platform, exc.retry_after)
-                    self._pacer.bucket(row.platform, row.tenant_id).pause(
-                        min(exc.retry_after, HOLD_LIMIT))
+                    self._pacer.rate_limited(row.platform, row.tenant_id, ",".join(recipients),
+                                             min(exc.retry_after, HOLD_LIMIT),
+                                             one_conversation=exc.one_conversation)
                     if exc.retry_after <= HOLD_LIMIT:
                         continue
                     return await self._give_back(row, exc.retry_after)

@@ -67,7 +67,7 @@ class Inbound:
 
     async def handle(self, event: Event) -> Response:
         try:
-            async with self._database.session() as session:
+            async with self._database.writing(), self._database.session() as session:
                 if not await claim_event(session, event.event_id, self._clock.now()):
                     log.info("duplicate event %s ignored", event.event_id)
                     return Response()
@@ -78,7 +78,10 @@ class Inbound:
             log.exception("event %s failed", event.event_id)
             text = NOT_SAVED if isinstance(event, FormSubmission) else SORRY
             return Response(messages=(Message(text=text),), failed=True)
-        self._on_committed()
+        if ctx.queued:
+            # Only an event that queued something wakes delivery: a pass over the outbox per
+            # `status` would double the transactions of a flood of commands.
+            self._on_committed()
         for task, row_id in ctx.started:
             self._start(task, row_id)
         return replace(response, queued=tuple(ctx.queued)) if ctx.queued else response

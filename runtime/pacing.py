@@ -14,8 +14,8 @@ from collections.abc import Callable
 class TokenBucket:
     """`rate` sends per second on average, bursts up to `burst` after a quiet spell, and never
     more than `rate` sends in any one-second window: Slack counts its workspace cap over a
-    sliding second, so a burst on top of a full second of sends would earn a 429 (and each 429
-    pauses the whole workspace for its Retry-After). `pause` honours Retry-After."""
+    sliding second, so a burst on top of a full second of sends would earn a 429 (and a 429
+    the workspace's limit caused pauses every conversation). `pause` honours Retry-After."""
 
     def __init__(self, rate: float, burst: float, now: Callable[[], float]) -> None:
         self._rate, self._burst, self._now = rate, burst, now
@@ -56,6 +56,12 @@ class TokenBucket:
         self._stamp = max(self._stamp, self._paused_until)
 
 
+# Rate limits on this many different conversations of one workspace within WIDE_WINDOW
+# seconds are the workspace's limit, not each conversation's.
+WIDE_CONVERSATIONS = 3
+WIDE_WINDOW = 1.0
+
+
 class Pacer:
     """One bucket per (platform, tenant), and at most one send per conversation per interval."""
 
@@ -66,6 +72,32 @@ class Pacer:
         self._now = now or (lambda: asyncio.get_running_loop().time())
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._last_send: dict[str, float] = {}
+        self._paused: dict[str, float] = {}  # conversation → loop time its Retry-After ends
+        self._limited: dict[tuple[str, str], deque[tuple[float, str]]] = {}
+
+    def rate_limited(self, platform: str, tenant_id: str, conversation: str, seconds: float, *,
+                     one_conversation: bool) -> bool:
+        """Honour a Retry-After: pause that conversation alone when the platform's limit may
+        be just its own, else (or once several conversations are limited at once, which is
+        the workspace's limit showing) the whole workspace. True when the workspace waits.
+
+        Slack answers 429 to a chat.postMessage for the channel's limit (about one a second)
+        and for the workspace's alike, without saying which. Pausing the workspace for every
+        channel's 429 stopped every other conversation for a Retry-After of whole seconds;
+        a channel's limit concerns that channel, while the workspace's shows up as 429s on
+        several channels within a moment."""
+        now = self._now()
+        if one_conversation:
+            recent = self._limited.setdefault((platform, tenant_id), deque())
+            recent.append((now, conversation))
+            while recent and recent[0][0] < now - WIDE_WINDOW:
+                recent.popleft()
+            if len({c for _, c in recent}) < WIDE_CONVERSATIONS:
+                key = f"{platform}:{tenant_id}:{conversation}"
+                self._paused[key] = max(self._paused.get(key, 0.0), now + seconds)
+                return False
+        self.bucket(platform, tenant_id).pause(seconds)
+        return True
 
     def bucket(self, platform: str, tenant_id: str) -> TokenBucket:
         key = (platform, tenant_id)
@@ -76,8 +108,11 @@ class Pacer:
 
     async def wait_turn(self, platform: str, tenant_id: str, conversation: str) -> None:
         key = f"{platform}:{tenant_id}:{conversation}"
-        wait = self._last_send.get(key, -1e9) + self._gap - self._now()
-        self._last_send[key] = self._now() + max(wait, 0.0)
+        now = self._now()
+        wait = max(self._last_send.get(key, -1e9) + self._gap, self._paused.get(key, 0.0)) - now
+        self._last_send[key] = now + max(wait, 0.0)
         if wait > 0:
             await asyncio.sleep(wait)
+        if self._paused.get(key, 1e18) <= self._now():
+            del self._paused[key]
         await self.bucket(platform, tenant_id).take()

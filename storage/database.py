@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 DEFAULT_URL = "sqlite:///turnabout.db"
+WRITERS = 10  # inbound transactions at once on PostgreSQL; SQLAlchemy's pool holds 5 + 10
 
 
 class DatabaseUrlError(ValueError):
@@ -54,6 +56,7 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self._writers: asyncio.Semaphore | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,6 +76,23 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """Around an inbound event's transaction: they queue here, in order, rather than in
+        the database or its connection pool.
+
+        SQLite has one writer at a time. Contending connections do not queue for it: they
+        poll, sleeping up to 100 ms between tries (its busy handler), or fail at once with
+        "database is locked" when a deferred transaction that read first must upgrade. Under
+        a flood of commands that left the process idle while requests waited for seconds, and
+        failed some. On PostgreSQL a flood past the pool's size waited for a connection until
+        the pool's 30 s timeout failed it. So: one at a time on SQLite, WRITERS at a time on
+        PostgreSQL (the pool keeps room for delivery and jobs). Never nest it."""
+        if self._writers is None:
+            self._writers = asyncio.Semaphore(1 if self.is_sqlite else WRITERS)
+        async with self._writers:
+            yield
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import ProcessedEvent
 from storage.traces import like_escaped
 
@@ -19,15 +19,15 @@ async def claim_event(session: AsyncSession, key: str, now: datetime) -> bool:
     The row commits with the event's effects, so a crash before commit leaves it unclaimed
     and the platform's retry is handled normally.
     """
-    if await session.get(ProcessedEvent, key) is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedEvent(key=key, processed_at=now))
-            await session.flush()
-    except IntegrityError:
-        return False  # a concurrent delivery of the same event won the race
-    return True
+    # One statement, not a read then a guarded insert: a flood of commands is bounded by the
+    # database round trips per command. A concurrent delivery of the same event waits for
+    # the first to commit (or roll back) and then inserts nothing (or owns it).
+    statement = (dialect.insert(session, ProcessedEvent)
+                 .values(key=key, processed_at=now)
+                 .on_conflict_do_nothing(index_elements=["key"])
+                 .returning(col(ProcessedEvent.key)))
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return result.first() is not None
 
 
 async def forget_events_before(session: AsyncSession, cutoff: datetime) -> None:

@@ -121,7 +121,7 @@ class SlackAdapter:
             self._token_check.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._token_check
-        await self._toolkit.settle()
+        await self._toolkit.close()
 
     async def settle(self) -> None:
         """Wait until listeners that already acked have finished their work."""

@@ -51,7 +51,13 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
     data = response.data if isinstance(response.data, dict) else {}
     error = str(data.get("error") or f"http_{response.status_code}")
     if response.status_code == 429 or error == "ratelimited":
-        return DeliveryError(error, retry_after=_seconds(response.headers.get("Retry-After")))
+        # chat.postMessage is limited per channel (about one a second) as well as across
+        # the workspace, and Slack's 429 does not say which; the dispatcher treats it as the
+        # channel's unless several channels are limited at once. Every other method (Tier 3
+        # conversations.open, uploads) is limited per workspace.
+        method = str(getattr(response, "api_url", "")).rstrip("/").rsplit("/", 1)[-1]
+        return DeliveryError(error, retry_after=_seconds(response.headers.get("Retry-After")),
+                             one_conversation=method == "chat.postMessage")
     return DeliveryError(error, permanent=error in PERMANENT_ERRORS)
 
 

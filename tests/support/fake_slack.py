@@ -120,6 +120,7 @@ class FakeSlack:
         self.missing_users: set[str] = set()
         self.known_triggers: set[str] | None = None  # None: any non-empty trigger id works
         self._failures: dict[str, list[Failure]] = {}
+        self._conversation_limits: dict[tuple[str, ...], list[Failure]] = {}
         self._groups: dict[tuple[str, ...], str] = {}
         self.history: dict[str, list[Payload]] = {}  # channel → posted messages, newest last
         self.homes: dict[str, Payload] = {}  # user → the Home tab view last published for them
@@ -172,6 +173,13 @@ class FakeSlack:
     def calls_with(self, token: str, method: str) -> list[Payload]:
         return [c.args for c in self.calls if c.method == method and c.token == token]
 
+    def limit_posts_between(self, users: Iterable[str], retry_after: float,
+                            times: int = 1) -> None:
+        """Answer 429 (Retry-After) to the next `times` posts into the DM or group DM of
+        `users`: that one conversation rate-limited, as Slack's ~1 post/s per channel is."""
+        self._conversation_limits[tuple(sorted(users))] = [
+            Failure("ratelimited", 429, retry_after)] * times
+
     def calls_to(self, method: str) -> list[Payload]:
         return [c.args for c in self.calls if c.method == method]
 
@@ -190,6 +198,16 @@ class FakeSlack:
         async with self._recorded:
             await self._recorded.wait_for(lambda: len(self.calls_to(method)) >= count)
         return self.calls_to(method)
+
+    async def shown_from_ack(self, response_url: str, ack: object) -> None:
+        """A slash command's ack body with a message in it: Slack shows it to the person just
+        as it shows an ephemeral response_url post, so it is recorded as one (`via` "ack")."""
+        prefix = f"{self.url}/response/"
+        if not (isinstance(ack, dict) and (ack.get("text") or ack.get("blocks"))
+                and response_url.startswith(prefix)):
+            return
+        await self._record(Call("response", {"key": response_url.removeprefix(prefix),
+                                             **ack, "via": "ack"}))
 
     async def _record(self, call: Call) -> None:
         if not self.record_calls:
@@ -260,6 +278,9 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         self._caller = self.tokens[token]  # handlers below run without awaiting: safe
         failures = self._failures.get(method)
+        if method == "chat.postMessage" and not failures:
+            failures = self._conversation_limits.get(
+                tuple(sorted(self.members(str(args.get("channel") or "")))))
         if failures:
             failure = failures.pop(0)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 
@@ -199,7 +199,12 @@ class SlackWorkspace:
         sent.update(headers or {})
         async with self.http.post(f"{self.running.url}/slack/events", data=body,
                                   headers=sent) as response:
-            return Reply(response.status, await response.text())
+            reply = Reply(response.status, await response.text())
+        if content_type == FORM and reply.status == 200 and reply.text.startswith("{"):
+            form = dict(parse_qsl(text))
+            if "command" in form:  # a slash command's reply can ride on its ack
+                await self.fake.shown_from_ack(form.get("response_url", ""), reply.json())
+        return reply
 
     async def command(self, text: str, user: str = "U1", *, trigger_id: str | None = None,
                       reply_key: str | None = None, retry: int | None = None) -> Reply:

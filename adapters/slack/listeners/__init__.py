@@ -14,7 +14,9 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import form_invitation, message_payload
 from adapters.slack.events import SlackProfiles
@@ -55,6 +57,10 @@ class Toolkit:
     profiles: SlackProfiles
     command: str  # the slash command, e.g. "/mentoring"
     _working: set[asyncio.Task[object]] = field(default_factory=set, init=False, repr=False)
+    flows: int = field(default=0, init=False)  # slash commands whose flow is running now
+    # One connection pool for every response_url post: bolt's respond() opens (and closes) a
+    # new HTTP session per reply, a TCP connection each time.
+    _http: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
 
     @property
     def slash_prefix(self) -> str:
@@ -82,15 +88,35 @@ class Toolkit:
                 log.warning("views.open failed (%s); offering a button instead", exc)
         await self.say(form_invitation(form), to)
 
+    def hinted(self, message: Message) -> Message:
+        """Replies to a slash command may sit in any channel, where bare words reach nobody."""
+        words = self.inbound.registry.hinted_words() | {"help"}
+        return replace(message, text=slash_hints(message.text, self.slash_prefix, words))
+
+    def ack_body(self, response: Response) -> dict[str, object] | None:
+        """A one-message reply as a slash command's ack body (Slack shows it to the person
+        alone), or None when the reply needs more than an ack can carry: a form to open, a
+        file or chart to upload, or several messages (a second one posted to the response_url
+        could overtake the ack on its way). Nothing to say acks empty."""
+        if response.form is not None or len(response.messages) > 1:
+            return None
+        if not response.messages:
+            return {}
+        (message,) = response.messages
+        if message.image is not None or message.attachment is not None:
+            return None
+        return {**message_payload(self.hinted(message)), "response_type": "ephemeral"}
+
     async def say(self, message: Message, to: Reply) -> None:
         if to.channel:
             await self.messenger.post(to.channel, message, to.sender.tenant_id)
         elif to.respond is not None and to.respond.response_url:
-            # Replies to a slash command may sit in any channel, where bare words reach nobody.
-            words = self.inbound.registry.hinted_words() | {"help"}
-            message = replace(message, text=slash_hints(message.text, self.slash_prefix, words))
-            sent = await to.respond(**message_payload(message), response_type="ephemeral",
-                                    replace_original=False)
+            if self._http is None or self._http.closed:
+                self._http = aiohttp.ClientSession()
+            webhook = AsyncWebhookClient(to.respond.response_url, session=self._http)
+            sent = await webhook.send_dict({**message_payload(self.hinted(message)),
+                                            "response_type": "ephemeral",
+                                            "replace_original": False})
             if sent.status_code != 200:
                 raise DeliveryError(f"response_url answered {sent.status_code}: {sent.body}")
         else:
@@ -142,6 +168,11 @@ class Toolkit:
         pending = [t for t in self._working if t is not current]
         if pending:
             await asyncio.wait(pending, timeout=SETTLE_SECONDS)
+
+    async def close(self) -> None:
+        await self.settle()
+        if self._http is not None:
+            await self._http.close()
 
 
 def register(app: AsyncApp, toolkit: Toolkit) -> None:

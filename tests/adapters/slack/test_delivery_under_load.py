@@ -117,6 +117,28 @@ async def test_a_slack_429_storm_loses_and_duplicates_nothing(
         await assert_each_sent_once(svc, fake, keys)
 
 
+async def test_a_rate_limited_conversation_waits_alone_while_the_others_keep_flowing(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    # The fake's own channel limit well under the pacer's 1 s: on a busy machine, posts a
+    # second apart can arrive closer than that, and their 429s would blur what is measured.
+    limits = RateLimits(per_second=100, per_channel_seconds=0.5)
+    async with keyed_by_text(rate_limits=limits) as fake, \
+            service(database_url, paced(program, 100), clock, fake) as svc:
+        keys = await queue_group_messages(svc, clock)
+        # Slack limits the first pair's conversation for 4 s (held in memory, not given back).
+        fake.limit_posts_between(("UA0", "UB0"), retry_after=4)
+
+        await deliver_everything(svc, clock)
+
+        await assert_each_sent_once(svc, fake, keys)
+        assert fake.rate_limited >= 1
+        order = [post.key for post in fake.posts]
+        first_of_limited = min(order.index(k) for k in ("load:0:0", "load:0:1"))
+        # Every other conversation's messages (two each, a second apart) went out meanwhile.
+        assert first_of_limited == len(keys) - 2
+
+
 async def test_a_restart_mid_delivery_loses_nothing_and_repeats_only_posts_it_cut_off_once(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
