@@ -21,7 +21,7 @@ from storage.models import HrRecord, Person, PersonAvoid, Team
 
 def normalised(name: str) -> str:
     """A team name as matching sees it: case, spacing, punctuation and a trailing "team" do
-    not make another team. (Frozen into migration 0010: change both or neither.)"""
+    not make another team. (Frozen into migration 0013: change both or neither.)"""
     words = re.sub(r"[\W_]+", " ", name.casefold()).split()
     if len(words) > 1 and words[-1] == "team":
         words.pop()

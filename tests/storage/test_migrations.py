@@ -193,7 +193,7 @@ def test_pairs_already_meeting_before_the_kick_off_existed_keep_their_prompts(
 
 
 def test_an_upgrade_makes_typed_team_names_identities(database_url: str) -> None:
-    """0010: one team per distinct name, whatever its case, spacing or trailing "team"."""
+    """0013: one team per distinct name, whatever its case, spacing or trailing "team"."""
     from alembic import command
     from sqlalchemy import text
 
@@ -206,7 +206,7 @@ def test_an_upgrade_makes_typed_team_names_identities(database_url: str) -> None
                                     if engine.dialect.name == "postgresql"
                                     else f"DROP TABLE IF EXISTS {table.name}"))
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    command.upgrade(alembic_config(database_url), "0011")
+    command.upgrade(alembic_config(database_url), "0012")
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, "

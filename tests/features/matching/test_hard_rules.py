@@ -108,7 +108,7 @@ async def test_the_reporting_line_rule_can_be_turned_off(
 async def test_typed_team_names_join_the_listed_team_they_name(
     database: Database, program: Program,
 ) -> None:
-    """As after migration 0010: a name-only team per typed name; app.yaml's list adopts them."""
+    """As after migration 0013: a name-only team per typed name; app.yaml's list adopts them."""
     now = datetime(2026, 1, 5, tzinfo=UTC)
     async with database.session() as session:
         ids = []

@@ -1,7 +1,7 @@
 """match runs: an `admin match` round computed off the event loop, and its one-at-a-time marker
 
-Revision ID: 0011
-Revises: 0012
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 16:00:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0011'
-down_revision = '0012'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,8 @@ when they differ only in case, spacing, punctuation or a trailing "team" ("Payme
 "payments team "). At start-up, teams listed in app.yaml adopt the rows whose names match them
 (storage/teams.py), so people keep their team and the rule stays safe for the rest.
 
-Revision ID: 0010
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 16:00:00
 """
 import re
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0010'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """outcomes: released running totals of the pairs' check-ins, the closing survey's NPS split
 and the senior mentees' retention question; every reason a pair was flagged, with its date
 
-Revision ID: 0012
-Revises: 0017
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 16:00:00.000000
 """
 from alembic import op
@@ -11,8 +11,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0012'
-down_revision = '0017'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

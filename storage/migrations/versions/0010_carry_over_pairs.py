@@ -7,7 +7,7 @@ meet, goals), running six months from the pairing (the default length) and at le
 more weeks, so the closing agenda still comes before the end. Pairs that never had a prompt
 (new ones, or never agreed) go through the kick-off like everybody else.
 
-Revision ID: 0017
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-07 16:00:00
 """
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
