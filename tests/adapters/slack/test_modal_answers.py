@@ -79,7 +79,8 @@ async def test_a_closing_survey_answered_in_a_slack_modal_is_saved_for_that_coho
 
         reply = await ws.submit(view, {"learned": "How the budget cycle works",
                                        "taught": "Prompting well", "future_leader": "yes",
-                                       "changed_view": "more", "recommend": "5"}, owner)
+                                       "changed_view": "more", "recommend": "5",
+                                       "helps_retention": "yes"}, owner)  # if a senior
         await ws.settle()
 
         assert (reply.status, reply.text) == (200, "")
