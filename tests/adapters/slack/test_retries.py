@@ -10,7 +10,7 @@ from storage.models import Person, SurveyAnswers
 from tests.support.slack_requests import Answer, slack_workspace
 
 ANSWERS: dict[str, Answer] = {
-    "role": "mentor", "department": "product", "team": "Growth", "seniority": "entry",
+    "role": "mentor", "department": "marketing", "team": "growth", "seniority": "entry",
     "cadence": "monthly", "meeting_mode": "chat", "timezone": "Europe/Paris",
     "teach": ("social-media",)}
 
