@@ -8,8 +8,12 @@ protocol.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from config.program import Admins, Program
 from core.clock import FrozenClock
 from tests.support.fake_teams import (
     ConnectorCall,
@@ -17,6 +21,7 @@ from tests.support.fake_teams import (
     TeamsWorld,
     button_data,
     submit_value,
+    teams_world,
 )
 
 LINK = "[Reset your password](https://evil.example/reset)"
@@ -91,6 +96,17 @@ async def delivered(world: TeamsWorld, user: TeamsUser, words: str) -> Connector
     await world.connector.wait_for(
         lambda: any(words in c.text for c in world.connector.to(user.conversation_id)))
     return next(c for c in reversed(world.connector.to(user.conversation_id)) if words in c.text)
+
+
+@pytest.fixture
+async def world(database_url: str, program: Program, clock: FrozenClock
+                ) -> AsyncIterator[TeamsWorld]:
+    """Ada is an admin; the team is typed (no list in app.yaml), so it can carry markup."""
+    typed = program.model_copy(update={
+        "admins": Admins(teams=("aad-ada",)),
+        "survey": program.survey.model_copy(update={"teams": {}})})
+    async with teams_world(database_url, typed, clock) as world:
+        yield world
 
 
 async def test_names_goals_teams_comments_and_reasons_never_format_a_teams_card(

@@ -99,7 +99,7 @@ async def test_a_decline_and_an_expiry_read_the_same_over_teams(world: TeamsWorl
 
     lee = world.user(user_id="29:1lee", name="Lee", aad_object_id="aad-lee")
     survey = await reply(world, lee, text="join")
-    await lee.submit(survey.sent_id or "", submit_value(survey.card, {**JUNIOR, "team": "Ads"}))
+    await lee.submit(survey.sent_id or "", submit_value(survey.card, {**JUNIOR, "team": "field-sales"}))
     await request_card(world, lee, sam)
     clock.advance(timedelta(days=6))
     await world.running.service.tick()

@@ -109,7 +109,7 @@ async def test_a_decline_and_an_expiry_in_the_web_chat_free_the_senior(
     [note] = [m for m in await sam.inbox() if "didn't work out" in m["text"]]
     assert "Jo" not in note["text"]
 
-    await lee.join({**JUNIOR, "team": "Ads"})
+    await lee.join({**JUNIOR, "team": "field-sales"})
     request = await asked(lee, sam)
     clock.advance(timedelta(days=5, hours=1))
     await running.service.tick()
