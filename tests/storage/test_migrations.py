@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlmodel import SQLModel
 
 import adapters.slack.tables  # bolt's OAuth stores' tables; their migration is ours
@@ -12,6 +12,24 @@ import adapters.web.tables  # noqa: F401  (the web chat owns its table; its migr
 import storage.models  # noqa: F401
 from storage.database import driver_urls
 from storage.migrate import current_revision, head_revision, upgrade
+
+
+def _migrated_to(database_url: str, revision: str) -> Engine:
+    """An empty database migrated only up to `revision`, to fill with rows of that schema."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = create_engine(driver_urls(database_url)[0])
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
+                                    if engine.dialect.name == "postgresql"
+                                    else f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    command.upgrade(alembic_config(database_url), revision)
+    return engine
 
 
 def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
@@ -32,19 +50,8 @@ def test_an_upgrade_keeps_the_data_of_an_older_schema(database_url: str) -> None
     """Every migration from the first one runs over real rows without losing them."""
     from sqlalchemy import text
 
-    from storage.migrate import alembic_config
 
-    sync_url = driver_urls(database_url)[0]
-    engine = create_engine(sync_url)
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
-                                    if engine.dialect.name == "postgresql"
-                                    else f"DROP TABLE IF EXISTS {table.name}"))
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    from alembic import command
-
-    command.upgrade(alembic_config(database_url), "0001")
+    engine = _migrated_to(database_url, "0001")
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO person (platform, tenant_id, user_id, status, created_at, updated_at, "
@@ -93,20 +100,10 @@ def test_an_upgrade_turns_old_polls_into_rounds_and_drops_flags_raised_by_answer
 ) -> None:
     from datetime import date
 
-    from alembic import command
     from sqlalchemy import text
 
-    from storage.migrate import alembic_config
 
-    sync_url = driver_urls(database_url)[0]
-    engine = create_engine(sync_url)
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
-                                    if engine.dialect.name == "postgresql"
-                                    else f"DROP TABLE IF EXISTS {table.name}"))
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    command.upgrade(alembic_config(database_url), "0005")
+    engine = _migrated_to(database_url, "0005")
     with engine.begin() as connection:
         for statement in OLD_PROGRAM:
             connection.execute(text(statement))
@@ -161,19 +158,10 @@ def test_pairs_already_meeting_before_the_kick_off_existed_keep_their_prompts(
 ) -> None:
     """Pairs prompted before 0009 get a confirmed agreement from the senior's survey answers
     (so their prompts go on at the rhythm they chose); every other pair still kicks off."""
-    from alembic import command
     from sqlalchemy import text
 
-    from storage.migrate import alembic_config
 
-    engine = create_engine(driver_urls(database_url)[0])
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
-                                    if engine.dialect.name == "postgresql"
-                                    else f"DROP TABLE IF EXISTS {table.name}"))
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    command.upgrade(alembic_config(database_url), "0009")
+    engine = _migrated_to(database_url, "0009")
     with engine.begin() as connection:
         for statement in PAIRS_BEFORE_THE_KICK_OFF:
             connection.execute(text(statement))
@@ -194,19 +182,10 @@ def test_pairs_already_meeting_before_the_kick_off_existed_keep_their_prompts(
 
 def test_an_upgrade_makes_typed_team_names_identities(database_url: str) -> None:
     """0013: one team per distinct name, whatever its case, spacing or trailing "team"."""
-    from alembic import command
     from sqlalchemy import text
 
-    from storage.migrate import alembic_config
 
-    engine = create_engine(driver_urls(database_url)[0])
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
-                                    if engine.dialect.name == "postgresql"
-                                    else f"DROP TABLE IF EXISTS {table.name}"))
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    command.upgrade(alembic_config(database_url), "0012")
+    engine = _migrated_to(database_url, "0012")
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO person (id, platform, tenant_id, user_id, status, created_at, "
