@@ -49,7 +49,7 @@ class LivePair:
     ends_on: date | None = None
 
 
-def _member_columns(person: Any) -> list[Any]:
+def member_columns(person: Any) -> list[Any]:
     return [person.id, person.platform, person.tenant_id, person.user_id, person.display_name,
             person.timezone, person.last_active_at]
 
@@ -65,7 +65,7 @@ async def live_pairs(session: AsyncSession, *, started: bool = False, after: int
     statement = (
         select(Pair.id, Pair.created_at, Pair.last_met_on, Pair.at_risk_since,  # type: ignore[call-overload]
                Pair.cohort_id, Kickoff.rhythm, Kickoff.confirmed_at, Kickoff.ends_on,
-               *_member_columns(mentor), *_member_columns(mentee))
+               *member_columns(mentor), *member_columns(mentee))
         .join(mentor, col(mentor.id) == col(Pair.mentor_id))
         .join(mentee, col(mentee.id) == col(Pair.mentee_id))
         .outerjoin(Kickoff, col(Kickoff.pair_id) == col(Pair.id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.engagement import Member, member_columns
 from storage.models import (
     GoalRating,
     Kickoff,
@@ -49,6 +50,45 @@ async def not_started(session: AsyncSession) -> list[tuple[Pair, Kickoff | None]
         .order_by(col(Pair.id))
     )
     return [(pair, kickoff) for pair, kickoff in rows]
+
+
+@dataclass(frozen=True)
+class Unstarted:
+    """A pair that has not started, as its reminders need it: plain columns, no entities."""
+
+    id: int
+    created_at: datetime
+    agreed_at: datetime | None
+    mentor_agreed_at: datetime | None
+    mentee_agreed_at: datetime | None
+    mentor: Member
+    mentee: Member
+    proposed_by: int | None  # None: no kick-off proposed yet
+    kickoff_version: int | None
+
+
+async def not_started_pages(session: AsyncSession, size: int) -> AsyncIterator[list[Unstarted]]:
+    """`not_started`, `size` pairs at a time (keyset on the pair id), each in one statement
+    with both people's names and addresses."""
+    mentor, mentee = aliased(Person), aliased(Person)
+    after = 0
+    while True:
+        rows = list(await session.exec(
+            select(Pair.id, Pair.created_at, Pair.agreed_at,  # type: ignore[call-overload]
+                   Pair.mentor_agreed_at, Pair.mentee_agreed_at, Kickoff.proposed_by,
+                   Kickoff.version, *member_columns(mentor), *member_columns(mentee))
+            .join(mentor, col(mentor.id) == col(Pair.mentor_id))
+            .join(mentee, col(mentee.id) == col(Pair.mentee_id))
+            .outerjoin(Kickoff, col(Kickoff.pair_id) == col(Pair.id))
+            .where(Pair.status == "active", mentor.status == "active",
+                   mentee.status == "active", col(Kickoff.confirmed_at).is_(None),
+                   col(Pair.id) > after)
+            .order_by(col(Pair.id)).limit(size)))
+        if not rows:
+            return
+        yield [Unstarted(r[0], r[1], r[2], r[3], r[4], Member(*r[7:14]), Member(*r[14:21]),
+                         r[5], r[6]) for r in rows]
+        after = rows[-1][0]
 
 
 @dataclass(frozen=True)

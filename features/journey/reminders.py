@@ -7,36 +7,60 @@ from datetime import datetime, timedelta
 
 from core import keys
 from core.context import Context
+from core.events import Address
 from core.messages import Button, Message
 from core.outgoing import Outgoing
+from core.text import literal
 from features.journey.kickoff import confirm_buttons, invitation
 from features.matching.intros import AGREE
-from features.people import address_of, name_of, notify_admins
+from features.people import admins
 from storage import journey
-from storage.models import Kickoff, Pair, Person
+from storage.engagement import Member
+from storage.journey import Unstarted
+
+BATCH = 1000  # pairs per page, each page its own transaction
 
 
-def _waiting(pair: Pair, kickoff: Kickoff | None) -> tuple[str, datetime, list[int]]:
+def _waiting(pair: Unstarted) -> tuple[str, datetime, list[Member]]:
     """The stage the pair is stuck in, since when, and who it is waiting for."""
     if pair.agreed_at is None:
-        waiting = [pid for pid, at in ((pair.mentor_id, pair.mentor_agreed_at),
-                                       (pair.mentee_id, pair.mentee_agreed_at)) if at is None]
+        waiting = [m for m, at in ((pair.mentor, pair.mentor_agreed_at),
+                                   (pair.mentee, pair.mentee_agreed_at)) if at is None]
         return "intro", pair.created_at, waiting
-    if kickoff is None:
-        return "kickoff", pair.agreed_at, [pair.mentor_id, pair.mentee_id]
-    other = pair.mentee_id if kickoff.proposed_by == pair.mentor_id else pair.mentor_id
+    if pair.proposed_by is None:
+        return "kickoff", pair.agreed_at, [pair.mentor, pair.mentee]
+    other = pair.mentee if pair.proposed_by == pair.mentor.id else pair.mentor
     return "kickoff", pair.agreed_at, [other]
 
 
-async def run(ctx: Context) -> int:
-    now, cfg = ctx.now(), ctx.program.nudges
+async def run(ctx: Context, batch: int = BATCH) -> int:
+    """Queue every due reminder (and every escalation to the admins), a page of pairs at a time:
+    one read, one bulk insert of outbox rows under their keys (so a rerun, or another replica,
+    queues nothing twice) and a commit per page. Returns how many reminders were queued."""
+    team: list[Address] | None = None  # the admins, looked up once, when first needed
     sent = 0
-    for pair, kickoff in await journey.not_started(ctx.session):
-        assert pair.id is not None
-        stage, since, waiting = _waiting(pair, kickoff)
+    async for page in journey.not_started_pages(ctx.session, batch):
+        reminders, notices = _page(ctx, page)
+        if notices and team is None:
+            team = await admins(ctx)
+        sent += await ctx.queue(*reminders)
+        await ctx.queue(*(
+            Outgoing.dm(keys.for_admin(key, admin), admin, message)
+            for key, message in notices for admin in team or ()))
+        await ctx.commit()
+    return sent
+
+
+def _page(ctx: Context, page: list[Unstarted]) -> tuple[list[Outgoing], list[tuple[str, Message]]]:
+    now, cfg = ctx.now(), ctx.program.nudges
+    reminders: list[Outgoing] = []
+    notices: list[tuple[str, Message]] = []
+    for pair in page:
+        stage, since, waiting = _waiting(pair)
         elapsed = now - since
         if elapsed >= timedelta(days=cfg.agreement_escalate_days):
-            await _tell_admins(ctx, pair, stage, elapsed.days)
+            notices.append((keys.agreement_stalled(pair.id, stage),
+                            _stalled(pair, stage, elapsed.days)))
             continue
         due = [n for n, day in enumerate(cfg.agreement_reminder_days, start=1)
                if elapsed >= timedelta(days=day)]
@@ -44,44 +68,45 @@ async def run(ctx: Context) -> int:
             continue
         # Only the latest due reminder: a scheduler that was down sends one, not a backlog.
         number = due[-1]
-        for person_id in waiting:
-            person = await ctx.session.get(Person, person_id)
-            partner = await ctx.session.get(
-                Person, pair.mentee_id if person_id == pair.mentor_id else pair.mentor_id)
-            assert person is not None and partner is not None
-            sent += await ctx.queue(Outgoing.dm(
-                keys.agreement_reminder(pair.id, stage, person_id, number), address_of(person),
-                _reminder(pair, kickoff, stage, partner)))
-    return sent
+        for person in waiting:
+            partner = pair.mentee if person.id == pair.mentor.id else pair.mentor
+            reminders.append(Outgoing.dm(
+                keys.agreement_reminder(pair.id, stage, person.id, number), _address(person),
+                _reminder(pair, stage, partner)))
+    return reminders, notices
 
 
-def _reminder(pair: Pair, kickoff: Kickoff | None, stage: str, partner: Person) -> Message:
-    assert pair.id is not None
-    partner_name = name_of(partner)
+def _address(member: Member) -> Address:
+    return Address(member.platform, member.user_id, member.tenant_id)  # type: ignore[arg-type]
+
+
+def _name(member: Member) -> str:
+    return literal(member.name) if member.name else "your partner"
+
+
+def _reminder(pair: Unstarted, stage: str, partner: Member) -> Message:
+    partner_name = _name(partner)
     if stage == "intro":
         return Message(title="Your pairing is waiting for you",
                        text=(f"Your introduction to {partner_name} is waiting for your *I agree*. "
                              "Once you both agree, you set your goals together."),
                        buttons=(Button("I agree", AGREE, str(pair.id), style="primary"),))
-    if kickoff is None:
+    if pair.proposed_by is None:
         return Message(title="Your kick-off is waiting",
                        text=(f"You and {partner_name} haven't filled in your kick-off yet: "
                              "your goals, how often you meet and one ground rule. "
                              "Two minutes, and your journey starts."),
                        buttons=(invitation(pair.id),))
+    assert pair.kickoff_version is not None
     return Message(title="Your kick-off is waiting",
                    text=(f"{partner_name} has proposed your kick-off agreement and is waiting "
                          "for you to confirm or change it."),
-                   buttons=confirm_buttons(pair.id, kickoff.version))
+                   buttons=confirm_buttons(pair.id, pair.kickoff_version))
 
 
-async def _tell_admins(ctx: Context, pair: Pair, stage: str, days: int) -> None:
-    assert pair.id is not None
-    mentor = await ctx.session.get(Person, pair.mentor_id)
-    mentee = await ctx.session.get(Person, pair.mentee_id)
-    assert mentor is not None and mentee is not None
+def _stalled(pair: Unstarted, stage: str, days: int) -> Message:
     what = "agreed to their introduction" if stage == "intro" else "confirmed their kick-off"
-    await notify_admins(ctx, keys.agreement_stalled(pair.id, stage), Message(
-        title="A pair hasn't started",
-        text=(f"The pair {name_of(mentor)} → {name_of(mentee)} hasn't {what} after {days} days, "
-              "despite two reminders. A personal word from you often helps.")))
+    return Message(title="A pair hasn't started",
+                   text=(f"The pair {_name(pair.mentor)} → {_name(pair.mentee)} hasn't {what} "
+                         f"after {days} days, despite two reminders. A personal word from you "
+                         "often helps."))

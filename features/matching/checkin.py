@@ -10,41 +10,59 @@ from datetime import timedelta
 
 from core import keys
 from core.context import Context
+from core.events import Address
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
 from features.enrolment import membership
 from features.matching.suggestions import suggest_buttons
-from features.people import ROLE_NAMES, address_of, name_of, notify_admins
-from storage import engagement, pairs
+from features.people import ROLE_NAMES, name_of, notify_admins
+from storage import engagement, pairs, waiting
 from storage import requests as stored
 from storage.models import Person, Status
+from storage.waiting import Waiter
 
 KEEP, PAUSE, LEAVE, HELP = "waiting.keep", "waiting.pause", "waiting.leave", "waiting.help"
 
 
-async def run(ctx: Context) -> int:
-    """Everyone waiting longer than `check_in_days` hears from us once per waiting spell."""
-    now, days = ctx.now(), ctx.program.matching.check_in_days
+BATCH = 1000  # people read per page, each page its own transaction
+
+
+async def run(ctx: Context, batch: int = BATCH) -> int:
+    """Everyone waiting longer than `check_in_days` hears from us once per waiting spell.
+
+    Pages through the people waiting; each page records its check-ins and queues their
+    messages in two statements (keys already recorded, by a rerun or another replica, are
+    left out) and commits."""
     sent = 0
-    for waiting in await stored.waiting(ctx.session):
-        person = waiting.person
-        assert person.id is not None
-        if now - waiting.since < timedelta(days=days):
-            continue
-        key = keys.still_interested(person.id, waiting.since.date())
-        if not await engagement.record_nudge(ctx.session, key, person.id, None, "waiting", now):
-            continue
-        await ctx.queue(Outgoing.dm(key, address_of(person), Message(
-            title="Still interested?",
-            text=(f"You've been waiting for a match for {(now - waiting.since).days} days, and "
-                  "we're sorry it's taking a while. Would you like to stay in the program?"),
-            buttons=(Button("Yes, keep me in", KEEP, style="primary"),
-                     Button("Ask the program team to find me a match", HELP),
-                     *suggest_buttons(ctx.program, person.role),
-                     Button("Pause", PAUSE),
-                     Button("Leave", LEAVE)))))
-        sent += 1
+    async for page in waiting.pages(ctx.session, batch):
+        sent += await _check_page(ctx, page)
+        await ctx.commit()
     return sent
+
+
+async def _check_page(ctx: Context, page: list[Waiter]) -> int:
+    now, days = ctx.now(), timedelta(days=ctx.program.matching.check_in_days)
+    due = [(keys.still_interested(w.id, w.since.date()), w) for w in page if now - w.since >= days]
+    recorded = await engagement.record_nudges(
+        ctx.session, [(key, w.id, None) for key, w in due], "waiting", now)
+    buttons: dict[str, tuple[Button, ...]] = {}
+    for _, w in due:
+        if w.role not in buttons:
+            buttons[w.role] = _buttons(ctx, w.role)
+    await ctx.queue(*(Outgoing.dm(key, Address(w.platform, w.user_id, w.tenant_id), Message(  # type: ignore[arg-type]
+        title="Still interested?",
+        text=(f"You've been waiting for a match for {(now - w.since).days} days, and "
+              "we're sorry it's taking a while. Would you like to stay in the program?"),
+        buttons=buttons[w.role])) for key, w in due if key in recorded))
+    return len(recorded)
+
+
+def _buttons(ctx: Context, role: str) -> tuple[Button, ...]:
+    return (Button("Yes, keep me in", KEEP, style="primary"),
+            Button("Ask the program team to find me a match", HELP),
+            *suggest_buttons(ctx.program, role),
+            Button("Pause", PAUSE),
+            Button("Leave", LEAVE))
 
 
 def _waiting(person: Person | None) -> bool:

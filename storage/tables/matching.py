@@ -75,6 +75,8 @@ class Pair(SQLModel, table=True):
             postgresql_where=text("status = 'active'"),
         ),
         Index("ix_pair_mentor_status", "mentor_id", "status"),
+        # Jobs look people's pairs up from either side (who waits, who was paired before).
+        Index("ix_pair_mentee_status", "mentee_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
