@@ -48,9 +48,9 @@ def export(token: str) -> str:
     return f"export:{token}"
 
 
-def report(token: str) -> str:
+def report(request_id: int) -> str:
     """An admin's leadership report: one per request, as each gets its own download."""
-    return f"report:{token}"
+    return f"report:{request_id}"
 
 
 def closing(cohort_id: int, person_id: int) -> str:

@@ -8,6 +8,7 @@ from storage.tables.delivery import (  # noqa: F401
     ExportLink,
     OutboxMessage,
     ProcessedEvent,
+    ReportRequest,
     WebChatMessage,
 )
 from storage.tables.engagement import (  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.messages import Response
 from core.text import parse_id
-from features.admin import cohorts, export, goals_text, program_team, report, stats
+from features.admin import cohorts, export, goals_text, program_team, report, report_run, stats
 from features.admin.mentions import mentioned_people
 from features.home import panel
 from features.matching import pairs
@@ -143,3 +143,4 @@ def register(registry: Registry) -> None:
         ActionSpec(program_team.UNPAIR_PAIR, unpair_pair, admin=True, carries_id=True),
         FormSpec(program_team.NOTE_FORM, send_note, admin=True),
     ))
+    registry.task(report.TASK, report_run.run_report)

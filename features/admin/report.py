@@ -7,24 +7,20 @@ can never say more than the stats do, nor something else.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from core import keys
 from core.context import Context
 from core.events import Command
-from core.messages import FileRef, Message, Response
-from core.outgoing import Outgoing
+from core.messages import Response
 from features.admin import goals_text, stats, trends
-from features.admin.report_page import render
-from storage import exports
+from storage import reports
 from storage import stats as figures_store
 from storage.models import Cohort, Person
 
+TASK = "leadership_report"
 PREPARING = "Building your report… it arrives in a private message in a moment."
 
 
@@ -57,24 +53,14 @@ def goal_rows(goals: Sequence[trends.GoalLike]) -> tuple[GoalRow, ...]:
 
 
 async def report_command(ctx: Context, admin: Person, event: Command, args: str) -> Response:
+    """Answer at once; the report is built and sent by the task (features/admin/report_run.py),
+    so no platform's request waits for a page of charts to be drawn."""
     cohort, error = await stats.find_cohort(ctx, args)
     if error:
         return Response.say(error)
-    report = await build(ctx, cohort)
-    # Drawing a page of charts is a second or so of CPU: off the event loop.
-    content = await asyncio.to_thread(render, report)
-    now = ctx.now()
-    await exports.purge_expired(ctx.session, now)
-    token = secrets.token_urlsafe(24)
-    filename = _filename(now.date(), cohort.name if cohort else None)
-    await exports.create_link(ctx.session, token=token, person_id=admin.id, filename=filename,
-                              content=content, now=now)
-    file = FileRef(token, filename, len(content))
-    await ctx.queue(Outgoing.dm(keys.report(token), event.sender, Message(
-        title="Your report" + (f" on cohort “{cohort.name}”" if cohort else ""),
-        text=(f"*{filename}*: one page for leadership with the summary, goals, charts and "
-              "figures, under the same privacy rules as `admin stats`."),
-        attachment=file)))
+    request_id = await reports.request(ctx.session, admin.id, cohort.id if cohort else None,
+                                       ctx.now())
+    ctx.start(TASK, request_id)
     return Response.say(PREPARING)
 
 
@@ -120,6 +106,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _filename(day: date, cohort: str | None) -> str:
+def filename(day: date, cohort: str | None) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", cohort.lower()).strip("-")[:40] if cohort else ""
     return f"turnabout-report-{slug + '-' if slug else ''}{day.isoformat()}.pdf"

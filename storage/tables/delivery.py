@@ -1,4 +1,4 @@
-"""Inbound event ids, the outbox, the web chat inbox rows and export links."""
+"""Inbound event ids, the outbox, the web chat inbox rows, export links and report requests."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     Column,
+    ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     Text,
     text,
@@ -82,3 +84,20 @@ class ExportLink(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_when())
     expires_at: datetime = Field(sa_column=_when())
     used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+
+
+class ReportRequest(SQLModel, table=True):
+    """An `admin report` being built off the request path (features/admin/report_run.py). The
+    row is the marker that makes delivery exactly-once: only the run that moves it from pending
+    sends the file."""
+
+    __tablename__ = "report_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # pending | sent | failed
+    status: str = Field(default="pending", max_length=10)
+    admin_id: int | None = Field(sa_column=Column(
+        Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
+    cohort_id: int | None = Field(default=None, foreign_key="cohort.id")
+    requested_at: datetime = Field(sa_column=_when())
+    finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))

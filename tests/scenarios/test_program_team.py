@@ -50,7 +50,8 @@ async def test_an_admins_report_arrives_privately_as_a_pdf(chat: ChatWorld) -> N
     jo, _sam = await matched(chat)
     jo_seen, ada_seen = len(await jo.inbox()), len(await ada.inbox())
 
-    building, *_ = await ada.say("admin report")  # the file may follow within the same reply
+    # The answer comes first; the page is drawn afterwards and sent once (`say` settles).
+    building, *_ = await ada.say("admin report")
     assert building.text.startswith("Building your report")
     await chat.settle()
 
