@@ -1,7 +1,7 @@
 """report requests: an `admin report` built off the request path, sent once
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 19:00:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import storage.types
 
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
