@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Cohort, ExportLink, Meeting, Pair, Person, Status
+from storage.models import Cohort, ExportLink, ExportRun, Meeting, Pair, Person, Status
 
 LINK_LIFETIME = timedelta(hours=24)
 LinkState = Literal["used", "expired", "unknown"]
@@ -102,6 +102,36 @@ async def forget_made_since(session: AsyncSession, since: datetime, now: datetim
     await session.exec(update(ExportLink).where(made).values(content=b""))  # type: ignore[call-overload]
     await session.exec(update(ExportLink).where(  # type: ignore[call-overload]
         made, col(ExportLink.expires_at) > now).values(expires_at=now))
+    # An export still being read may list them too: it is never published.
+    await session.exec(update(ExportRun).where(  # type: ignore[call-overload]
+        col(ExportRun.status) == RUNNING).values(status="dropped", finished_at=now))
+
+
+# --- exports being prepared ----------------------------------------------------------------
+
+RUNNING = "running"
+
+
+async def start_run(session: AsyncSession, admin_id: int | None, cohort_id: int | None,
+                    now: datetime) -> int:
+    run = ExportRun(admin_id=admin_id, cohort_id=cohort_id, started_at=now)
+    session.add(run)
+    await session.flush()
+    assert run.id is not None
+    return run.id
+
+
+async def finish_run(session: AsyncSession, run_id: int, status: str,
+                     now: datetime) -> ExportRun | None:
+    """The run, if it was still running and is now `status`; None if another outcome won."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(ExportRun)
+        .where(col(ExportRun.id) == run_id, col(ExportRun.status) == RUNNING)
+        .values(status=status, finished_at=now)
+        .returning(ExportRun.id))
+    if result.first() is None:
+        return None
+    return await session.get(ExportRun, run_id, populate_existing=True)
 
 
 # --- what the export reads -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from storage.tables.delivery import (  # noqa: F401
     ExportLink,
+    ExportRun,
     OutboxMessage,
     ProcessedEvent,
     ReportRequest,

@@ -9,22 +9,17 @@ over at least `privacy.min_group_size` people.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
-import secrets
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from core import keys
 from core.context import Context
-from core.events import Command
-from core.messages import Fact, FileRef, Message, Response
-from core.outgoing import Outgoing
+from core.messages import Fact, FileRef, Message
 from core.privacy import Figure
 from core.text import quote
 from features.admin import outcomes
@@ -36,9 +31,10 @@ from features.feedback.results import (
     shared_words,
 )
 from storage import exports
-from storage.models import Cohort, Person
+from storage.models import Cohort
 
-PREPARING = "Preparing your export; it arrives in a private message in a moment."
+PREPARING = ("Preparing your export… I'll send you the file in a private message as soon as "
+             "it's ready.")
 USAGE = "Export everything with `admin export`, or one cohort with `admin export cohort NAME`."
 DELETED = "(data deleted)"
 COHORTS_LISTED = 20
@@ -84,28 +80,7 @@ class Table:
     rows: Sequence[Sequence[Any]]
 
 
-async def export_command(ctx: Context, admin: Person, event: Command, args: str) -> Response:
-    cohort, problem = await _cohort(ctx, args)
-    if problem is not None:
-        return Response.say(problem)
-    now = ctx.now()
-    tables = await _tables(ctx, cohort.id if cohort else None)
-    readme = README.format(program=ctx.program.name, when=f"{now:%Y-%m-%d %H:%M}",
-                           scope=f", cohort “{cohort.name}”" if cohort else "",
-                           minimum=ctx.program.privacy.min_group_size)
-    # Compressing a large program takes a moment of CPU: off the event loop.
-    content = await asyncio.to_thread(pack, tables, readme, now)
-    await exports.purge_expired(ctx.session, now)
-    token = secrets.token_urlsafe(24)
-    filename = _filename(now.date(), cohort)
-    await exports.create_link(ctx.session, token=token, person_id=admin.id, filename=filename,
-                              content=content, now=now)
-    summary = _summary(ctx, cohort, tables, FileRef(token, filename, len(content)))
-    await ctx.queue(Outgoing.dm(keys.export(token), event.sender, summary))
-    return Response.say(PREPARING)
-
-
-async def _cohort(ctx: Context, args: str) -> tuple[Cohort | None, str | None]:
+async def find_cohort(ctx: Context, args: str) -> tuple[Cohort | None, str | None]:
     """The cohort `args` names, or a message saying what went wrong."""
     words = args.split()
     if not words:
@@ -126,7 +101,7 @@ async def _cohort(ctx: Context, args: str) -> tuple[Cohort | None, str | None]:
     return None, f"I don't know a cohort called “{quote(name)}”. {known}"
 
 
-async def _tables(ctx: Context, cohort_id: int | None) -> list[Table]:
+async def tables_of(ctx: Context, cohort_id: int | None) -> list[Table]:
     """One set-based read per file (two for polls), however many people: no query per row."""
     session = ctx.session
     people = await exports.participants(session, cohort_id)
@@ -242,22 +217,22 @@ def _cell(value: Any) -> Any:
     return value if format_ is None else format_(value)
 
 
-def _filename(day: date, cohort: Cohort | None) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-")[:40] if cohort else ""
+def filename_for(day: date, cohort: str | None) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", cohort.lower()).strip("-")[:40] if cohort else ""
     return f"turnabout-export-{slug + '-' if slug else ''}{day.isoformat()}.zip"
 
 
-def _summary(ctx: Context, cohort: Cohort | None, tables: Sequence[Table],
-             file: FileRef) -> Message:
-    minimum = ctx.program.privacy.min_group_size
+def summary(minimum: int, cohort: str | None, rows: Sequence[tuple[str, int]],
+            file: FileRef) -> Message:
+    """The message the zip arrives with; `rows`: each file's name and number of rows."""
     return Message(
-        title=f"Your export of cohort “{cohort.name}”" if cohort else "Your export",
-        text=(f"*{file.filename}*: {len(tables)} CSV files in one zip. It holds personal "
+        title=f"Your export of cohort “{cohort}”" if cohort else "Your export",
+        text=(f"*{file.filename}*: {len(rows)} CSV files in one zip. It holds personal "
               "data: keep it within the program team and delete it when you're done.\n"
               f"Poll and survey figures appear once each closes, and only where at least "
               f"{minimum} people answered; individual answers and meeting notes are never "
               "exported."),
-        facts=tuple(Fact(t.filename, _rows(len(t.rows))) for t in tables),
+        facts=tuple(Fact(name, _rows(count)) for name, count in rows),
         attachment=file,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.context import Context
 from core.messages import Response
 from core.text import parse_id
-from features.admin import cohorts, export, goals_text, program_team, report, report_run, stats
+from features.admin import cohorts, export_job, goals_text, program_team, report, report_run, stats
 from features.admin.mentions import mentioned_people
 from features.home import panel
 from features.matching import pairs
@@ -30,7 +30,7 @@ async def at_risk(ctx: Context, _call: Call) -> Response:
 
 
 async def export_data(ctx: Context, call: Call) -> Response:
-    return await export.export_command(ctx, call.person, call.event, call.args)  # type: ignore[arg-type]
+    return await export_job.export_command(ctx, call.person, call.args)  # type: ignore[arg-type]
 
 
 async def leadership_report(ctx: Context, call: Call) -> Response:
@@ -144,3 +144,4 @@ def register(registry: Registry) -> None:
         FormSpec(program_team.NOTE_FORM, send_note, admin=True),
     ))
     registry.task(report.TASK, report_run.run_report)
+    registry.task(export_job.TASK, export_job.run_export)

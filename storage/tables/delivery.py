@@ -101,3 +101,20 @@ class ReportRequest(SQLModel, table=True):
     cohort_id: int | None = Field(default=None, foreign_key="cohort.id")
     requested_at: datetime = Field(sa_column=_when())
     finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+
+
+class ExportRun(SQLModel, table=True):
+    """An `admin export` being prepared off the event loop: the durable marker of the work, so
+    the file is published once (running → done, a conditional update) whoever finishes it."""
+
+    __tablename__ = "export_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # running | done | failed | dropped (someone's data was deleted while it was read)
+    status: str = Field(default="running", max_length=10)
+    admin_id: int | None = Field(sa_column=Column(
+        Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
+    cohort_id: int | None = Field(sa_column=Column(
+        Integer, ForeignKey("cohort.id", ondelete="CASCADE"), nullable=True))
+    started_at: datetime = Field(sa_column=_when())
+    finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))

@@ -53,6 +53,7 @@ def closing_in_stats(text: str) -> Seen:
 async def export(world: World, args: str = "") -> dict[str, Rows]:
     """Ask for an export and open the zip it delivers: every CSV file, as rows."""
     await world.person("ada").say(f"admin export {args}".strip())
+    await world.tasks.idle()  # the zip is prepared in the background
     async with world.database.session() as session:
         key = (await session.exec(select(OutboxMessage.key).where(
             col(OutboxMessage.key).startswith("export:")).order_by(

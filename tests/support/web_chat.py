@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,23 @@ GOOD_ANSWERS: dict[str, Any] = {
     "goals": "Help a leader get confident with AI tools", "cadence": "weekly",
     "meeting_mode": "video",
 }
+
+
+ARRIVAL_SECONDS = 60.0  # a ceiling on a loaded machine, not an expected time
+
+
+async def inbox_once_filled(http: aiohttp.ClientSession, user: str,
+                            headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The person's inbox once something is in it, polled as the page polls it: work done in
+    the background (an export being zipped) arrives a moment after the reply."""
+    deadline = asyncio.get_running_loop().time() + ARRIVAL_SECONDS
+    while True:
+        async with http.get("/web/api/inbox", params={"user": user, "after": "0"},
+                            headers=headers) as inbox:
+            messages: list[dict[str, Any]] = (await inbox.json())["messages"]
+        if messages or asyncio.get_running_loop().time() > deadline:
+            return messages
+        await asyncio.sleep(0.05)
 
 
 @dataclass

@@ -43,7 +43,7 @@ async def test_the_export_card_has_a_download_button_whose_link_works_once(
     assert PREPARING in reply.text
     world.connector.calls.clear()
 
-    await world.running.service.deliver_now()
+    await world.running.service.settle()  # the zip is prepared off the event loop
 
     (sent,) = world.connector.messages
     assert sent.kind == "send" and sent.conversation_id == ada.conversation_id

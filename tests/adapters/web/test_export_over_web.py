@@ -13,6 +13,7 @@ from core.clock import FrozenClock
 from features.admin.export import PREPARING
 from features.admin.report import PREPARING as REPORT_PREPARING
 from tests.support.service import make_settings, serve
+from tests.support.web_chat import inbox_once_filled
 
 
 async def test_the_inbox_message_carries_a_link_that_downloads_once(
@@ -23,8 +24,7 @@ async def test_the_inbox_message_carries_a_link_that_downloads_once(
         async with http.post("/web/api/events", json={"user": "ada",
                                                       "command": "admin export"}) as reply:
             assert (await reply.json())["messages"][0]["text"] == PREPARING
-        async with http.get("/web/api/inbox", params={"user": "ada", "after": "0"}) as inbox:
-            (item,) = (await inbox.json())["messages"]
+        (item,) = await inbox_once_filled(http, "ada")
 
         file = item["message"]["attachment"]
         assert file["filename"] == "turnabout-export-2026-11-23.zip"

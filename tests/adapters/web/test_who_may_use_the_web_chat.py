@@ -17,6 +17,7 @@ from config.program import Program
 from core.clock import FrozenClock
 from storage.models import ExportLink, OutboxMessage, ProcessedEvent, WebChatMessage
 from tests.support.service import Running, make_settings, serve
+from tests.support.web_chat import inbox_once_filled
 
 TOKEN = "s3cret-web-chat-token-for-tests"
 EXPORT = {"user": "ada", "command": "admin export"}
@@ -42,9 +43,7 @@ async def export_link(http: aiohttp.ClientSession, headers: dict[str, str] | Non
     """Ada asks for an export; the download path from her inbox."""
     async with http.post("/web/api/events", json=EXPORT, headers=headers) as reply:
         assert reply.status == 200
-    async with http.get("/web/api/inbox", params={"user": "ada", "after": "0"},
-                        headers=headers) as inbox:
-        (item,) = (await inbox.json())["messages"]
+    (item,) = await inbox_once_filled(http, "ada", headers)
     return str(item["message"]["attachment"]["download_url"])
 
 

@@ -121,7 +121,9 @@ class Seed:
 
 
 async def export(world: World, args: str = "") -> str:
+    """`admin export`, then the moment the worker takes to read and zip it (queued, unsent)."""
     response = await world.person("ada").say(f"admin export {args}".strip())
+    await world.tasks.idle()
     return response.messages[0].text
 
 

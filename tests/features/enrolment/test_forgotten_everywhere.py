@@ -118,6 +118,7 @@ async def test_a_web_chat_participant_who_deletes_their_data_leaves_no_trace(
                                      "mentor!"))["messages"]
         await ada.press(question["buttons"][0]["action_id"], question["buttons"][0]["value"])
         await ada.say("admin export")
+        await web.running.service.settle()  # the zip is prepared in the background
         await assert_planted(database, user, {
             NAME: {"person", "outbox", "web_chat_message", "export_link", "announcement"},
             GOALS: {"survey_answers", "outbox", "web_chat_message"},
