@@ -1,7 +1,7 @@
 """export_run: `admin export` prepared as a background task, one row per request
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 19:00:00.000000
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import storage.types
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
