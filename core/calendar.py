@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+@lru_cache(maxsize=1024)
 def zone(name: str | None) -> ZoneInfo:
+    # Cached: jobs ask for a zone several times per person, 200,000 times a run at scale.
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

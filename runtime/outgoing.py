@@ -31,7 +31,9 @@ class OutboxWriter:
         """One row for a single person. For several: one conversation with everyone who shares a
         platform and tenant where group conversations exist; otherwise one row per person, so a
         retry for one never repeats the message to another."""
-        payload = item.message.to_json()
+        return self._rows(item, item.message.to_json())
+
+    def _rows(self, item: Outgoing, payload: dict[str, Any]) -> list[outbox.NewMessage]:
         if len(item.to) == 1:
             (to,) = item.to
             return [_row(item.key, to.platform, to.tenant_id, [to.user_id], payload)]
@@ -49,7 +51,14 @@ class OutboxWriter:
 
     async def queue(self, session: AsyncSession, now: datetime,
                     items: Sequence[Outgoing]) -> list[int]:
-        rows = [row for item in items for row in self.rows(item)]
+        # A job often sends one message object to many people: serialised once.
+        payloads: dict[int, dict[str, Any]] = {}
+        rows = []
+        for item in items:
+            payload = payloads.get(id(item.message))
+            if payload is None:
+                payload = payloads[id(item.message)] = item.message.to_json()
+            rows.extend(self._rows(item, payload))
         return await outbox.insert_many(session, rows, now) if rows else []
 
     async def refresh_homes(self, session: AsyncSession, now: datetime,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -52,8 +52,9 @@ def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence
     """The rows as one JSON parameter, read back with the table's own row type: a string the
     driver sends as it is (arrays of strings it would have to escape, character by character)."""
     names = list(rows[0])
-    converters = {name: table.c[name].type.bind_processor(dialect) for name in names}
-    plain = [{name: _json_value(convert(row[name]) if (convert := converters[name])
+    converters = {name: _memo(convert) for name in names
+                  if (convert := table.c[name].type.bind_processor(dialect)) is not None}
+    plain = [{name: _json_value(convert(row[name]) if (convert := converters.get(name))
                                 else row[name]) for name in names} for row in rows]
     columns = ", ".join(names)
     target = f" ({', '.join(conflict)})" if conflict else ""
@@ -63,6 +64,22 @@ def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence
         f"ON CONFLICT{target} DO NOTHING "
         f"RETURNING {', '.join(column.name for column in returning)}")
     return statement, {"rows": json.dumps(plain, ensure_ascii=False)}
+
+
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A column's bind conversion, once per distinct value: a page of rows mostly repeats
+    the same few (the job's `now` in every row's timestamps)."""
+    seen: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = convert(value)
+            return result
+        except TypeError:  # not hashable
+            return convert(value)
+    return converted
 
 
 def _json_value(value: Any) -> Any:

@@ -212,10 +212,18 @@ async def insert_many(
     session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> list[int]:
     """Like enqueue_many, returning the ids of the rows that are new."""
+    payloads: dict[int, str] = {}  # rows sharing one payload object: encoded once
+
+    def encoded(payload: dict[str, Any]) -> str:
+        found = payloads.get(id(payload))
+        if found is None:
+            found = payloads[id(payload)] = json.dumps(payload, ensure_ascii=False)
+        return found
+
     values = [
         {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
          "recipients": json.dumps(list(r["recipients"])),
-         "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
+         "payload": encoded(r["payload"]), "status": "pending",
          "attempts": 0, "next_attempt_at": now, "created_at": now}
         for r in rows
     ]

@@ -93,11 +93,15 @@ async def _invite_page(ctx: Context, page: list[engagement.LivePair],
                        rounds: dict[date, PulsePoll]) -> int:
     now = ctx.now()
     due: dict[date, dict[int, tuple[engagement.Member, int | None]]] = {}
+    days: dict[str | None, date | None] = {}  # one computation per timezone, not per person
     for pair in page:
         if now - pair.created_at < MIN_PAIR_AGE:
             continue
         for member in (pair.mentor, pair.mentee):
-            day = _round_day(now, member.timezone, ctx)
+            tz = member.timezone
+            if tz not in days:
+                days[tz] = _round_day(now, tz, ctx)
+            day = days[tz]
             if day is None:
                 continue
             members = due.setdefault(day, {})
@@ -120,15 +124,23 @@ async def _invite_page(ctx: Context, page: list[engagement.LivePair],
             ctx.session, poll.id,
             [(pid, cohort if cohort is not None else cohorts.get(pid))
              for pid, (_, cohort) in members.items()], now)
+        invitations: dict[str | None, Message] = {}  # one message object per timezone
         for person_id in invited:
             member = members[person_id][0]
-            closes = friendly(local_date(poll.closes_at, member.timezone))
-            rows.append(Outgoing.dm(keys.pulse(poll.id, person_id), address(member), Message(
-                title="Pulse poll: one minute",
-                text=("How is your reverse mentoring going? Four quick questions, open until "
-                      f"{closes}. Confidential: the program team sees only totals."),
-                buttons=(Button("Answer", OPEN, str(poll.id), style="primary"),))))
+            message = invitations.get(member.timezone)
+            if message is None:
+                message = invitations[member.timezone] = _invitation(poll, member.timezone)
+            rows.append(Outgoing.dm(keys.pulse(poll.id, person_id), address(member), message))
     return await ctx.queue(*rows)
+
+
+def _invitation(poll: PulsePoll, tz: str | None) -> Message:
+    closes = friendly(local_date(poll.closes_at, tz))
+    return Message(
+        title="Pulse poll: one minute",
+        text=("How is your reverse mentoring going? Four quick questions, open until "
+              f"{closes}. Confidential: the program team sees only totals."),
+        buttons=(Button("Answer", OPEN, str(poll.id), style="primary"),))
 
 
 async def _open_round(ctx: Context, person: Person | None, poll_id: str) -> PulsePoll | None:
