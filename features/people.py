@@ -73,6 +73,13 @@ async def admins(ctx: Context) -> list[Address]:
     return list(dict.fromkeys(found))
 
 
+def for_admins(team: list[Address], notices: list[tuple[str, Message]]) -> list[Outgoing]:
+    """Program-team notices for jobs that look the team up once (`admins`): one copy of each
+    notice per admin, each under its own key, as `notify_admins` queues them."""
+    return [Outgoing.dm(keys.for_admin(key, admin), admin, message)
+            for key, message in notices for admin in team]
+
+
 async def notify_admins(ctx: Context, key: str, message: Message) -> int:
     """Tell the program team something: one copy per admin, each under its own key."""
     return await ctx.queue(*(Outgoing.dm(keys.for_admin(key, admin), admin, message)

@@ -22,6 +22,13 @@ def insert(session: AsyncSession, table: Any) -> Any:
     return (postgresql.insert if is_postgres(session) else sqlite.insert)(table)
 
 
+async def rows(session: AsyncSession, statement: Any) -> Any:
+    """A select of plain columns run on the session's connection, in its transaction, without
+    the ORM's result machinery (a job reads a hundred thousand rows a run: the ORM path costs
+    several times the database's own work). The columns' types still convert the values."""
+    return await (await session.connection()).execute(statement)
+
+
 async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]],
                      returning: Sequence[Any], conflict: Sequence[str] | None = None,
                      ) -> list[tuple[Any, ...]]:

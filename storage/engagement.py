@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -80,7 +81,7 @@ async def live_pairs(session: AsyncSession, *, started: bool = False, after: int
         statement = statement.limit(limit)
     return [LivePair(r[0], r[1], r[2], r[3], Member(*r[8:15]), Member(*r[15:22]), r[4],
                      r[5] or "weekly", r[6], r[7])
-            for r in await session.exec(statement)]
+            for r in await dialect.rows(session, statement)]
 
 
 async def pages(session: AsyncSession, size: int, *,
@@ -119,14 +120,20 @@ async def recent_prompts(session: AsyncSession, pair_ids: Sequence[int],
     found: dict[int, list[tuple[datetime, bool]]] = {}
     ids = list(pair_ids)
     for start in range(0, len(ids), 500):
-        rows = await session.exec(
-            select(PromptDelivery.pair_id, PromptDelivery.created_at, PromptDelivery.skipped)
-            .where(col(PromptDelivery.pair_id).in_(ids[start:start + 500]), PromptDelivery.slot == 0)
-            .order_by(col(PromptDelivery.pair_id), col(PromptDelivery.created_at).desc()))
+        # Only each pair's last `count`, ranked in the database: a long pairing has had
+        # dozens of prompts, and all of them crossed the wire before.
+        ranked = (select(PromptDelivery.pair_id, PromptDelivery.created_at,  # type: ignore[call-overload]
+                         PromptDelivery.skipped,
+                         func.row_number().over(
+                             partition_by=PromptDelivery.pair_id,
+                             order_by=col(PromptDelivery.created_at).desc()).label("n"))
+                  .where(col(PromptDelivery.pair_id).in_(ids[start:start + 500]),
+                         PromptDelivery.slot == 0).subquery())
+        rows = await dialect.rows(session, select(
+            ranked.c.pair_id, ranked.c.created_at, ranked.c.skipped)
+            .where(ranked.c.n <= count).order_by(ranked.c.pair_id, ranked.c.created_at.desc()))
         for pair_id, created_at, skipped in rows:
-            kept = found.setdefault(pair_id, [])
-            if len(kept) < count:
-                kept.append((created_at, skipped))
+            found.setdefault(pair_id, []).append((created_at, skipped))
     return found
 
 
@@ -140,11 +147,11 @@ async def prompts_this_week(session: AsyncSession, weeks: Sequence[str],
     """Which of these pairs already have their weekly prompt of one of these weeks."""
     done: set[int] = set()
     for chunk in _chunks(pair_ids):
-        rows = await session.exec(
+        rows = await dialect.rows(session,
             select(PromptDelivery.pair_id).where(col(PromptDelivery.week).in_(list(weeks)),
                                                  PromptDelivery.slot == 0,
                                                  col(PromptDelivery.pair_id).in_(chunk)))
-        done.update(rows.all())
+        done.update(r[0] for r in rows)
     return done
 
 
@@ -152,7 +159,7 @@ async def prompt_history(session: AsyncSession, pair_ids: Sequence[int]) -> dict
     """Prompt ids each of these pairs has had, oldest first."""
     history: dict[int, list[str]] = {}
     for chunk in _chunks(pair_ids):
-        rows = await session.exec(
+        rows = await dialect.rows(session,
             select(PromptDelivery.pair_id, PromptDelivery.prompt_id)
             .where(col(PromptDelivery.pair_id).in_(chunk))
             .order_by(col(PromptDelivery.created_at), col(PromptDelivery.slot)))
@@ -166,7 +173,7 @@ async def topics_of(session: AsyncSession,
     """What each of these people teaches and wants to learn."""
     topics: dict[int, dict[str, set[str]]] = {}
     for chunk in _chunks(person_ids):
-        rows = await session.exec(
+        rows = await dialect.rows(session,
             select(PersonTopic.person_id, PersonTopic.direction, PersonTopic.topic)
             .where(col(PersonTopic.person_id).in_(chunk)))
         for person_id, direction, topic in rows:
@@ -209,7 +216,7 @@ async def nudges_since(session: AsyncSession, kind: str,
     """Every nudge of a kind to these people, per person, oldest first."""
     found: dict[int, list[datetime]] = {}
     for chunk in _chunks(person_ids):
-        rows = await session.exec(
+        rows = await dialect.rows(session,
             select(Nudge.person_id, Nudge.sent_at)
             .where(Nudge.kind == kind, col(Nudge.person_id).in_(chunk))
             .order_by(col(Nudge.sent_at)))

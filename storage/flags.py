@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import bindparam, case, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import dialect
-from storage.models import PairFlag
+from storage.models import Pair, PairFlag
+from storage.types import UTCDateTime
 
 
 async def flag(session: AsyncSession, pair_id: int, kind: str, reason: str,
@@ -23,6 +25,43 @@ async def flag(session: AsyncSession, pair_id: int, kind: str, reason: str,
         .on_conflict_do_nothing(index_elements=["pair_id", "reason"])
         .returning(PairFlag.id))
     return added.first() is not None
+
+
+async def flagged(session: AsyncSession, pair_ids: Sequence[int], kind: str) -> set[int]:
+    """Which of these pairs were flagged for this kind of reason before."""
+    if not pair_ids:
+        return set()
+    rows = await session.exec(select(PairFlag.pair_id).where(
+        col(PairFlag.pair_id).in_(list(pair_ids)), PairFlag.kind == kind))
+    return set(rows.all())
+
+
+async def flag_many(session: AsyncSession, reasons: Sequence[tuple[int, str]], kind: str,
+                    now: datetime) -> set[int]:
+    """Record (pair, reason) flags in one statement and mark each newly flagged pair at risk
+    (since now, unless it was already; the reason added to its list) in one more; the pairs
+    this call flagged (a reason recorded before, by a rerun or a replica, is left out)."""
+    if not reasons:
+        return set()
+    added = {pair_id for (pair_id,) in await dialect.insert_new(
+        session, PairFlag, [{"pair_id": pair_id, "kind": kind, "reason": reason[:300],
+                             "flagged_at": now} for pair_id, reason in reasons],
+        [PairFlag.pair_id], ["pair_id", "reason"])}
+    if added:
+        # The reason is appended in SQL, not read and written back: a flag of another kind
+        # recorded at the same moment keeps its words.
+        current = Pair.__table__.c.at_risk_reason
+        appended = func.substr(current + "; " + bindparam("b_reason"), 1, 300)
+        await (await session.connection()).execute(
+            update(Pair.__table__).where(Pair.__table__.c.id == bindparam("b_id")).values(
+                at_risk_since=func.coalesce(Pair.__table__.c.at_risk_since,
+                                            bindparam("b_now", type_=UTCDateTime())),
+                at_risk_reason=case((func.coalesce(current, "") == "",
+                                     func.substr(bindparam("b_reason"), 1, 300)),
+                                    else_=appended)),
+            [{"b_id": pair_id, "b_reason": reason, "b_now": now}
+             for pair_id, reason in reasons if pair_id in added])
+    return added
 
 
 async def has(session: AsyncSession, pair_id: int, kind: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.engagement import Member, member_columns
 from storage.models import (
     GoalRating,
@@ -73,7 +74,7 @@ async def not_started_pages(session: AsyncSession, size: int) -> AsyncIterator[l
     mentor, mentee = aliased(Person), aliased(Person)
     after = 0
     while True:
-        rows = list(await session.exec(
+        rows = list(await dialect.rows(session,
             select(Pair.id, Pair.created_at, Pair.agreed_at,  # type: ignore[call-overload]
                    Pair.mentor_agreed_at, Pair.mentee_agreed_at, Kickoff.proposed_by,
                    Kickoff.version, *member_columns(mentor), *member_columns(mentee))

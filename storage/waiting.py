@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import Pair, Person, Status
 
 
@@ -34,7 +35,7 @@ async def pages(session: AsyncSession, size: int, *,
     after = 0
     roles = (role,) if role is not None else ("mentor", "mentee")
     while True:
-        people = list(await session.exec(
+        people = list(await dialect.rows(session,
             select(Person.id, Person.platform, Person.tenant_id, Person.user_id,  # type: ignore[call-overload]
                    Person.role, Person.joined_at, Person.created_at)
             .where(Person.status == Status.ACTIVE, col(Person.role).in_(roles),
@@ -46,7 +47,7 @@ async def pages(session: AsyncSession, size: int, *,
         paired: set[int] = set()
         ended: dict[int, datetime] = {}
         for side in (Pair.mentor_id, Pair.mentee_id):
-            rows = await session.exec(
+            rows = await dialect.rows(session,
                 select(side, Pair.status, Pair.ended_at)  # type: ignore[call-overload]
                 .where(col(side) >= first, col(side) <= last))
             for person_id, status, ended_at in rows:

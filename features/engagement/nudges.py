@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from core import keys
 from core.context import Context
+from core.events import Address
 from core.messages import Button, Message
 from core.outgoing import Outgoing
 from core.text import literal
@@ -18,10 +19,10 @@ from features.engagement.prompts import MET, address, interval_weeks
 from features.enrolment.membership import PAUSE_FOR
 from features.enrolment.survey import OPEN as SURVEY_OPEN
 from features.journey.booking import find_button
-from features.people import address_of, notify_admins
+from features.people import address_of, admins, for_admins
 from storage import engagement, flags
 from storage.engagement import LivePair
-from storage.models import Pair, Person
+from storage.models import Person
 
 SCHEDULE = "engage.schedule"
 SIGNUP_REMINDERS = 2
@@ -60,17 +61,26 @@ async def run(ctx: Context, batch: int = BATCH) -> int:
     its rhythm allows, or three skipped meetings in a row), at most once per `every_days`;
     after `escalate_after` unanswered nudges, report the pair to the admins instead."""
     sent = 0
+    team: list[Address] | None = None  # the admins, looked up once, when first needed
     async for page in engagement.pages(ctx.session, batch, started=True):
-        sent += await _nudge_page(ctx, page)
+        count, escalations = await _nudge_page(ctx, page)
+        if escalations and team is None:
+            team = await admins(ctx)
+        await _escalate(ctx, escalations, team or [])
+        sent += count
         await ctx.commit()
     return sent
 
 
-async def _nudge_page(ctx: Context, live: list[LivePair]) -> int:
+Escalation = tuple[LivePair, int, int]  # the pair, days without activity, unanswered nudges
+
+
+async def _nudge_page(ctx: Context, live: list[LivePair]) -> tuple[int, list[Escalation]]:
     now, cfg = ctx.now(), ctx.program.nudges
     nudged = await engagement.nudges_since(ctx.session, "inactive", [p.mentee.id for p in live])
     recent = await engagement.recent_prompts(ctx.session, [p.id for p in live], QUIET_SKIPS)
     wanted: list[tuple[str, LivePair, Message]] = []
+    escalations: list[Escalation] = []
     for pair in live:
         skipping = skipped_since(pair, recent.get(pair.id, []))
         last = skipping or last_activity(pair)
@@ -81,7 +91,7 @@ async def _nudge_page(ctx: Context, live: list[LivePair]) -> int:
         if unanswered and now - unanswered[-1] < timedelta(days=cfg.every_days):
             continue
         if len(unanswered) >= cfg.escalate_after:
-            await _escalate(ctx, pair, (now - last).days, len(unanswered))
+            escalations.append((pair, (now - last).days, len(unanswered)))
             continue
         wanted.append((keys.nudge(pair.id, last.date(), len(unanswered) + 1), pair,
                        _nudge(pair, (now - last).days, skipping is not None)))
@@ -89,7 +99,7 @@ async def _nudge_page(ctx: Context, live: list[LivePair]) -> int:
         ctx.session, [(key, pair.mentee.id, pair.id) for key, pair, _ in wanted], "inactive", now)
     await ctx.queue(*(Outgoing.dm(key, address(pair.mentee), message)
                       for key, pair, message in wanted if key in recorded))
-    return len(recorded)
+    return len(recorded), escalations
 
 
 def _situation(pair: LivePair, days: int, skipping: bool) -> str:
@@ -114,28 +124,34 @@ def _nudge(pair: LivePair, days: int, skipping: bool = False) -> Message:
     )
 
 
-async def _escalate(ctx: Context, pair: LivePair, days: int, nudges: int) -> None:
-    """Flag the pair as quiet, once, whatever else it was flagged for before (a request for a
-    check-in stays listed beside it)."""
-    if await flags.has(ctx.session, pair.id, QUIET):
+async def _escalate(ctx: Context, escalations: list[Escalation], team: list[Address]) -> None:
+    """Flag each pair as quiet, once, whatever else it was flagged for before (a request for a
+    check-in stays listed beside it), and tell the admins about the pairs this run flagged:
+    a page's flags, at-risk marks and notices in a few statements."""
+    if not escalations:
         return
-    reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
-    if pair.last_met_on is None:
-        reason += "; they haven't had a first meeting"
-    if not await flags.flag(ctx.session, pair.id, QUIET, reason, ctx.now()):
-        return
-    row = await ctx.session.get(Pair, pair.id)
-    assert row is not None
-    row.at_risk_since = row.at_risk_since or ctx.now()
-    row.at_risk_reason = (f"{row.at_risk_reason}; {reason}" if row.at_risk_reason
-                          else reason)[:300]
-    ctx.session.add(row)
-    mentor, mentee = (literal(pair.mentor.name or "a junior mentor"),
-                      literal(pair.mentee.name or "a senior mentee"))
-    text = (f"The pair {mentor} → {mentee} "
-            f"may be stalling: {reason}. A personal word from you often helps.")
-    await notify_admins(ctx, keys.at_risk(pair.id, ctx.now().date()),
-                        Message(title="A pair may need help", text=text))
+    already = await flags.flagged(ctx.session, [p.id for p, _, _ in escalations], QUIET)
+    reasons: dict[int, tuple[LivePair, str]] = {}
+    for pair, days, nudges in escalations:
+        if pair.id in already:
+            continue
+        reason = f"no activity from the senior mentee for {days} days after {nudges} nudges"
+        if pair.last_met_on is None:
+            reason += "; they haven't had a first meeting"
+        reasons[pair.id] = (pair, reason)
+    added = await flags.flag_many(
+        ctx.session, [(pair_id, reason) for pair_id, (_, reason) in reasons.items()], QUIET,
+        ctx.now())
+    notices = []
+    for pair_id in sorted(added):
+        pair, reason = reasons[pair_id]
+        mentor, mentee = (literal(pair.mentor.name or "a junior mentor"),
+                          literal(pair.mentee.name or "a senior mentee"))
+        text = (f"The pair {mentor} → {mentee} "
+                f"may be stalling: {reason}. A personal word from you often helps.")
+        notices.append((keys.at_risk(pair.id, ctx.now().date()),
+                        Message(title="A pair may need help", text=text)))
+    await ctx.queue(*for_admins(team, notices))
 
 
 async def remind_signups(ctx: Context, batch: int = BATCH) -> int:

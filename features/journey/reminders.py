@@ -13,7 +13,7 @@ from core.outgoing import Outgoing
 from core.text import literal
 from features.journey.kickoff import confirm_buttons, invitation
 from features.matching.intros import AGREE
-from features.people import admins
+from features.people import admins, for_admins
 from storage import journey
 from storage.engagement import Member
 from storage.journey import Unstarted
@@ -44,9 +44,7 @@ async def run(ctx: Context, batch: int = BATCH) -> int:
         if notices and team is None:
             team = await admins(ctx)
         sent += await ctx.queue(*reminders)
-        await ctx.queue(*(
-            Outgoing.dm(keys.for_admin(key, admin), admin, message)
-            for key, message in notices for admin in team or ()))
+        await ctx.queue(*for_admins(team or [], notices))
         await ctx.commit()
     return sent
 

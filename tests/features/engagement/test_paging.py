@@ -3,6 +3,7 @@ boundary loses nobody and doubles nothing, and a rerun queues nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -11,7 +12,7 @@ from sqlmodel import col, func, select
 from features.engagement import nudges, prompts
 from features.feedback import pulse
 from features.journey import milestones
-from storage.models import OutboxMessage, Pair, PollInvitation
+from storage.models import OutboxMessage, Pair, PairFlag, PollInvitation
 from tests.support.engagement_world import JUNIOR, SENIOR, kick_off, tick
 from tests.support.world import World
 
@@ -95,3 +96,25 @@ async def test_signup_reminders_reach_everyone_across_pages(world: World) -> Non
     for n in range(1, 4):
         assert len([m for m in world.messenger.to(f"new{n}")
                     if "haven't finished the survey" in m.text]) == 1
+
+
+async def test_two_replicas_escalating_quiet_pairs_across_pages_flag_and_tell_once(
+        world: World) -> None:
+    await started_pairs(world, 3)
+    pages_of(world, 2)
+    started = world.clock.now()
+    for day in (14, 21, 28, 35, 42):
+        world.clock.advance(started + timedelta(days=day, hours=1) - world.clock.now())
+        await asyncio.gather(world.jobs.run("nudges"), world.jobs.run("nudges"))
+    await world.deliver()
+
+    for n in range(1, 4):
+        assert len(titled(world, f"sam{n}", "A quick check-in")) == 2  # then the admins hear
+    told = sorted(m.text.split(" may be")[0] for m in titled(world, "ada", "A pair may need help"))
+    assert told == [f"The pair Jo {n} → Sam {n}" for n in range(1, 4)]
+    async with world.database.session() as session:
+        flagged = (await session.exec(select(Pair).order_by(col(Pair.id)))).all()
+        flags = (await session.exec(select(func.count()).select_from(PairFlag))).one()
+    assert flags == 3
+    assert all(p.at_risk_since is not None and (p.at_risk_reason or "").count("nudges") == 1
+               for p in flagged)
