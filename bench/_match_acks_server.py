@@ -25,7 +25,11 @@ from tests.support.slack_requests import SECRET, TOKEN
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def serve(database_url: str, slack_url: str) -> None:
+async def serve(database_url: str, slack_url: str, slow_ms: float) -> None:
+    if slow_ms:  # profiling: log every step that holds the loop longer than this, and what
+        loop = asyncio.get_running_loop()
+        loop.set_debug(True)
+        loop.slow_callback_duration = slow_ms / 1000
     settings = make_settings(database_url, load_program(ROOT / "app.yaml"),
                              slack=SlackSettings(TOKEN, SECRET, None, slack_url + "/api/"))
     service = Service(settings, SystemClock(), schedule=False)
@@ -45,9 +49,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--slack-url", required=True)
+    parser.add_argument("--slow-ms", type=float, default=0.0,
+                        help="log the loop's steps that take longer (asyncio debug mode)")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    asyncio.run(serve(args.url, args.slack_url))
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(serve(args.url, args.slack_url, args.slow_ms))
 
 
 if __name__ == "__main__":

@@ -186,6 +186,7 @@ async def run_database(kind: str, args: argparse.Namespace) -> None:
                 with log.open("wb") as errors:
                     server = await asyncio.create_subprocess_exec(
                         sys.executable, str(SERVER), "--url", url, "--slack-url", slack.url,
+                        "--slow-ms", str(args.slow_ms),
                         stdout=asyncio.subprocess.PIPE, stderr=errors)
                 try:
                     assert server.stdout is not None
@@ -196,7 +197,7 @@ async def run_database(kind: str, args: argparse.Namespace) -> None:
                     server.terminate()
                     await server.wait()
                 if args.keep_log:
-                    print(log.read_text()[-3000:])
+                    print(log.read_text()[-20000:])
 
 
 async def measure(url: str, slack: FakeSlack, args: argparse.Namespace) -> None:
@@ -235,6 +236,9 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=20.0)
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--keep-log", action="store_true")
+    parser.add_argument("--slow-ms", type=float, default=0.0,
+                        help="profiling: the service logs each loop step longer than this "
+                             "(asyncio debug mode; slows it down), shown with --keep-log")
     args = parser.parse_args()
     kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     for kind in kinds:

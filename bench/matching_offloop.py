@@ -6,19 +6,25 @@ Part 1 runs each heavy step of the solver in a thread while the main thread coun
 the main thread's longest stall shows whether the step releases the GIL (a stall as long as
 the step: it holds it; a few milliseconds: it releases it, bar the interpreter's switch
 interval). Part 2 runs a whole n x n `propose` while an asyncio loop ticks every millisecond,
-inline, in a thread (`asyncio.to_thread`) and in a worker process (`propose_async`), and prints
-how late the ticks were: the lag every other request on the loop would see.
+inline, in a thread (`asyncio.to_thread`) and in a worker process (the pool pickled to it, as a
+bare ProcessPoolExecutor; a real round reads the pool in the worker itself:
+features/matching/round_run.py), and prints how late the ticks were: the lag every other
+request on the loop would see.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
+import os
 import statistics
 import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,14 +36,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import random as sparse_random
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
-from features.matching.engine import (
-    Rules,
-    Weights,
-    propose,
-    propose_async,
-    shutdown_worker,
-    start_worker,
-)
+from features.matching.engine import Rules, Weights, propose
 from features.matching.engine.scoring import block_scores, encode_pool
 
 
@@ -135,20 +134,22 @@ async def loop_lag(n: int, seed: int) -> None:
     async def thread() -> None:
         await asyncio.to_thread(propose, *args, at=AT)
 
+    worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+
     async def process() -> None:
-        await propose_async(*args, at=AT)
+        await asyncio.get_running_loop().run_in_executor(worker, partial(propose, *args, at=AT))
 
     async def idle() -> None:
         await asyncio.sleep(2)
 
-    await start_worker()  # a real bot starts it once and keeps it
+    worker.submit(os.getpid).result()  # a real bot starts it once and keeps it
     print(f"\nPart 2: {n} x {n} propose() beside an asyncio loop ticking every 1 ms")
     print(f"{'where':>16} {'wall s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  (tick lateness)")
-    runs = {"no round": idle, "inline": inline, "thread": thread, "propose_async": process}
+    runs = {"no round": idle, "inline": inline, "thread": thread, "process": process}
     for name, work in runs.items():
         took, late = await ticks_while(work)
         print(f"{name:>16} {took:>7.2f} {_summary(late)}", flush=True)
-    shutdown_worker()
+    worker.shutdown()
 
 
 def main() -> None:

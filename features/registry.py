@@ -40,19 +40,30 @@ Job = Callable[[Context], Awaitable[int]]
 T = TypeVar("T")
 
 
-class Work(Protocol):
-    """What a background task is handed: its own transactions, and a worker process for CPU."""
-
-    database_url: str  # for a worker process to open its own connection
+class Units(Protocol):
+    """Units of work of their own, against the program's database."""
 
     def unit(self) -> AbstractAsyncContextManager[Context]:
         """A unit of work of its own: commits on exit, and what it queued is then delivered."""
         ...
 
+
+class Work(Units, Protocol):
+    """What a background task is handed: its own transactions, and a worker process for CPU."""
+
+    database_url: str  # for a worker process to open its own connection
+
     async def offload(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` in the worker process, off the event loop. `fn` must be importable there
         and its arguments and result picklable. If the process dies, this raises
         concurrent.futures.process.BrokenProcessPool and the next call starts a fresh one."""
+        ...
+
+    async def offload_units(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """`await fn(units, *args)` in the worker process, where `units` opens units of work
+        over the worker's own database connection (same program, clock and outbox): what they
+        store and queue never crosses the loop, and what they queue is delivered once `fn`
+        returns. Its result should be small: it is unpickled on the loop. Dies as `offload`."""
         ...
 
 

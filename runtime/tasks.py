@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import weakref
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
@@ -27,6 +27,7 @@ from core.context import Context
 from core.erasure import Eraser
 from core.outgoing import Outbox
 from features.registry import Task
+from runtime.worker_units import Setting, run_units, worker_start
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,14 @@ class Tasks:
             self._forget(worker)
             raise
 
+    async def offload_units(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        setting = Setting(self._database.url, self._program, self._clock, self._catalog,
+                          self._outbox)
+        result, queued = await self.offload(run_units, setting, fn, args)
+        if queued:
+            self._on_queued()
+        return result
+
     async def _started_worker(self) -> ProcessPoolExecutor:
         """The worker, its process started from a thread: the executor starts it inside
         `submit`, which waits for the fork server, and the first time the fork server imports
@@ -108,15 +117,30 @@ class Tasks:
             # modules imported (numpy, scipy: seconds); each worker forked from it then starts
             # in about 15 ms, where spawning one would import everything again.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(sorted(self._modules))
-            self._worker = ProcessPoolExecutor(1, mp_context=context, initializer=os.nice,
-                                               initargs=(WORKER_NICENESS,))
+            context.set_forkserver_preload(sorted({*self._modules, run_units.__module__}))
+            self._worker = ProcessPoolExecutor(1, mp_context=context, initializer=worker_start,
+                                               initargs=(os.getpid(), WORKER_NICENESS))
         return self._worker
 
     def _forget(self, worker: ProcessPoolExecutor) -> None:
         if self._worker is worker:
             self._worker = None
         worker.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    async def _stop(worker: ProcessPoolExecutor) -> None:
+        """Stop the worker now, even mid-solve: shutting the executor down alone lets a running
+        call finish (a minute for a large round), and the interpreter's exit waits for it, so a
+        stopped service would linger or leave the process behind. The round it was computing
+        is taken over later (features/matching/round_run.py)."""
+        processes = list((getattr(worker, "_processes", None) or {}).values())
+        worker.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            await asyncio.to_thread(process.join, 5)
+            if process.is_alive():
+                process.kill()
 
     async def start_worker(self) -> int:
         """Start the worker now rather than on the first task, and return its process id."""
@@ -131,4 +155,4 @@ class Tasks:
         await asyncio.gather(*self._running, return_exceptions=True)
         worker, self._worker = self._worker, None
         if worker is not None:
-            worker.shutdown(wait=False, cancel_futures=True)
+            await self._stop(worker)

@@ -15,8 +15,8 @@ RUNNING = "running"
 
 
 async def waiting_count(session: AsyncSession, mentees_per_mentor: int) -> dict[str, int]:
-    """How many mentors have room and how many mentees have no pair, in one query (the
-    pool itself is read later, off the event loop)."""
+    """How many mentors have room ("mentor") or none ("mentor_full") and how many mentees have
+    no pair ("mentee"), in one query (the pool itself is read later, off the event loop)."""
     mentored = select(func.count()).where(
         col(Pair.mentor_id) == col(Person.id), col(Pair.status) == "active"
     ).scalar_subquery()
@@ -25,14 +25,19 @@ async def waiting_count(session: AsyncSession, mentees_per_mentor: int) -> dict[
     ).scalar_subquery()
     load = case((col(Person.role) == "mentor", mentored), else_=mentoring)
     room = case((col(Person.role) == "mentor", mentees_per_mentor), else_=1)
+    has_room = (load < room).label("has_room")
     rows = await session.exec(
-        select(Person.role, func.count())
+        select(Person.role, has_room, func.count())
         .join(SurveyAnswers, col(SurveyAnswers.person_id) == col(Person.id))
-        .where(Person.status == Status.ACTIVE, col(Person.role).in_(("mentor", "mentee")),
-               load < room)
-        .group_by(Person.role)
+        .where(Person.status == Status.ACTIVE, col(Person.role).in_(("mentor", "mentee")))
+        .group_by(Person.role, has_room)
     )
-    return {str(role): int(n) for role, n in rows.all()}
+    counts: dict[str, int] = {}
+    for role, room_left, n in rows.all():
+        if room_left or role == "mentor":
+            key = str(role) if room_left else f"{role}_full"
+            counts[key] = counts.get(key, 0) + int(n)
+    return counts
 
 
 async def abandon_stale(session: AsyncSession, beaten_before: datetime,

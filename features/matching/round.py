@@ -4,16 +4,19 @@ itself is computed off the event loop: features/matching/round_run.py."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 
 from core import keys
 from core.context import Context
 from core.messages import Message, Response
 from core.outgoing import Outgoing
+from core.text import plural
 from features.admin.cohorts import open_cohort
-from features.matching.engine import Proposal
+from features.matching.engine import Participant, Proposal
 from features.matching.intros import introduce
 from features.matching.pool import Pool
-from features.matching.preview import PREVIEW_PAIRS, preview
+from features.matching.preview import preview
 from features.matching.suggestions import suggest_buttons
 from features.people import address_of, name_of
 from storage import pairs, requests
@@ -22,14 +25,35 @@ from storage.models import MatchRound, Pair, Person, Status
 CONFIRM, DISCARD = "match.confirm", "match.discard"
 
 
-def nobody_to_match(mentors: int, mentees: int) -> str | None:
+def nobody_to_match(mentors: int, mentees: int, full_mentors: int = 0,
+                    per_mentor: int = 1) -> str | None:
+    """Why no round can run, or None. `full_mentors`: mentors with no place left."""
     if mentors and mentees:
         return None
+    if not mentors and full_mentors and mentees:
+        who = ("The one junior mentor is" if full_mentors == 1
+               else f"All {full_mentors:,} junior mentors are")
+        return (
+            f"{who} full: each already has "
+            f"{plural(per_mentor, 'mentee')}, the most `matching.max_mentees_per_mentor` "
+            f"allows, so the {plural(mentees, 'senior mentee')} waiting can't be matched yet. "
+            "Invite more junior mentors to `join`, or raise that limit in app.yaml."
+        )
     side = "junior mentors" if not mentors else "senior mentees"
     return (
         f"There's nobody to match yet: no {side} are waiting. "
         "People join with `join`; paused people and current pairs sit out."
     )
+
+
+def without_full_mentors(proposal: Proposal, mentors: Sequence[Participant]) -> Proposal:
+    """Full mentors join a round at no capacity only so that a mentee whose every fitting
+    mentor is full is told so; they are not waiting for a match themselves."""
+    full = {m.id for m in mentors if m.capacity <= 0}
+    if not full:
+        return proposal
+    return replace(proposal, waitlist=tuple(
+        w for w in proposal.waitlist if w.role != "mentor" or w.person_id not in full))
 
 
 def encode(proposal: Proposal) -> str:
@@ -40,17 +64,12 @@ def encode(proposal: Proposal) -> str:
 async def record_round(
     ctx: Context, admin_id: int | None, proposal: Proposal, encoded: str, pool: Pool
 ) -> tuple[MatchRound, Message]:
-    """Store a computed proposal as a round awaiting review, and its preview for the admin.
-    `pool.people` needs only the people of the pairs the preview shows."""
+    """Store a computed proposal as a round awaiting review, and its preview for the admin
+    (in the worker process: a large round's JSON takes a while to store)."""
     round_ = MatchRound(proposal=encoded, created_by=admin_id, created_at=ctx.now())
     ctx.session.add(round_)
     await ctx.session.flush()
     return round_, await preview(ctx, round_, proposal, pool)
-
-
-def shown_people(proposal: Proposal) -> set[int]:
-    """Who the preview names or describes."""
-    return {i for p in proposal.pairs[:PREVIEW_PAIRS] for i in (p.mentor_id, p.mentee_id)}
 
 
 def _as_json(proposal: Proposal) -> dict:  # type: ignore[type-arg]

@@ -1,15 +1,17 @@
 """`admin match` without making anyone wait: the admin hears at once that a round is under
-way, the pool is read and solved in a worker process, and the preview arrives as a message.
+way; a worker process reads the pool, solves, stores the round and queues its preview over a
+database connection of its own, and sends back only a few counts.
 
-A 10,000 x 10,000 round reads 20,000 people and takes seconds of CPU. Reading the pool through
-the ORM on the event loop alone stalled everyone's acks for over 2 s, so the worker opens its own
-database connection, reads the pool, solves and encodes the proposal; this process only stores
-the result and queues the preview (bench/match_acks.py).
+Measured with bench/match_acks.py: reading a 10,000 x 10,000 pool through the ORM on the event
+loop stalled everyone's acks for over 2 s, and so did the result crossing back (an 8 MB
+pickle) and being stored from the loop (4.5 MB of JSON), for hundreds of ms.
 
 Exactly once: the run's row, written with the command, is the marker. Only one can be running
 (a partial unique index), whichever replica or admin tries; a second `admin match` hears that
 one is under way. The run beats while it works; one whose beat is older than STALE was left by a
-process that stopped, and the next `admin match` takes over, telling the first admin.
+process that stopped, and the next `admin match` takes over, telling the first admin. The
+worker ends the run, stores the round and queues the preview in one transaction, so a round
+taken over meanwhile stores nothing and tells nobody.
 """
 
 from __future__ import annotations
@@ -19,20 +21,18 @@ import contextlib
 import logging
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from config.program import Program
 from core import keys
 from core.context import Context
 from core.messages import Message, Response
 from core.outgoing import Outgoing
-from features.matching.engine import Proposal, propose
-from features.matching.pool import Pool, read_pool, rules, topic_labels, weights
-from features.matching.round import encode, nobody_to_match, record_round, shown_people
+from features.matching.engine import propose
+from features.matching.pool import read_pool, rules, topic_labels, weights
+from features.matching.round import encode, nobody_to_match, record_round, without_full_mentors
 from features.people import address_of
-from features.registry import Work
+from features.registry import Units, Work
 from storage import match_runs
-from storage.database import Database
 from storage.models import MatchRun, Person
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ async def start_round(ctx: Context, admin: Person) -> Response:
     counts = await match_runs.waiting_count(ctx.session,
                                             ctx.program.matching.max_mentees_per_mentor)
     mentors, mentees = counts.get("mentor", 0), counts.get("mentee", 0)
-    nobody = nobody_to_match(mentors, mentees)
+    nobody = nobody_to_match(mentors, mentees, counts.get("mentor_full", 0),
+                             ctx.program.matching.max_mentees_per_mentor)
     if nobody is not None:
         return Response.say(nobody)
     for stale in await match_runs.abandon_stale(ctx.session, ctx.now() - STALE, ctx.now()):
@@ -68,44 +69,23 @@ async def start_round(ctx: Context, admin: Person) -> Response:
 
 
 @dataclass(frozen=True)
-class Computed:
-    """What the worker sends back: the proposal and its stored form, or who was missing."""
+class Outcome:
+    """All that crosses back from the worker: the round is stored and its preview queued."""
 
-    mentors: int
-    mentees: int
-    proposal: Proposal | None = None
-    encoded: str = ""
-
-
-def compute(database_url: str, program: Program, at: datetime) -> Computed:
-    """In the worker process: read the pool over its own connection, solve, encode."""
-    return asyncio.run(_compute(database_url, program, at))
-
-
-async def _compute(database_url: str, program: Program, at: datetime) -> Computed:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            pool = await read_pool(session, program)
-    finally:
-        await database.dispose()
-    if not pool.mentors or not pool.mentees:
-        return Computed(len(pool.mentors), len(pool.mentees))
-    proposal = propose(pool.mentors, pool.mentees, weights(program), rules(program),
-                       pool.forbidden, topic_labels(program), at=at, blocked=pool.blocked)
-    return Computed(len(pool.mentors), len(pool.mentees), proposal, encode(proposal))
+    status: str  # previewed, empty, gone (ended or taken over meanwhile)
+    pairs: int = 0
+    waiting: int = 0
 
 
 async def run_round(work: Work, run_id: int) -> None:
-    """The task `start_round` started: compute in the worker, then publish the preview."""
+    """The task `start_round` started: the worker computes, stores and previews the round."""
     async with work.unit() as ctx:
         run = await ctx.session.get(MatchRun, run_id)
         if run is None or run.status != match_runs.RUNNING:
             return
-        at, program = ctx.now(), ctx.program
     beating = asyncio.create_task(_beat(work, run_id))
     try:
-        computed = await work.offload(compute, work.database_url, program, at)
+        outcome = await work.offload_units(compute_round, run_id)
     except BrokenProcessPool:
         log.error("the matching worker died during run %s", run_id)
         await _fail(work, run_id, "Your matching round stopped before it finished: the process "
@@ -120,28 +100,44 @@ async def run_round(work: Work, run_id: int) -> None:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beating
-    async with work.unit() as ctx:
-        await _publish(ctx, run_id, computed)
-
-
-async def _publish(ctx: Context, run_id: int, computed: Computed) -> None:
-    proposal = computed.proposal
-    if proposal is None:
-        run = await match_runs.finish(ctx.session, run_id, "empty", ctx.now())
-        if run is not None:
-            await _tell(ctx, run, keys.round_preview(run_id),
-                        nobody_to_match(computed.mentors, computed.mentees) or "")
-        return
-    run = await match_runs.finish(ctx.session, run_id, "previewed", ctx.now())
-    if run is None:
+    if outcome.status == "gone":
         log.warning("matching run %s was taken over while it ran; its result is dropped", run_id)
-        return
-    people = {i: p for i in shown_people(proposal)
-              if (p := await ctx.session.get(Person, i)) is not None}
-    pool = Pool((), (), frozenset(), people)
-    round_, preview = await record_round(ctx, run.admin_id, proposal, computed.encoded, pool)
-    run.round_id = round_.id
-    await _tell(ctx, run, keys.round_preview(run_id), preview)
+
+
+async def compute_round(units: Units, run_id: int) -> Outcome:
+    """In the worker process: read the pool, solve outside any transaction (a long one would
+    hold SQLite's writers back), then store the round, end the run and queue the preview in one
+    transaction, so the preview goes out exactly once, and only if the run was still ours."""
+    async with units.unit() as ctx:
+        run = await ctx.session.get(MatchRun, run_id)
+        if run is None or run.status != match_runs.RUNNING:
+            return Outcome("gone")
+        # Full mentors too, at no capacity: a mentee whose every fitting mentor is full
+        # hears that, not that nobody teaches what they want to learn.
+        pool = await read_pool(ctx.session, ctx.program, with_full=True)
+        at, program = ctx.now(), ctx.program
+    with_room = sum(1 for m in pool.mentors if m.capacity > 0)
+    if not with_room or not pool.mentees:
+        async with units.unit() as ctx:
+            run = await match_runs.finish(ctx.session, run_id, "empty", ctx.now())
+            if run is None:
+                return Outcome("gone")
+            await _tell(ctx, run, keys.round_preview(run_id), nobody_to_match(
+                with_room, len(pool.mentees), len(pool.mentors) - with_room,
+                program.matching.max_mentees_per_mentor) or "")
+        return Outcome("empty")
+    proposal = without_full_mentors(propose(
+        pool.mentors, pool.mentees, weights(program), rules(program), pool.forbidden,
+        topic_labels(program), at=at, blocked=pool.blocked), pool.mentors)
+    encoded = encode(proposal)
+    async with units.unit() as ctx:
+        run = await match_runs.finish(ctx.session, run_id, "previewed", ctx.now())
+        if run is None:
+            return Outcome("gone")
+        round_, preview = await record_round(ctx, run.admin_id, proposal, encoded, pool)
+        run.round_id = round_.id
+        await _tell(ctx, run, keys.round_preview(run_id), preview)
+    return Outcome("previewed", len(proposal.pairs), len(proposal.waitlist))
 
 
 async def _fail(work: Work, run_id: int, what: str) -> None:

@@ -1,7 +1,7 @@
 """The matching engine: pure functions from a pool of participants to proposed pairs.
 
 No database, no chat platform: only the standard library, numpy and scipy. `propose` is the
-engine; `propose_async` runs it in a worker process for code on the event loop.
+engine; a round runs it in a worker process (features/matching/round_run.py).
 """
 
 from features.matching.engine.model import (
@@ -14,7 +14,6 @@ from features.matching.engine.model import (
     Waitlisted,
     Weights,
 )
-from features.matching.engine.offloop import propose_async, shutdown_worker, start_worker
 from features.matching.engine.scoring import pair_reasons, pair_score
 from features.matching.engine.solver import DEFAULT_TOP_K, Method, propose
 
@@ -32,7 +31,4 @@ __all__ = [
     "pair_reasons",
     "pair_score",
     "propose",
-    "propose_async",
-    "shutdown_worker",
-    "start_worker",
 ]

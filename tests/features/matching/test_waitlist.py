@@ -4,6 +4,7 @@ And self-matching keeps to the same hard rules."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlmodel import select
@@ -11,7 +12,7 @@ from sqlmodel import select
 from config.program import Program
 from core.clock import FrozenClock
 from storage.database import Database
-from storage.models import Pair
+from storage.models import MatchRound, Pair, Person
 from tests.support.choosing import choosing
 from tests.support.world import World
 
@@ -87,3 +88,59 @@ async def test_suggestions_never_offer_someone_kept_apart(
     await kim.join(**{**SENIOR, "team": "risk"})
     offered = (await kim.say("suggest")).messages[0]
     assert "Lee" in offered.text and "Jo" not in offered.text
+
+
+async def round_codes(world: World) -> dict[int, str]:
+    async with world.database.session() as session:
+        round_ = (await session.exec(select(MatchRound).order_by(MatchRound.id.desc()))).first()  # type: ignore[union-attr]
+        names = {p.id: p.user_id for p in await session.exec(select(Person))}
+    assert round_ is not None
+    return {names[w["person"]]: w["code"] for w in json.loads(round_.proposal)["waitlist"]}
+
+
+async def test_a_senior_whose_every_fitting_mentor_is_full_is_told_so_by_a_round(
+    world: World,
+) -> None:
+    ada = world.person("ada", display_name="Ada")
+    jo, sam = world.person("jo", display_name="Jo"), world.person("sam", display_name="Sam")
+    lee, kim = world.person("lee", display_name="Lee"), world.person("kim", display_name="Kim")
+    mia = world.person("mia", display_name="Mia")
+    await jo.join(teach=("ai-digital-tools",))  # the only one who teaches AI tools
+    await sam.join(**SENIOR)
+    assert (await ada.say("admin pair @jo @sam")).messages[0].text.startswith("Paired Jo with")
+    # Jo is full (one mentee each). Lee wants AI tools too; Kim and Mia fit each other only.
+    await lee.join(**{**SENIOR, "team": "risk"})
+    await kim.join(department="marketing", team="brand", teach=("social-media",))
+    await mia.join(**{**SENIOR, "team": "audit", "learn": ("social-media",)})
+    await world.deliver()
+    world.messenger.sent.clear()
+
+    preview = (await world.match()).messages[0]
+    assert "1 waiting: every mentor who teaches AI and digital tools is full" in preview.text
+    assert await round_codes(world) == {"lee": "no_capacity"}  # Jo, full, is not waiting
+    await ada.press("match.confirm", preview.buttons[0].value)
+    await world.deliver()
+    [told] = world.messenger.to("lee")
+    assert told.title == "No match this round"
+    assert told.text.startswith("The mentors who would fit have no free places this round.")
+    assert world.messenger.to("jo") == []
+    text = (await ada.say("admin waitlist")).messages[0].text
+    assert ("*Lee* (senior mentee), waiting since today: every mentor who teaches AI and "
+            "digital tools is full") in text
+
+
+async def test_a_round_when_every_mentor_is_full_says_so_and_changes_nothing(
+    world: World,
+) -> None:
+    ada = world.person("ada", display_name="Ada")
+    jo, sam = world.person("jo", display_name="Jo"), world.person("sam", display_name="Sam")
+    await jo.join()
+    await sam.join(**SENIOR)
+    await ada.say("admin pair @jo @sam")
+    await world.person("lee", display_name="Lee").join(**{**SENIOR, "team": "risk"})
+    [said] = (await ada.say("admin match")).messages
+    assert said.text.startswith("The one junior mentor is full: each already has 1 mentee, "
+                                "the most `matching.max_mentees_per_mentor` allows, so the "
+                                "1 senior mentee waiting can't be matched yet.")
+    async with world.database.session() as session:
+        assert (await session.exec(select(MatchRound))).all() == []
