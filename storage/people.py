@@ -128,21 +128,20 @@ async def find_named(session: AsyncSession, platform: str, tenant_id: str,
 
 
 async def find_by_name_or_email(session: AsyncSession, platform: str, tenant_id: str,
-                                typed: str) -> Person | None:
-    """Someone typed by work email or by the name the platform shows (when only one person
-    has that name), on this platform and tenant; never a forgotten one."""
+                                typed: str) -> list[Person]:
+    """Everyone typed words could mean, on this platform and tenant, never a forgotten one:
+    the person with that work email, else everyone the platform shows by that name (several
+    people can share one)."""
     wanted = " ".join(typed.split()).casefold()
     if not wanted:
-        return None
+        return []
     found = list(await session.exec(select(Person).where(
         Person.platform == platform, Person.tenant_id == tenant_id,
         col(Person.data_deleted).is_(False),
         or_(func.lower(col(Person.email)) == wanted,
-            func.lower(col(Person.display_name)) == wanted))))
+            func.lower(col(Person.display_name)) == wanted)).order_by(col(Person.id))))
     by_email = [p for p in found if (p.email or "").casefold() == wanted]
-    if by_email:
-        return by_email[0]
-    return found[0] if len(found) == 1 else None
+    return by_email[:1] or found
 
 
 async def topics_of(session: AsyncSession,

@@ -9,7 +9,7 @@ from core.text import parse_id
 from features.admin import cohorts, export_job, goals_text, program_team, report, report_run, stats
 from features.admin.mentions import mentioned_people
 from features.home import panel
-from features.matching import pairs
+from features.matching import endings
 from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
 from storage.models import Pair, Person
 
@@ -103,7 +103,7 @@ async def unpair_pair(ctx: Context, call: Call) -> Response:
         return Response.say("That pairing no longer exists.")
     if pair.status != "active":
         return Response.say("That pairing has already ended.")
-    return Response(messages=(await pairs.unpair_message(ctx, pair),))
+    return Response(messages=(await endings.unpair_message(ctx, pair),))
 
 
 async def send_note(ctx: Context, call: Call) -> Response:

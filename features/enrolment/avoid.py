@@ -54,11 +54,16 @@ async def resolve(ctx: Context, person: Person,
         return [], f"Please name at most {MOST} people."
     found: list[int] = []
     unknown: list[str] = []
+    several: list[str] = []
     platform, tenant = person.platform, person.tenant_id
     for token in dict.fromkeys(tokens):
         other = await people.find_named(ctx.session, platform, tenant, token[:128])
         if other is None and typed:
-            other = await people.find_by_name_or_email(ctx.session, platform, tenant, token)
+            meant = await people.find_by_name_or_email(ctx.session, platform, tenant, token)
+            if len(meant) > 1:  # guessing could keep the wrong colleague apart, or miss one
+                several.append(token)
+                continue
+            other = meant[0] if meant else None
         if other is None and not typed:
             # Picked from the platform's own list: someone who may join later. Kept as a
             # visitor, so the wish holds from their first day.
@@ -68,8 +73,17 @@ async def resolve(ctx: Context, person: Person,
             unknown.append(token)
         elif other.id != person.id and other.id is not None:
             found.append(other.id)
+    problems = []
     if unknown:
-        names = ", ".join(f"“{u[:60]}”" for u in unknown[:3])
-        return [], (f"I couldn't find {names} among the people I know. Use the name they use "
-                    "here or their work email, or leave them out.")
+        problems.append(f"I couldn't find {_quoted(unknown)} among the people I know. Use the "
+                        "name they use here or their work email, or leave them out.")
+    if several:
+        problems.append(f"More than one person here is called {_quoted(several)}: type their "
+                        "work email instead, so I keep the right person apart.")
+    if problems:
+        return [], " ".join(problems) + " Nothing was saved yet."
     return found, None
+
+
+def _quoted(tokens: list[str]) -> str:
+    return ", ".join(f"“{t[:60]}”" for t in tokens[:3])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.context import Context
 from core.erasure import REDACTED, PersonRef
 from features.enrolment import lifecycle
-from features.matching.pairs import STANDARD_END_REASONS
+from features.matching.endings import STANDARD_END_REASONS
 from storage import erasure
 from storage.models import Person, Status
 

@@ -12,7 +12,7 @@ from core.text import quote, whole_number
 from features.enrolment import lifecycle
 from features.enrolment.forgetting import forget
 from features.journey import kickoff
-from features.matching.pairs import close_all_for_leaver, partner_of
+from features.matching.endings import close_all_for_leaver, partner_of
 from features.matching.suggestions import choosing
 from features.people import ROLE_NAMES, name_of
 from storage import pairs, people, requests

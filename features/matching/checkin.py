@@ -13,6 +13,7 @@ from core.context import Context
 from core.events import Address
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
+from core.text import plural
 from features.enrolment import membership
 from features.matching.suggestions import suggest_buttons
 from features.people import ROLE_NAMES, name_of, notify_admins
@@ -51,7 +52,7 @@ async def _check_page(ctx: Context, page: list[Waiter]) -> int:
             buttons[w.role] = _buttons(ctx, w.role)
     await ctx.queue(*(Outgoing.dm(key, Address(w.platform, w.user_id, w.tenant_id), Message(  # type: ignore[arg-type]
         title="Still interested?",
-        text=(f"You've been waiting for a match for {(now - w.since).days} days, and "
+        text=(f"You've been waiting for a match for {plural((now - w.since).days, 'day')}, and "
               "we're sorry it's taking a while. Would you like to stay in the program?"),
         buttons=buttons[w.role])) for key, w in due if key in recorded))
     return len(recorded)

@@ -8,9 +8,11 @@ from core.text import parse_id
 from features.admin.mentions import mentioned_people, without_mentions
 from features.home import panel
 from features.matching import (
+    agreement,
     checkin,
+    endings,
     intros,
-    pairs,
+    pairing_rules,
     preview,
     requests,
     round,
@@ -24,7 +26,7 @@ EXPIRED = "That button has expired. Type `admin help` to start again."
 
 
 async def end_command(ctx: Context, call: Call) -> Response:
-    return await pairs.end_question(ctx, call.member, call.args)
+    return await endings.end_question(ctx, call.member, call.args)
 
 
 async def end_button(ctx: Context, call: Call) -> Response:
@@ -32,18 +34,18 @@ async def end_button(ctx: Context, call: Call) -> Response:
     pair_id = parse_id(raw_id)
     if call.person is None or pair_id is None:
         return Response.say("That button has expired. Type `end` to try again.")
-    return await pairs.end(ctx, call.person, pair_id, reason)
+    return await endings.end(ctx, call.person, pair_id, reason)
 
 
 async def keep_pair(ctx: Context, call: Call) -> Response:
     pair_id = parse_id(call.value)
     if pair_id is None:
         return Response.say("That button has expired. Type `end` to try again.")
-    return await pairs.keep(ctx, call.person, pair_id)
+    return await endings.keep(ctx, call.person, pair_id)
 
 
 async def agree(ctx: Context, call: Call) -> Response:
-    return await pairs.agree(ctx, call.person, call.value)
+    return await agreement.agree(ctx, call.person, call.value)
 
 
 async def match(ctx: Context, call: Call) -> Response:
@@ -73,28 +75,28 @@ async def pair_by_hand(ctx: Context, call: Call) -> Response:
         return Response.say("Name two people: `admin pair @junior @senior` (add `force` to "
                             "override a rule).")
     force = without_mentions(call.args).lower().split() == ["force"]
-    return await pairs.pair_by_hand(ctx, call.person, people[0], people[1], force)  # type: ignore[arg-type]
+    return await pairing_rules.pair_by_hand(ctx, call.person, people[0], people[1], force)  # type: ignore[arg-type]
 
 
 async def unpair(ctx: Context, call: Call) -> Response:
     people, missing = await mentioned_people(ctx.session, call.event.sender, call.args)
     if len(people) != 1 or missing:
         return Response.say("Name one person who has written to me: `admin unpair @person`.")
-    return await pairs.unpair_question(ctx, people[0])
+    return await endings.unpair_question(ctx, people[0])
 
 
 async def unpair_confirmed(ctx: Context, call: Call) -> Response:
     pair_id = parse_id(call.value)
     if pair_id is None:
         return Response.say(EXPIRED)
-    return await pairs.unpair(ctx, call.person, pair_id)  # type: ignore[arg-type]
+    return await endings.unpair(ctx, call.person, pair_id)  # type: ignore[arg-type]
 
 
 async def keep_paired(ctx: Context, call: Call) -> Response:
     pair_id = parse_id(call.value)
     if pair_id is None:
         return Response.say(EXPIRED)
-    return await pairs.keep_paired(ctx, pair_id)
+    return await endings.keep_paired(ctx, pair_id)
 
 
 async def details(ctx: Context, call: Call) -> Response:
@@ -156,8 +158,8 @@ async def leave_waiting(ctx: Context, call: Call) -> Response:
 def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("end", "close your current pairing", end_command, usage="end [reason]"),
-        ActionSpec(pairs.END, end_button, carries_id=True),
-        ActionSpec(pairs.KEEP, keep_pair, carries_id=True),
+        ActionSpec(endings.END, end_button, carries_id=True),
+        ActionSpec(endings.KEEP, keep_pair, carries_id=True),
         ActionSpec(intros.AGREE, agree, carries_id=True),
         CommandSpec("match", "propose a matching round and preview it before anything is sent",
                     match, admin=True),
@@ -165,8 +167,8 @@ def register(registry: Registry) -> None:
                     usage="pair @junior @senior [force]", admin=True),
         CommandSpec("unpair", "end someone's current pairing; both go back to the pool", unpair,
                     usage="unpair @person", admin=True),
-        ActionSpec(pairs.UNPAIR, unpair_confirmed, admin=True, carries_id=True),
-        ActionSpec(pairs.KEEP_PAIRED, keep_paired, admin=True, carries_id=True),
+        ActionSpec(endings.UNPAIR, unpair_confirmed, admin=True, carries_id=True),
+        ActionSpec(endings.KEEP_PAIRED, keep_paired, admin=True, carries_id=True),
         ActionSpec(panel.MATCH, match, admin=True),  # the Home view's program panel
         CommandSpec("waitlist", "who is waiting for a match, since when and why, with the best "
                     "candidates and a Pair button", waitlist, admin=True),

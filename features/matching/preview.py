@@ -9,6 +9,7 @@ from collections import Counter
 
 from core.context import Context
 from core.messages import Button, Message, Response
+from core.text import plural
 from features.matching.engine import Participant, Proposal
 from features.matching.pool import Pool, describe, fit_percent
 from features.matching.waiting import for_admin
@@ -33,7 +34,7 @@ async def preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Po
     count = len(proposal.pairs)
     average = proposal.total_score / count if count else 0.0
     lines = [
-        f"*{count} pair{'s' if count != 1 else ''}*, average fit "
+        f"*{plural(count, 'pair')}*, average fit "
         f"{fit_percent(average, ctx.program)}; {len(proposal.waitlist)} waitlisted."
     ]
     if ctx.program.matching.blind_review:
@@ -44,7 +45,7 @@ async def preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Po
         lines.append(f"{n}. {_who(ctx, mentor, mentee)} · fit "
                      f"{fit_percent(pair.score, ctx.program)}: {top}")
     if count > PREVIEW_PAIRS:
-        lines.append(f"…and {count - PREVIEW_PAIRS} more pairs.")
+        lines.append(f"…and {plural(count - PREVIEW_PAIRS, 'more pair')}.")
     topics = await people.topics_of(ctx.session, [w.person_id for w in proposal.waitlist])
 
     def waiting(person_id: int) -> Participant:
@@ -59,7 +60,7 @@ async def preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Po
         lines.extend(f"{n} waiting: {reason}" for reason, n in reasons.most_common(8))
     buttons = (
         (
-            Button(f"Confirm {count} pairs", CONFIRM, str(round_.id), style="primary"),
+            Button(f"Confirm {plural(count, 'pair')}", CONFIRM, str(round_.id), style="primary"),
             Button("Full reasons", DETAILS, str(round_.id)),
             Button("Discard", DISCARD, str(round_.id)),
         )

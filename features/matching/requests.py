@@ -18,10 +18,10 @@ from core.context import Context
 from core.dates import friendly
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
-from core.text import literal
+from core.text import literal, plural
 from features.admin.cohorts import open_cohort
 from features.matching.intros import introduce
-from features.matching.pairs import rule_breaks
+from features.matching.pairing_rules import rule_breaks
 from features.matching.suggestions import (
     REQUEST,
     SUGGEST,
@@ -76,7 +76,7 @@ async def ask(ctx: Context, mentee: Person | None, mentor_id: int) -> Response:
                  Button("Decline", DECLINE, str(request.id))),
     )))
     return Response.say(
-        f"Request sent to {who(ctx.program, suggestion.mentor)}. They have {days} days to answer, "
+        f"Request sent to {who(ctx.program, suggestion.mentor)}. They have {plural(days, 'day')} to answer, "
         "and I'll tell you here either way.")
 
 

@@ -172,12 +172,12 @@ def _confirmed(round_id: int, made: list, skipped: int) -> Message:  # type: ign
     if len(made) > 40:
         lines.append(f"…and {len(made) - 40} more.")
     note = (
-        f" {skipped} pair{'s were' if skipped != 1 else ' was'} skipped because someone "
+        f" {plural(skipped, 'pair was', 'pairs were')} skipped because someone "
         "paused, left or was paired since the preview."
         if skipped
         else ""
     )
     return Message(
         title=f"Round #{round_id} confirmed",
-        text=f"{len(made)} pairs are being introduced now.{note}\n" + "\n".join(lines),
+        text=f"{plural(len(made), 'pair is', 'pairs are')} being introduced now.{note}\n" + "\n".join(lines),
     )

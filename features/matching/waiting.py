@@ -18,11 +18,11 @@ import numpy as np
 from config.program import Program
 from core.context import Context
 from core.messages import Button, Message, Response
-from core.text import parse_id
+from core.text import parse_id, plural
 from features.matching.engine import Participant, WaitlistCode
 from features.matching.engine.scoring import encode_pool
 from features.matching.engine.waitlist import waitlist
-from features.matching.pairs import pair_by_hand
+from features.matching.pairing_rules import pair_by_hand
 from features.matching.pool import Pool, fit_percent, load_pool, rules, weights
 from features.matching.suggestions import rank
 from features.people import ROLE_NAMES, name_of
@@ -142,7 +142,7 @@ async def waiters(ctx: Context, most: int = SHOWN) -> tuple[int, list[Waiter]]:
 
 def _when(since: datetime, now: datetime) -> str:
     days = (now - since).days
-    return "since today" if days < 1 else f"for {days} day{'s' if days != 1 else ''}"
+    return "since today" if days < 1 else f"for {plural(days, 'day')}"
 
 
 async def admin_waitlist(ctx: Context) -> Response:

@@ -19,10 +19,11 @@ import pytest
 from bot.config import load_program
 from core.clock import FrozenClock
 from storage.database import Database
-from tests.conftest import ROOT
 from tests.support import databases
 from tests.support.round_people import enrol
 from tests.support.world import World
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

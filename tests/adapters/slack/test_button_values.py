@@ -9,14 +9,14 @@ from features.admin import cohorts, program_team
 from features.engagement import nudges
 from features.engagement import prompts as weekly_prompts
 from features.feedback import pulse
-from features.matching import intros, pairs
+from features.matching import endings, intros
 from features.matching import round as match_round
 from tests.support.slack_people import ADMIN, JUNIOR, join, with_admin
 from tests.support.slack_requests import slack_workspace
 
 # Every button whose value carries a row id (or, for pausing, a number of days).
-ID_BUTTONS = (pairs.END, pairs.KEEP, intros.AGREE, cohorts.OPEN, cohorts.CLOSE, cohorts.KEEP_OPEN,
-              program_team.SEND, program_team.CANCEL, pairs.UNPAIR, pairs.KEEP_PAIRED, pulse.OPEN, match_round.CONFIRM,
+ID_BUTTONS = (endings.END, endings.KEEP, intros.AGREE, cohorts.OPEN, cohorts.CLOSE, cohorts.KEEP_OPEN,
+              program_team.SEND, program_team.CANCEL, endings.UNPAIR, endings.KEEP_PAIRED, pulse.OPEN, match_round.CONFIRM,
               match_round.DISCARD, program_team.MESSAGE_PAIR, program_team.UNPAIR_PAIR,
               weekly_prompts.MET, weekly_prompts.SKIP, weekly_prompts.ANOTHER, nudges.SCHEDULE,
               nudges.PAUSE_FOR)

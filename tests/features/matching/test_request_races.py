@@ -98,7 +98,7 @@ async def test_an_admin_confirm_racing_an_accept_makes_one_pair(hybrid: World, f
     ada = hybrid.person("ada")
     await lee.join(**GOOD_JUNIOR)
     await sam.join(**SENIOR)
-    confirm = button(await hybrid.match(), "Confirm 1 pairs")
+    confirm = button(await hybrid.match(), "Confirm 1 pair")
     jo = hybrid.person("jo", display_name="Jo")
     await jo.join(**BEST_JUNIOR)
     accept = await ask(hybrid, sam)

@@ -1,24 +1,18 @@
-"""Pairs after matching: manual pairs, agreement, ending and unpairing."""
+"""Pairings ending: a partner's `end` (with a reason, or goals reached), an admin's `unpair`,
+and someone leaving the program; the other side is always told kindly."""
 
 from __future__ import annotations
-
-import json
 
 from core import keys
 from core.context import Context
 from core.messages import Button, Message, Response
 from core.outgoing import Outgoing
-from core.text import length, literal, one_line, parse_id, within
-from features.admin.cohorts import CLOSED_REASON, open_cohort
+from core.text import length, literal, one_line, within
+from features.admin.cohorts import CLOSED_REASON
 from features.journey import ending
-from features.journey.kickoff import invitation
-from features.matching.engine import Participant, pair_reasons, pair_score
-from features.matching.intros import introduce
-from features.matching.pool import participant, rules, topic_labels, weights
 from features.people import address_of, name_of, notify_admins
-from storage import pairs, people, requests
-from storage import teams as stored_teams
-from storage.models import Pair, Person, Status
+from storage import pairs
+from storage.models import Pair, Person
 
 END, KEEP = "pair.end", "pair.keep"
 UNPAIR, KEEP_PAIRED = "pair.unpair", "pair.keep_paired"
@@ -29,130 +23,8 @@ END_REASONS = {
 }
 REASON_LIMIT = 300
 LEFT_REASON, TEAM_REASON = "left the program", "ended by the program team"
-# Said when someone asked not to be paired with the other: it names no one and no wish, and
-# no `force` overrides it.
-NOT_POSSIBLE = "this pairing isn't possible under the program's rules"
 # End reasons that are our labels, not anyone's words: they stay when a person is forgotten.
 STANDARD_END_REASONS = frozenset({*END_REASONS.values(), LEFT_REASON, TEAM_REASON, CLOSED_REASON})
-
-
-async def _participant(ctx: Context, person: Person) -> Participant:
-    assert person.id is not None
-    answers = await people.survey_answers(ctx.session, person.id)
-    topics = await people.topics(ctx.session, person.id)
-    return participant(
-        ctx.program,
-        person,
-        answers.cadence if answers else "",
-        {d: set(t) for d, t in topics.items()},
-    )
-
-
-async def rule_breaks(ctx: Context, mentor: Person, mentee: Person) -> list[str]:
-    """Every hard rule this pair would break, in words an admin can act on."""
-    found = []
-    if mentor.role != "mentor" or mentee.role != "mentee":
-        return ["the first person must be a junior mentor and the second a senior mentee"]
-    for person in (mentor, mentee):
-        if person.status != Status.ACTIVE:
-            found.append(f"{name_of(person)} is {person.status}")
-    a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
-    r = rules(ctx.program)
-    if await stored_teams.kept_apart_between(ctx.session, a.id, b.id):
-        return [NOT_POSSIBLE]
-    if a.team == b.team:
-        found.append("they are on the same team")
-    if ctx.program.matching.avoid_reporting_line and (a.id, b.id) in (
-            await stored_teams.reporting_lines(ctx.session, [a.id, b.id])):
-        found.append("one of them is in the other's reporting line")
-    if b.seniority - a.seniority < r.min_seniority_gap:
-        found.append("the mentee is not more senior than the mentor")
-    if r.different_departments and a.department == b.department:
-        found.append("they are in the same department")
-    if not a.teaches & b.learns:
-        found.append("the mentor teaches nothing the mentee wants to learn")
-    if (a.id, b.id) in await pairs.never_again(ctx.session):
-        found.append("they were paired before or marked as not a good match")
-    mentor_pairs = [
-        p for p in await pairs.active_pairs_of(ctx.session, a.id) if p.mentor_id == a.id
-    ]
-    if len(mentor_pairs) >= r.max_mentees_per_mentor:
-        found.append(f"{name_of(mentor)} already has {len(mentor_pairs)} mentee(s)")
-    if await pairs.active_pairs_of(ctx.session, b.id):
-        found.append(f"{name_of(mentee)} is already in a pair")
-    return found
-
-
-async def pair_by_hand(
-    ctx: Context, admin: Person, mentor: Person, mentee: Person, force: bool
-) -> Response:
-    await requests.lock_pairing(ctx.session)  # checks below see any pair a request just made
-    breaks = await rule_breaks(ctx, mentor, mentee)
-    hard_stop = [b for b in breaks
-                 if "already in a pair" in b or "junior mentor and" in b or b == NOT_POSSIBLE]
-    if hard_stop or (breaks and not force):
-        hint = (
-            "" if hard_stop else " Add `force` to pair them anyway; it is recorded as an override."
-        )
-        return Response.say("I can't pair them: " + "; ".join(breaks) + "." + hint)
-    a, b = await _participant(ctx, mentor), await _participant(ctx, mentee)
-    cohort = await open_cohort(ctx)
-    pair = Pair(
-        cohort_id=cohort.id if cohort else None,
-        mentor_id=a.id,
-        mentee_id=b.id,
-        manual=True,
-        override=bool(breaks),
-        score=pair_score(a, b, weights(ctx.program), ctx.now()),
-        reasons=json.dumps(pair_reasons(a, b, ctx.now(), topic_labels(ctx.program))),
-        created_at=ctx.now(),
-    )
-    ctx.session.add(pair)
-    await ctx.session.flush()
-    await pairs.leave_waitlist(ctx.session, [a.id, b.id])
-    await introduce(ctx, pair, mentor, mentee)
-    forced = f" (override: {'; '.join(breaks)})" if breaks else ""
-    return Response.say(
-        f"Paired {name_of(mentor)} with {name_of(mentee)}{forced}. "
-        "Their introduction is on its way."
-    )
-
-
-async def agree(ctx: Context, person: Person | None, pair_id: str) -> Response:
-    number = parse_id(pair_id)
-    pair = await ctx.session.get(Pair, number) if number else None
-    if person is None or pair is None or person.id not in (pair.mentor_id, pair.mentee_id):
-        return Response.say("This agreement belongs to another pair.")
-    if pair.status != "active":
-        return Response.say("This pairing has ended, so there's nothing to agree to.")
-    now = ctx.now()
-    field = "mentor_agreed_at" if person.id == pair.mentor_id else "mentee_agreed_at"
-    if getattr(pair, field) is not None:
-        return Response.say("You've already agreed. Thank you!")
-    setattr(pair, field, now)
-    ctx.session.add(pair)
-    # Both may press at the same moment: write ours, then read the row again. Our write waits
-    # for the partner's transaction, so whichever of the two writes second sees both
-    # agreements and sends the news (read before writing, both would see only their own).
-    await ctx.session.flush()
-    await ctx.session.refresh(pair)
-    if pair.mentor_agreed_at and pair.mentee_agreed_at:
-        pair.agreed_at = now
-        mentor = await ctx.session.get(Person, pair.mentor_id)
-        mentee = await ctx.session.get(Person, pair.mentee_id)
-        assert mentor is not None and mentee is not None
-        await ctx.queue(Outgoing.group(keys.agreed(pair.id),
-            [address_of(mentor), address_of(mentee)],
-            Message(
-                text=f"You've both agreed, {name_of(mentor)} and {name_of(mentee)}. One last "
-                "step before your first meeting: a two-minute kick-off with your goals, how "
-                "often you meet and one ground rule. One of you proposes it, the other confirms.",
-                buttons=(invitation(pair.id),),
-            ),
-        ))
-    ctx.session.add(pair)
-    waiting = "" if pair.agreed_at else " We'll let you both know once your partner agrees too."
-    return Response.say(f"Thanks for agreeing!{waiting}")
 
 
 async def end_question(ctx: Context, person: Person | None, reason: str) -> Response:
