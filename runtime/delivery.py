@@ -122,6 +122,11 @@ class _Feed:
             # shield: one sender being cancelled must not cancel the claim the others wait on
             await asyncio.shield(self._claiming)
 
+    def left(self) -> list[tuple[OutboxMessage, bool]]:
+        """Rows claimed and not handed to a sender (a pass stopped early)."""
+        left, self._rows = list(self._rows), deque()
+        return left
+
     async def close(self) -> None:
         """Stop a claim under way: rolled back, its rows stay free for the next pass."""
         if self._claiming is not None:
@@ -156,7 +161,12 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         # Rows this process is sending now: an event's own pass waits for those the full pass
         # took first, so "delivered" means delivered when the caller answers.
+        # A row is in it from the moment a pass claims it, not only while it is posted: between
+        # the two it sits in the feed, invisible to another claim.
         self._sending: dict[int, asyncio.Future[None]] = {}
+        # Claims of full passes under way: the rows they are taking are not known until they
+        # return, so an event's pass that found its rows taken waits for them first.
+        self._full_claims: set[asyncio.Future[None]] = set()
 
     async def deliver_due(self, batch: int = 200, only: Sequence[int] | None = None) -> int:
         """Send everything due now; returns how many messages went out.
@@ -169,10 +179,17 @@ class Dispatcher:
             return 0
         sent = await self._pass(batch, only)
         if only is not None:
-            elsewhere = [self._sending[i] for i in only if i in self._sending]
-            if elsewhere:
-                await asyncio.wait(elsewhere, timeout=OWN_ROWS_WAIT)
+            await self._taken_elsewhere(only)
         return sent
+
+    async def _taken_elsewhere(self, only: Sequence[int]) -> None:
+        """Wait (a bounded while) for this event's rows that a full pass took first, so the
+        caller answers once they went out, without a pass over the whole outbox."""
+        if self._full_claims:
+            await asyncio.wait(list(self._full_claims), timeout=OWN_ROWS_WAIT)
+        elsewhere = [self._sending[i] for i in only if i in self._sending]
+        if elsewhere:
+            await asyncio.wait(elsewhere, timeout=OWN_ROWS_WAIT)
 
     async def _pass(self, batch: int, only: Sequence[int] | None) -> int:
         # One full pass at a time per process (other replicas claim their own); an event's own
@@ -198,23 +215,38 @@ class Dispatcher:
                 await asyncio.gather(*senders, return_exceptions=True)
                 await feed.close()
                 await marks.close()
+                for row, _ in feed.left():  # claimed, never sent: nobody need wait for them
+                    self._done_with(row.id)  # type: ignore[arg-type]
 
     async def _claim(self, batch: int, only: list[int] | None = None) -> outbox.Batch:
-        async with self._database.session() as session:
-            return await outbox.claim(session, self._clock.now(), limit=batch, lease=self._lease,
-                                      only=only)
+        loop = asyncio.get_running_loop()
+        claiming: asyncio.Future[None] = loop.create_future()
+        if only is None:
+            self._full_claims.add(claiming)
+        try:
+            async with self._database.session() as session:
+                claimed = await outbox.claim(session, self._clock.now(), limit=batch,
+                                             lease=self._lease, only=only)
+            for row in claimed.rows:
+                self._sending.setdefault(row.id, loop.create_future())  # type: ignore[arg-type]
+            return claimed
+        finally:
+            self._full_claims.discard(claiming)
+            claiming.set_result(None)
+
+    def _done_with(self, row_id: int) -> None:
+        done = self._sending.pop(row_id, None)
+        if done is not None and not done.done():
+            done.set_result(None)
 
     async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool) -> int:
         assert row.id is not None
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._sending[row.id] = done
         try:
             if reclaimed and await self._sent_before_crash(row, marks):
                 return 0
             return await self._send(row, marks)
         finally:
-            self._sending.pop(row.id, None)
-            done.set_result(None)
+            self._done_with(row.id)
 
     async def _sent_before_crash(self, row: OutboxMessage, marks: _SentMarks) -> bool:
         """A row whose dispatcher died mid-send: ask the platform before sending again."""

@@ -264,14 +264,11 @@ class WebChatAdapter:
             result.update(await history.record_reply(session, user, event, body, result,
                                                      self._clock.now()))
         try:
-            # Deliver now, so a welcome or other proactive message is in the inbox by the time
-            # the page polls right after this answer. On failure the delivery loop retries.
+            # Deliver this event's own rows now, so a welcome or other proactive message is in
+            # the inbox by the time the page polls right after this answer; rows the delivery
+            # loop took first are waited for, never a pass over the whole outbox. On failure
+            # the delivery loop retries.
             await self._deliver_now(response.queued)
-            if response.queued:
-                # The delivery loop (woken at commit) may have claimed these rows first and be
-                # writing them still; a full pass waits for it under the dispatcher's lock, so
-                # the page's next poll finds them.
-                await self._deliver_now(None)
         except Exception:
             log.exception("web chat: delivering after %s failed", event.event_id)
         return web.json_response(result)
