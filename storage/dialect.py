@@ -57,12 +57,17 @@ async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str,
 def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
                conflict: Sequence[str] | None, dialect: Dialect) -> tuple[Any, dict[str, Any]]:
     """The rows as one JSON parameter, read back with the table's own row type: a string the
-    driver sends as it is (arrays of strings it would have to escape, character by character)."""
+    driver sends as it is (arrays of strings it would have to escape, character by character).
+
+    The JSON is assembled from each column's encoded values, each distinct value encoded
+    once: a page's rows mostly repeat a few (the job's `now`, a message shared by everyone
+    it goes to), and a long payload escaped once instead of once per row."""
     names = list(rows[0])
-    converters = {name: _memo(convert) for name in names
-                  if (convert := table.c[name].type.bind_processor(dialect)) is not None}
-    plain = [{name: _json_value(convert(row[name]) if (convert := converters.get(name))
-                                else row[name]) for name in names} for row in rows]
+    encoders = [(json.dumps(name) + ":", name,
+                 _encoder(table.c[name].type.bind_processor(dialect))) for name in names]
+    encoded = ",".join(
+        "{" + ",".join([head + encode(row[name]) for head, name, encode in encoders]) + "}"
+        for row in rows)
     columns = ", ".join(names)
     target = f" ({', '.join(conflict)})" if conflict else ""
     statement = text(
@@ -70,23 +75,26 @@ def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence
         f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
         f"ON CONFLICT{target} DO NOTHING "
         f"RETURNING {', '.join(column.name for column in returning)}")
-    return statement, {"rows": json.dumps(plain, ensure_ascii=False)}
+    return statement, {"rows": f"[{encoded}]"}
 
 
-def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A column's bind conversion, once per distinct value: a page of rows mostly repeats
-    the same few (the job's `now` in every row's timestamps)."""
-    seen: dict[Any, Any] = {}
+def _encoder(convert: Callable[[Any], Any] | None) -> Callable[[Any], str]:
+    """A column's values as JSON text, through its bind conversion, once per distinct value."""
+    seen: dict[Any, str] = {}
 
-    def converted(value: Any) -> Any:
+    def encode(value: Any) -> str:
+        key = value if type(value) is str else (type(value), value)  # True is not 1 here
         try:
-            return seen[value]
+            return seen[key]
         except KeyError:
-            result = seen[value] = convert(value)
-            return result
-        except TypeError:  # not hashable
-            return convert(value)
-    return converted
+            pass
+        except TypeError:  # not hashable: encoded every time
+            return json.dumps(_json_value(convert(value) if convert else value),
+                              ensure_ascii=False)
+        found = seen[key] = json.dumps(_json_value(convert(value) if convert else value),
+                                       ensure_ascii=False)
+        return found
+    return encode
 
 
 def _json_value(value: Any) -> Any:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -158,7 +159,17 @@ async def prompts_this_week(session: AsyncSession, weeks: Sequence[str],
 async def prompt_history(session: AsyncSession, pair_ids: Sequence[int]) -> dict[int, list[str]]:
     """Prompt ids each of these pairs has had, oldest first."""
     history: dict[int, list[str]] = {}
+    postgres = dialect.is_postgres(session)
     for chunk in _chunks(pair_ids):
+        if postgres:  # one row per pair, not one per prompt a pair ever had
+            rows = await dialect.rows(session, select(  # type: ignore[call-overload]
+                PromptDelivery.pair_id, func.array_agg(aggregate_order_by(
+                    PromptDelivery.prompt_id, col(PromptDelivery.created_at),
+                    col(PromptDelivery.slot))))
+                .where(col(PromptDelivery.pair_id).in_(chunk))
+                .group_by(col(PromptDelivery.pair_id)))
+            history.update((pair_id, list(used)) for pair_id, used in rows)
+            continue
         rows = await dialect.rows(session,
             select(PromptDelivery.pair_id, PromptDelivery.prompt_id)
             .where(col(PromptDelivery.pair_id).in_(chunk))
@@ -172,7 +183,20 @@ async def topics_of(session: AsyncSession,
                     person_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
     """What each of these people teaches and wants to learn."""
     topics: dict[int, dict[str, set[str]]] = {}
+    postgres = dialect.is_postgres(session)
     for chunk in _chunks(person_ids):
+        if postgres:  # one row per person; both arrays aggregate the same rows in one order
+            rows = await dialect.rows(session, select(  # type: ignore[call-overload]
+                PersonTopic.person_id, func.array_agg(PersonTopic.direction),
+                func.array_agg(PersonTopic.topic))
+                .where(col(PersonTopic.person_id).in_(chunk))
+                .group_by(col(PersonTopic.person_id)))
+            for person_id, directions, names in rows:
+                mine: dict[str, set[str]] = {"teach": set(), "learn": set()}
+                for direction, topic in zip(directions, names, strict=True):
+                    mine[direction].add(topic)
+                topics[person_id] = mine
+            continue
         rows = await dialect.rows(session,
             select(PersonTopic.person_id, PersonTopic.direction, PersonTopic.topic)
             .where(col(PersonTopic.person_id).in_(chunk)))
