@@ -23,12 +23,12 @@ from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
 from features.matching import teams
-from runtime.delivery import Dispatcher
+from runtime.delivery import HOME_VIEWS_BURST, Dispatcher
 from runtime.homes import HomeViews
 from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter
-from runtime.pacing import Pacer
+from runtime.pacing import HomeViewPacing, Pacer
 from runtime.tasks import Tasks
 from storage.database import Database
 from storage.migrate import head_revision, schema_revision
@@ -117,7 +117,8 @@ class Service:
             Pacer(delivery.rates(), delivery.per_conversation_seconds), delivery.in_flight,
             telemetry=self.metrics,
             home=HomeViews(self.database, settings.program, self.clock, self.catalog,
-                           self.outbox).build)
+                           self.outbox).build,
+            views=HomeViewPacing(delivery.slack_home_views_per_minute, HOME_VIEWS_BURST))
         observer = RequestObserver(self.metrics)
         self.app = web.Application(client_max_size=1024 * 1024,
                                    middlewares=[observer.middleware])

@@ -173,6 +173,9 @@ class Delivery(_Frozen):
     web_per_second: float = Field(default=500.0, gt=0, le=10000)
     per_conversation_seconds: float = Field(default=1.0, ge=0, le=60)
     in_flight: int = Field(default=32, ge=1, le=512)
+    # Slack Home tabs (views.publish, Tier 4: about 100 a minute per workspace), paced apart
+    # from posts, per replica.
+    slack_home_views_per_minute: float = Field(default=100.0, gt=0, le=6000)
 
     def rates(self) -> dict[str, float]:
         return {"slack": self.slack_per_second, "teams": self.teams_per_second,

@@ -29,8 +29,8 @@ class Context:
     # Background work this unit of work starts once it commits (a matching round's solve): the
     # name of a task in the registry and the id of the row describing the work.
     started: list[tuple[str, int]] = field(default_factory=list)
-    # Everyone a message was queued for in this unit of work: what changed concerns them, so
-    # their Home views are refreshed with it.
+    # Everyone a message was queued for in this unit of work (and not yet refreshed): what
+    # changed concerns them, so their Home views are refreshed with it.
     reached: list[Address] = field(default_factory=list)
 
     def now(self) -> datetime:
@@ -38,14 +38,19 @@ class Context:
 
     async def commit(self) -> None:
         """End the transaction here, as a job does after each batch: what it wrote so far is
-        kept whatever happens next, and the next statement begins a new transaction."""
+        kept whatever happens next, and the next statement begins a new transaction. The
+        Home views of everyone the batch messaged are refreshed in it (refresh_reached)."""
+        await self.refresh_reached()
         await self.session.commit()
 
-    async def queue(self, *items: Outgoing) -> int:
-        """Queue messages in this unit of work: they go out only if it commits."""
+    async def queue(self, *items: Outgoing, changes_home: bool = True) -> int:
+        """Queue messages in this unit of work: they go out only if it commits. Their
+        recipients' Home views follow, unless the message changes nothing there
+        (`changes_home=False`: an announcement tells people something, nobody's standing)."""
         ids = await self.outbox.queue(self.session, self.now(), items)
         self.queued.extend(ids)
-        self.reached.extend(a for item in items for a in item.to)
+        if changes_home:
+            self.reached.extend(a for item in items for a in item.to)
         return len(ids)
 
     def start(self, task: str, row_id: int) -> None:
@@ -53,6 +58,19 @@ class Context:
         rolls back); the row, written in this unit, is what makes the work durable."""
         self.started.append((task, row_id))
 
-    async def refresh_homes(self, *people: Address) -> None:
-        """Publish these people's Home views again once this unit of work commits."""
-        self.queued.extend(await self.outbox.refresh_homes(self.session, self.now(), people))
+    async def refresh_homes(self, *people: Address, hurry: bool = True) -> None:
+        """Publish these people's Home views again once this unit of work commits: at once
+        for someone acting now (`hurry`), else at the pace of Slack's views.publish limit
+        (runtime/pacing.py), coalesced with any refresh already waiting."""
+        ids = await self.outbox.refresh_homes(self.session, self.now(), people, hurry=hurry)
+        if hurry:  # delivered with this unit of work's own messages
+            self.queued.extend(ids)
+
+    async def refresh_reached(self) -> None:
+        """Refresh the Home views of everyone messaged since the last call, in one statement:
+        a job calls it with each batch (commit does), so a job over 100,000 people adds one
+        statement per batch, not a row-by-row pass."""
+        reached = list(dict.fromkeys(self.reached))
+        self.reached.clear()
+        if reached:
+            await self.refresh_homes(*reached, hurry=False)

@@ -53,8 +53,11 @@ class Outbox(Protocol):
         ...
 
     async def refresh_homes(
-        self, session: AsyncSession, now: datetime, people: Sequence[Address]
+        self, session: AsyncSession, now: datetime, people: Sequence[Address], *,
+        hurry: bool = True,
     ) -> list[int]:
         """Ask for these people's Home views to be published again (on platforms that have
-        one): one row per person, re-armed if it was sent, left alone while still pending."""
+        one): one row per person, re-armed if it was sent, left alone while still pending
+        (unless `hurry`: then a row waiting for a later turn is due now). One statement for
+        many people."""
         ...

@@ -16,7 +16,7 @@ from core.clock import Clock
 from core.events import Address
 from core.messages import Home, Message
 from core.ports import DeliveryError, HomePublisher, Messenger
-from runtime.pacing import Pacer
+from runtime.pacing import HomeViewPacing, Pacer
 from runtime.telemetry import NoTelemetry, Telemetry
 from storage import outbox
 from storage.database import Database
@@ -36,6 +36,10 @@ LEASE_MARGIN = timedelta(seconds=10)
 MARK_BATCH = 10
 MARK_WAIT = 0.1
 OWN_ROWS_WAIT = 5.0  # seconds an event waits for its rows that a full pass is already sending
+# Slack's views.publish is Tier 4 ("100+ per minute" per workspace); a burst for the few
+# views an event or a small job refreshes at once.
+HOME_VIEWS_PER_MINUTE = 100.0
+HOME_VIEWS_BURST = 10
 HomeBuilder = Callable[[Address], Awaitable[Home]]
 
 
@@ -147,9 +151,10 @@ class Dispatcher:
     def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
                  pacer: Pacer | None = None, in_flight: int = 32,
                  lease: timedelta = LEASE, telemetry: Telemetry | None = None,
-                 home: HomeBuilder | None = None) -> None:
+                 home: HomeBuilder | None = None, views: HomeViewPacing | None = None) -> None:
         self._database = database
         self._home = home  # builds a Home view from the database, as a home row goes out
+        self._views = views or HomeViewPacing(HOME_VIEWS_PER_MINUTE, HOME_VIEWS_BURST)
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._messengers = dict(messengers)
         self._clock = clock
@@ -202,7 +207,8 @@ class Dispatcher:
             async def sender() -> int:
                 sent = 0
                 while (item := await feed.next()) is not None:
-                    sent += await self._send_one(marks, *item)
+                    # An event's own rows: someone is acting now and waits for their page.
+                    sent += await self._send_one(marks, *item, urgent=only is not None)
                 return sent
 
             senders = [asyncio.create_task(sender()) for _ in range(self._in_flight)]
@@ -239,11 +245,14 @@ class Dispatcher:
         if done is not None and not done.done():
             done.set_result(None)
 
-    async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool) -> int:
+    async def _send_one(self, marks: _SentMarks, row: OutboxMessage, reclaimed: bool,
+                        urgent: bool = False) -> int:
         assert row.id is not None
         try:
             if reclaimed and await self._sent_before_crash(row, marks):
                 return 0
+            if keys.is_home(row.key):
+                return await self._send_home(row, marks, urgent)
             return await self._send(row, marks)
         finally:
             self._done_with(row.id)
@@ -278,9 +287,7 @@ class Dispatcher:
         recipients: list[str] = json.loads(row.recipients)
         message = Message.from_json(json.loads(row.payload))
         for _ in range(RATE_LIMIT_RETRIES):
-            # A Home view is no conversation: it is spaced from other views, not from posts.
-            conversation = row.key if keys.is_home(row.key) else ",".join(recipients)
-            await self._pacer.wait_turn(row.platform, row.tenant_id, conversation)
+            await self._pacer.wait_turn(row.platform, row.tenant_id, ",".join(recipients))
             if self._lease_running_out(row):
                 # The row may be another dispatcher's any moment now, and it would not find
                 # our post yet: leave the row to whoever claims it next (they check first).
@@ -307,6 +314,37 @@ class Dispatcher:
             return 1
         return await self._give_back(row, HOLD_LIMIT)
 
+    async def _send_home(self, row: OutboxMessage, marks: _SentMarks, urgent: bool) -> int:
+        """A Home view takes a turn on its workspace's views lane, never a post's. Someone
+        acting now (`urgent`: an event's own rows) does not queue behind the views a job
+        refreshed; once Slack says 429, they wait their turn too."""
+        recipients: list[str] = json.loads(row.recipients)
+        for _ in range(RATE_LIMIT_RETRIES):
+            if not urgent:
+                wait = self._views.turn(row.platform, row.tenant_id, row.id)  # type: ignore[arg-type]
+                if wait > HOLD_LIMIT:
+                    self._views.keep(row.id, wait)  # type: ignore[arg-type]
+                    return await self._give_back(row, wait)
+                await asyncio.sleep(wait)
+            if self._lease_running_out(row):
+                log.warning("outbox %s waited out most of its claim; leaving it", row.key)
+                return 0
+            try:
+                await self._publish_home(self._messengers.get(row.platform), row, recipients)
+            except DeliveryError as exc:
+                if exc.retry_after is not None and not exc.permanent:
+                    self._telemetry.rate_limited(row.platform, exc.retry_after)
+                    self._views.rate_limited(row.platform, row.tenant_id, exc.retry_after)
+                    urgent = False
+                    continue
+                return await self._failed(row, exc, exc.permanent)
+            except Exception as exc:
+                return await self._failed(row, exc, False)
+            await marks.add(row, None)
+            self._telemetry.delivered(row.platform)
+            return 1
+        return await self._give_back(row, HOLD_LIMIT)
+
     def _lease_running_out(self, row: OutboxMessage) -> bool:
         until = row.claimed_until
         return until is not None and self._clock.now() + self._margin >= until
@@ -315,13 +353,11 @@ class Dispatcher:
         messenger = self._messengers.get(row.platform)
         if messenger is None:
             raise DeliveryError(f"{row.platform} is not connected", permanent=True)
-        if keys.is_home(row.key):
-            return await self._publish_home(messenger, row, recipients)
         if len(recipients) == 1:
             return await messenger.send_dm(row.tenant_id, recipients[0], message, row.key)
         return await messenger.send_group(row.tenant_id, recipients, message, row.key)
 
-    async def _publish_home(self, messenger: Messenger, row: OutboxMessage,
+    async def _publish_home(self, messenger: Messenger | None, row: OutboxMessage,
                             recipients: list[str]) -> None:
         """Built now, not when the row was queued: it shows what is true as it goes out."""
         if not isinstance(messenger, HomePublisher) or self._home is None or len(recipients) != 1:

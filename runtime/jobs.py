@@ -46,8 +46,10 @@ class JobRunner:
         """Run one job in its own transaction; a failure is logged and retried next time."""
         try:
             async with self._database.session() as session:
-                count = await self.jobs[name](Context(session, self._program, self._clock,
-                                                   self._catalog, self._outbox))
+                ctx = Context(session, self._program, self._clock, self._catalog, self._outbox)
+                count = await self.jobs[name](ctx)
+                # The last batch's people: earlier batches were refreshed as they committed.
+                await ctx.refresh_reached()
         except Exception:
             log.exception("job %s failed; it runs again at its next time", name,
                           extra={"job": name, "outcome": "failed"})

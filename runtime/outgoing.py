@@ -62,13 +62,13 @@ class OutboxWriter:
         return await outbox.insert_many(session, rows, now) if rows else []
 
     async def refresh_homes(self, session: AsyncSession, now: datetime,
-                            people: Sequence[Address]) -> list[int]:
+                            people: Sequence[Address], *, hurry: bool = True) -> list[int]:
         rows = [_row(keys.home(a), a.platform, a.tenant_id, [a.user_id], HOME_PLACEHOLDER)
                 for a in dict.fromkeys(people) if self.capabilities(a.platform).home_view]
         # Always in key order: two events touching the same two people (both partners
         # pressing *I agree* at once) then lock their rows in the same order, never deadlock.
         rows.sort(key=lambda row: row["key"])
-        return await outbox.rearm(session, rows, now) if rows else []
+        return await outbox.rearm(session, rows, now, hurry=hurry) if rows else []
 
 
 def _row(key: str, platform: str, tenant_id: str, recipients: list[str],

@@ -116,3 +116,61 @@ class Pacer:
         if self._paused.get(key, 1e18) <= self._now():
             del self._paused[key]
         await self.bucket(platform, tenant_id).take()
+
+
+class Turns:
+    """Turns at `rate` per second after a burst of `burst`, handed out ahead of time (the
+    generic cell rate algorithm): a caller learns how far off its turn is, and has it, so a
+    turn further off than a sender should wait is kept while the row waits in the outbox,
+    rather than asked for again and again."""
+
+    def __init__(self, rate: float, burst: int, now: Callable[[], float]) -> None:
+        self._gap, self._now = 1.0 / rate, now
+        self._tolerance = (max(burst, 1) - 1) * self._gap
+        self._due = now()  # the theoretical time of the next turn
+
+    def take(self) -> float:
+        """Seconds from now to the turn just taken."""
+        now = self._now()
+        turn = max(now, self._due - self._tolerance)
+        self._due = max(self._due, now) + self._gap
+        return turn - now
+
+    def pause(self, seconds: float) -> None:
+        """A Retry-After: no turn before it ends, and no burst when it does."""
+        self._due = max(self._due, self._now() + seconds + self._tolerance)
+
+
+class HomeViewPacing:
+    """Home views (Slack's views.publish) keep to their own per-workspace limit, apart from
+    posts: Slack limits each Web API method on its own (views.publish is Tier 4, about 100 a
+    minute), so a thousand refreshed Home tabs never hold up a prompt, and a 429 on
+    views.publish pauses only views. A view whose turn is further off than a sender may wait
+    goes back to the outbox until its turn, which is kept for it here (per replica)."""
+
+    def __init__(self, per_minute: float, burst: int,
+                 now: Callable[[], float] | None = None) -> None:
+        self._rate, self._burst = per_minute / 60.0, burst
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        self._turns: dict[tuple[str, str], Turns] = {}
+        self._kept: dict[int, float] = {}  # outbox row id → the loop time of its kept turn
+
+    def turn(self, platform: str, tenant_id: str, row_id: int) -> float:
+        """Seconds until this row's view may be published; its turn is taken now, or is the
+        one kept for it when it went back to the outbox."""
+        kept = self._kept.pop(row_id, None)
+        if kept is not None:
+            return max(0.0, kept - self._now())
+        return self._lane(platform, tenant_id).take()
+
+    def keep(self, row_id: int, seconds: float) -> None:
+        self._kept[row_id] = self._now() + seconds
+
+    def rate_limited(self, platform: str, tenant_id: str, seconds: float) -> None:
+        self._lane(platform, tenant_id).pause(seconds)
+
+    def _lane(self, platform: str, tenant_id: str) -> Turns:
+        key = (platform, tenant_id)
+        if key not in self._turns:
+            self._turns[key] = Turns(self._rate, self._burst, self._now)
+        return self._turns[key]

@@ -79,6 +79,7 @@ class Tasks:
             ctx = Context(session, self._program, self._clock, self._catalog, self._outbox,
                           erasers=self._erasers)
             yield ctx
+            await ctx.refresh_reached()
         if ctx.queued:
             self._on_queued()
 

@@ -275,26 +275,41 @@ async def redact_for_person(
     return count
 
 
-async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime) -> list[int]:
+async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime, *,
+                hurry: bool = True, chunk: int = 500) -> list[int]:
     """Queue rows that stand for "show the latest state" (a Home view): a key never queued
     gets a row; a sent, failed or withdrawn one is due again now; a pending one stays as it is,
     so changes that come faster than delivery coalesce into one send. A row being sent right
     now is taken back (its sender can no longer mark it) and sent again: what it is sending may
-    predate this change. Returns the ids of rows that are due because of this call."""
+    predate this change. Returns the ids of rows that are due because of this call.
+
+    `hurry` (someone is acting now): a pending row that waits for a later turn (Home views
+    are paced, and a job may have queued thousands) is made due now as well; a job's refresh
+    leaves it where it waits. One statement per `chunk` rows, never one per row: a job
+    refreshes a whole batch of people at once."""
+    unique = {row["key"]: row for row in rows}  # a statement may touch a row once only
+    values = [
+        {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
+         "recipients": json.dumps(list(r["recipients"])),
+         "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
+         "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for r in sorted(unique.values(), key=lambda row: row["key"])
+    ]
+    if not values:
+        return []
+    again = col(OutboxMessage.status) != "pending"
+    if hurry:
+        again = or_(again, col(OutboxMessage.next_attempt_at) > now)
     ids: list[int] = []
-    for row in rows:
-        insert = dialect.insert(session, OutboxMessage).values(
-            key=row["key"], platform=row["platform"], tenant_id=row["tenant_id"],
-            recipients=json.dumps(list(row["recipients"])),
-            payload=json.dumps(row["payload"], ensure_ascii=False), status="pending",
-            attempts=0, next_attempt_at=now, created_at=now)
-        statement = insert.on_conflict_do_update(
+    for start in range(0, len(values), chunk):
+        # One multi-row VALUES: the drivers would send an upsert with RETURNING row by row.
+        statement = dialect.insert(session, OutboxMessage).values(
+            values[start:start + chunk]).on_conflict_do_update(
             index_elements=["key"],
             set_={"status": "pending", "attempts": 0, "next_attempt_at": now,
                   "claimed_by": None, "claimed_until": None, "last_error": None},
-            where=col(OutboxMessage.status) != "pending",
+            where=again,
         ).returning(OutboxMessage.id)
-        found = (await session.exec(statement)).first()  # type: ignore[call-overload]
-        if found is not None:
-            ids.append(found[0])
+        result = await session.exec(statement)  # type: ignore[call-overload]
+        ids.extend(row[0] for row in result.all())
     return ids

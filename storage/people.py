@@ -155,3 +155,12 @@ async def topics_of(session: AsyncSession,
         for row in rows:
             found.setdefault(row.person_id, {}).setdefault(row.direction, set()).add(row.topic)
     return found
+
+
+async def identities_of(session: AsyncSession,
+                        person_ids: Sequence[int]) -> list[tuple[str, str, str]]:
+    """(platform, tenant_id, user_id) of these people, leaving out anyone forgotten."""
+    result = await session.exec(
+        select(Person.platform, Person.tenant_id, Person.user_id).where(
+            col(Person.id).in_(person_ids), col(Person.data_deleted).is_(False)))
+    return [(str(p), str(t), str(u)) for p, t, u in result.all()]

@@ -105,7 +105,7 @@ async def send_announcement(ctx: Context, value: str) -> Response:
     message = _announcement(ctx, row.text)
     queued = await ctx.queue(*(
         Outgoing.dm(keys.announcement(row.id, pid), Address(platform, user, tenant), message)  # type: ignore[arg-type]
-        for pid, platform, tenant, user in people))
+        for pid, platform, tenant, user in people), changes_home=False)
     return Response.say(f"Sent: the announcement is on its way to {queued} active participants.")
 
 

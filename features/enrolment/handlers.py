@@ -6,6 +6,7 @@ from core.calendar import local_date
 from core.context import Context
 from core.messages import Response
 from features.enrolment import avoid, lifecycle, membership, survey
+from features.home import refresh as home
 from features.people import refresh_profile
 from features.registry import ActionSpec, Call, CommandSpec, FormSpec, Registry, register_each
 from storage import people
@@ -81,6 +82,7 @@ async def resume_pauses(ctx: Context) -> int:
     for person in due:
         lifecycle.resume(person, ctx.now())
         ctx.session.add(person)
+    await home.people_changed(ctx, [p.id for p in due if p.id is not None])
     return len(due)
 
 

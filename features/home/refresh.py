@@ -1,14 +1,19 @@
-"""When Home views are shown again: after every event, for the person who acted and everyone
-a message went to in the same unit of work (a partner who was told, the admins who heard).
+"""When Home views are shown again: after every change to what they show.
+
+- After an event: the person who acted at once, and everyone a message went to in the same
+  unit of work (a partner who was told, the admins who heard, everyone a round paired).
+- After a job's batch (prompts, nudges, polls, check-ins, a cohort's close): everyone it
+  messaged (core.context.Context.commit refreshes them with each batch), plus whoever it
+  changed without a message, through `people_changed`.
 
 Each refresh is one re-armed outbox row per person (keys.home), built when it is delivered,
-so a burst of changes publishes a view once or twice, paced with the workspace's other sends.
-A broadcast that reaches many people (an announcement, a whole matching round) refreshes
-only the sender: nobody's standing changed by being told something, and whoever opens their
-Home next sees it current (opening it is itself an event)."""
+so a burst of changes publishes a view once or twice. Rows nobody is waiting for go out at
+the pace of Slack's views.publish limit, apart from posts (runtime/pacing.py). A message that
+changes nothing on anyone's page (an announcement) is queued with changes_home=False."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from core.context import Context
@@ -17,24 +22,31 @@ from core.messages import Response
 from features.home.page import home_of
 from storage import people
 
-BROADCAST = 50  # more recipients than this in one event: a broadcast, see above
+CHUNK = 1000  # person ids per lookup
 
 
 async def after_event(ctx: Context, event: Event, response: Response) -> Response:
     sender = event.sender
-    if not ctx.outbox.capabilities(sender.platform).home_view and not ctx.reached:
-        return response
-    reached = list(dict.fromkeys(ctx.reached))
-    others = [a for a in reached if a != sender] if len(reached) <= BROADCAST else []
     if ctx.outbox.capabilities(sender.platform).home_view:
+        ctx.reached[:] = [a for a in ctx.reached if a != sender]
         if await _known(ctx, sender):
-            others.insert(0, sender)
+            await ctx.refresh_homes(sender)
         else:
             # Someone the program does not know (never joined, or just forgotten): their view
             # goes out with the answer, so no row keeps their id.
             response = replace(response, home=await home_of(ctx, sender))
-    await ctx.refresh_homes(*others)
+    await ctx.refresh_reached()
     return response
+
+
+async def people_changed(ctx: Context, person_ids: Iterable[int]) -> None:
+    """The hook for a job that changes people without messaging them (a pause that ran out):
+    their Home views are refreshed in this unit of work, in a few statements per batch."""
+    ids = list(dict.fromkeys(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        found = await people.identities_of(ctx.session, ids[start:start + CHUNK])
+        ctx.reached.extend(Address(p, u, t) for p, t, u in found)  # type: ignore[arg-type]
+    await ctx.refresh_reached()
 
 
 async def _known(ctx: Context, address: Address) -> bool:
