@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.log import access_logger
 
 from adapters.files import ExportDownloads, Guard, closed
-from bot.config import Settings, check_emulator_host
+from bot.config import Settings, check_emulator_host, scope_slack_admins
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.observe import RequestObserver
 from bot.scheduler import build_scheduler
@@ -88,6 +88,7 @@ class Service:
     ) -> None:
         check_emulator_host(settings.teams, settings.host)
         check_demo(settings, clock)
+        settings = scope_slack_admins(settings)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.database = Database(settings.database_url)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,6 +122,21 @@ def _slack(env: Mapping[str, str]) -> SlackSettings | None:
     if api_url and not api_url.endswith("/"):
         api_url += "/"
     return SlackSettings(token, secret, app_token, api_url, oauth)
+
+
+def scope_slack_admins(settings: Settings) -> Settings:
+    """With OAuth installs a bare Slack user id in app.yaml would make that id an admin in
+    every workspace that installs the app, where it is someone else: it counts nowhere, and
+    the log says how to name the admin (T…:U…). With one bot token it means that workspace."""
+    slack, admins = settings.slack, settings.program.admins
+    if slack is None or slack.oauth is None or not admins.bare_slack():
+        return settings
+    logging.getLogger(__name__).warning(
+        "app.yaml admins.slack: %s ignored: with OAuth installs a Slack admin is named with "
+        "their workspace, as T…:U… (E…:W… for an org-wide install)",
+        ", ".join(admins.bare_slack()))
+    program = settings.program.model_copy(update={"admins": admins.without_bare_slack()})
+    return replace(settings, program=program)
 
 
 def is_loopback(host: str) -> bool:

@@ -60,7 +60,14 @@ async def admins(ctx: Context) -> list[Address]:
     (met, or on a platform that can message someone from their id alone), and every grant."""
     found: list[Address] = []
     session = ctx.session
-    for platform, ids in ctx.program.admins.listed().items():
+    listed = ctx.program.admins
+    # A workspace-qualified Slack admin is reachable from their ids alone, met or not (with
+    # that workspace's token); bare ids are the single-token workspace's (config.program).
+    found.extend(Address("slack", user, tenant)  # type: ignore[arg-type]
+                 for tenant, user in listed.slack_admins() if tenant is not None)
+    for platform, ids in listed.listed().items():
+        if platform == "slack":
+            ids = listed.bare_slack()
         if not ids:
             continue
         known = await people.find_listed(session, platform, ids)
