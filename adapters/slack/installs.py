@@ -21,9 +21,11 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from sqlalchemy import and_, desc, false, or_, select, true
 
 from adapters.slack import tables
+from core.ports import DeliveryError
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
 CACHE_SECONDS = 60.0  # another replica's uninstall reaches this one's cache within a minute
 STATE_SECONDS = 600
+# A rotating bot token (Slack's token rotation: 12 hours, with a refresh token) is refreshed
+# this long before it expires, on a request (bolt) or on a send (InstalledTokens), whichever
+# comes first; the refreshed token is saved for every replica.
+ROTATE_MINUTES = 120
 
 
 class Secrets:
@@ -110,28 +116,65 @@ def state_store(database: Database) -> AsyncSQLAlchemyOAuthStateStore:
 
 class InstalledTokens:
     """The bot token for a tenant (a workspace id, or an organisation id for an org-wide
-    install), remembered for a minute: every outgoing message asks."""
+    install), remembered for a minute: every outgoing message asks. A rotating token that
+    expires within ROTATE_MINUTES is refreshed first (oauth.v2.access, grant_type
+    refresh_token) and saved, as bolt does for requests."""
 
-    def __init__(self, client_id: str, database: Database, secrets: Secrets) -> None:
+    def __init__(self, client_id: str, database: Database, secrets: Secrets,
+                 store: AsyncInstallationStore | None = None,
+                 rotator: AsyncTokenRotator | None = None) -> None:
         self._client_id, self._database, self._secrets = client_id, database, secrets
-        self._known: dict[str, tuple[float, str | None]] = {}
-        self._lock = asyncio.Lock()
+        self._store, self._rotator = store, rotator
+        self._known: dict[str, tuple[float, str | None]] = {}  # tenant → (good until, token)
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def token(self, tenant_id: str) -> str | None:
         cached = self._known.get(tenant_id)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+        if cached is not None and time.monotonic() < cached[0]:
             return cached[1]
+        async with self._locks.setdefault(tenant_id, asyncio.Lock()):  # one refresh at a time
+            cached = self._known.get(tenant_id)
+            if cached is not None and time.monotonic() < cached[0]:
+                return cached[1]
+            token, expires_at = await self._current(tenant_id)
+            keep = CACHE_SECONDS
+            if expires_at is not None:  # until it is due for a refresh, at most a minute
+                keep = min(keep, expires_at - ROTATE_MINUTES * 60 - time.time())
+            self._known[tenant_id] = (time.monotonic() + keep, token)
+            return token
+
+    async def _current(self, tenant_id: str) -> tuple[str | None, float | None]:
         c = tables.bots.c
-        query = (select(c.bot_token).where(
+        query = (select(c.bot_token, c.bot_refresh_token, c.enterprise_id, c.team_id,
+                        c.is_enterprise_install).where(
             c.client_id == self._client_id, c.bot_token.is_not(None),
             or_(and_(c.is_enterprise_install == true(), c.enterprise_id == tenant_id),
                 and_(c.is_enterprise_install == false(), c.team_id == tenant_id)))
             .order_by(desc(c.installed_at)).limit(1))
         async with self._database.engine.connect() as connection:
-            sealed = (await connection.execute(query)).scalar()
-        token = self._secrets.open(sealed)
-        self._known[tenant_id] = (time.monotonic(), token)
-        return token
+            row = (await connection.execute(query)).first()
+        if row is None:
+            return None, None
+        if row.bot_refresh_token is None or self._store is None or self._rotator is None:
+            return self._secrets.open(row.bot_token), None
+        bot = await self._store.async_find_bot(
+            enterprise_id=row.enterprise_id, team_id=row.team_id,
+            is_enterprise_install=row.is_enterprise_install)
+        if bot is None or not bot.bot_token:
+            return None, None
+        try:
+            refreshed = await self._rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=ROTATE_MINUTES)
+        except Exception as exc:
+            # Most often Slack unreachable for a moment: the send is retried later.
+            log.error("could not refresh the Slack bot token of %s: %s", tenant_id, exc)
+            raise DeliveryError(f"could not refresh the Slack token of {tenant_id}") from exc
+        if refreshed is not None:
+            await self._store.async_save_bot(refreshed)
+            log.info("refreshed the rotating Slack bot token of %s", tenant_id)
+            bot = refreshed
+        expires = bot.bot_token_expires_at
+        return bot.bot_token, float(expires) if expires is not None else None
 
     def forget(self, tenant_id: str) -> None:
         self._known.pop(tenant_id, None)

@@ -8,10 +8,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.clients import SlackClients
 from adapters.slack.installs import (
+    ROTATE_MINUTES,
     EncryptedInstallationStore,
     InstalledTokens,
     Secrets,
@@ -38,8 +40,14 @@ def oauth_app(settings: SlackSettings, client: AsyncWebClient,
             client_id=oauth.client_id, client_secret=oauth.client_secret,
             scopes=list(BOT_SCOPES), installation_store=store,
             state_store=state_store(database), install_path=INSTALL_PATH,
-            redirect_uri_path=OAUTH_REDIRECT_PATH, install_page_rendering_enabled=False))
-    return app, SlackClients(client, InstalledTokens(oauth.client_id, database, secrets))
+            redirect_uri_path=OAUTH_REDIRECT_PATH, install_page_rendering_enabled=False,
+            token_rotation_expiration_minutes=ROTATE_MINUTES))
+    # Workspaces whose app has token rotation turned on get expiring tokens with a refresh
+    # token: requests refresh them through bolt, sends through InstalledTokens.
+    rotator = AsyncTokenRotator(client_id=oauth.client_id, client_secret=oauth.client_secret,
+                                client=client)
+    return app, SlackClients(client, InstalledTokens(oauth.client_id, database, secrets,
+                                                     store, rotator))
 
 
 def listen_for_uninstalls(app: AsyncApp, clients: SlackClients, toolkit: Toolkit) -> None:

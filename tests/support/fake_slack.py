@@ -53,6 +53,7 @@ class Workspace:
     enterprise_id: str | None = None
     org_wide: bool = False
     name: str = "Fake Co"
+    expires_in: int | None = None  # token rotation on: tokens expire, with a refresh token
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class FakeSlack:
         # Every bot token Slack would accept, and where it belongs; OAuth installs add more.
         self.tokens: dict[str, Workspace] = {token: Workspace(TEAM_ID, enterprise_id)}
         self._codes: dict[str, Workspace] = {}
+        # Token rotation: each refresh token, where it belongs and the access token it gave;
+        # a refresh retires both (the strictest reading of Slack's rotation).
+        self._refresh: dict[str, tuple[Workspace, str]] = {}
+        self.refreshed_expires_in = 43_200  # Slack's rotating tokens last 12 hours
         self._caller = self.tokens[token]  # OAuth codes Slack handed out, not yet used
         self.client_id, self.client_secret = "client-id", "client-secret"
         self.timezones: dict[str, str] = {}
@@ -159,9 +164,12 @@ class FakeSlack:
             [Failure(error, status, retry_after if status == 429 else None)] * times)
 
     def will_install(self, code: str, team_id: str | None, *, enterprise_id: str | None = None,
-                     org_wide: bool = False, name: str = "Fake Co") -> None:
-        """An admin approved the install in Slack: `code` comes back to /slack/oauth_redirect."""
-        self._codes[code] = Workspace(team_id, enterprise_id, org_wide, name)
+                     org_wide: bool = False, name: str = "Fake Co",
+                     expires_in: int | None = None) -> None:
+        """An admin approved the install in Slack: `code` comes back to /slack/oauth_redirect.
+        With `expires_in` the app has token rotation on: the bot token expires that many
+        seconds later and comes with a refresh token."""
+        self._codes[code] = Workspace(team_id, enterprise_id, org_wide, name, expires_in)
 
     def token_of(self, team_or_org: str) -> str:
         return next(t for t, w in self.tokens.items()
@@ -349,17 +357,48 @@ class FakeSlack:
             f"{args.get('client_id')}:{args.get('client_secret')}"
         if pair != f"{self.client_id}:{self.client_secret}":
             return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            return self._refreshed(str(args.get("refresh_token") or ""))
         where = self._codes.pop(str(args.get("code") or ""), None)
         if where is None:
             return {"ok": False, "error": "invalid_code"}
-        token = f"xoxb-{where.team_id or where.enterprise_id}-{next(self._serial)}"
-        self.tokens[token] = where
         team = None if where.org_wide else {"id": where.team_id, "name": where.name}
         enterprise = {"id": where.enterprise_id, "name": "Org"} if where.enterprise_id else None
-        return {"ok": True, "access_token": token, "token_type": "bot",
+        return {"ok": True, **self._new_token(where, where.expires_in),
                 "scope": "commands,chat:write", "bot_user_id": BOT_USER_ID, "app_id": "A0TEST",
                 "team": team, "enterprise": enterprise, "is_enterprise_install": where.org_wide,
                 "authed_user": {"id": "UINSTALLER"}}
+
+    def _new_token(self, where: Workspace, expires_in: int | None) -> Payload:
+        serial = next(self._serial)
+        if expires_in is None:
+            token = f"xoxb-{where.team_id or where.enterprise_id}-{serial}"
+            self.tokens[token] = where
+            return {"access_token": token, "token_type": "bot"}
+        # Rotating tokens are long: encrypted, they outgrow a 200-character column.
+        token = f"xoxe.xoxb-1-{where.team_id or where.enterprise_id}-{serial}-" + "x" * 120
+        refresh = f"xoxe-1-{where.team_id or where.enterprise_id}-{serial}-" + "r" * 120
+        self.tokens[token] = where
+        self._refresh[refresh] = (where, token)
+        return {"access_token": token, "token_type": "bot", "refresh_token": refresh,
+                "expires_in": expires_in}
+
+    def _refreshed(self, refresh: str) -> Payload:
+        found = self._refresh.pop(refresh, None)
+        if found is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        where, old = found
+        self.revoke(old)
+        return {"ok": True, **self._new_token(where, self.refreshed_expires_in),
+                "scope": "commands,chat:write", "bot_user_id": BOT_USER_ID, "app_id": "A0TEST",
+                "team": {"id": where.team_id, "name": where.name} if where.team_id else None,
+                "enterprise": {"id": where.enterprise_id} if where.enterprise_id else None,
+                "is_enterprise_install": where.org_wide}
+
+    def refreshes(self) -> list[Payload]:
+        """oauth.v2.access calls that refreshed a rotating token."""
+        return [c for c in self.calls_to("oauth.v2.access")
+                if c.get("grant_type") == "refresh_token"]
 
     def _auth_test(self, args: Payload) -> Payload:
         where = self._caller

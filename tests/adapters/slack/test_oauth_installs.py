@@ -49,9 +49,12 @@ async def oauth_service(database_url: str, program: Program,
 
 
 async def install(ws: SlackWorkspace, code: str, team: str | None, *,
-                  enterprise: str | None = None, org_wide: bool = False) -> int:
-    """An admin visits /slack/install, approves in Slack, and comes back with the code."""
-    ws.fake.will_install(code, team, enterprise_id=enterprise, org_wide=org_wide)
+                  enterprise: str | None = None, org_wide: bool = False,
+                  expires_in: int | None = None) -> int:
+    """An admin visits /slack/install, approves in Slack, and comes back with the code
+    (`expires_in`: the app has token rotation on)."""
+    ws.fake.will_install(code, team, enterprise_id=enterprise, org_wide=org_wide,
+                         expires_in=expires_in)
     async with ws.http.get(f"{ws.running.url}/slack/install", allow_redirects=False) as sent:
         assert sent.status == 302
         state = parse_qs(urlparse(sent.headers["Location"]).query)["state"][0]
