@@ -15,7 +15,7 @@ from config.prompt_catalog import Catalog
 from core.clock import Clock
 from core.context import Context
 from core.erasure import Eraser
-from core.events import Event, FormSubmission
+from core.events import Address, Event, FormSubmission
 from core.messages import Message, Response
 from core.outgoing import Outbox
 from features.registry import Registry
@@ -64,6 +64,13 @@ class Inbound:
     @property
     def program(self) -> Program:
         return self._program
+
+    async def retry_home(self, address: Address) -> None:
+        """A Home view the platform refused as it was shown: published again through the
+        outbox, with its retries and pacing."""
+        async with self._database.writing(), self._database.session() as session:
+            await self._outbox.refresh_homes(session, self._clock.now(), [address], hurry=False)
+        self._on_committed()
 
     async def handle(self, event: Event) -> Response:
         try:

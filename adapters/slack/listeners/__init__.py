@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 5.0
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+HOME_FAILED = ("Your Home tab didn't load just now: Slack turned the page away for a moment. "
+               "We'll show it again by itself shortly. Meanwhile, type `help` here to see "
+               "what the program offers, or `join` to sign up.")
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,21 @@ class Toolkit:
             await self.say(message, to)
 
     async def show_home(self, response: Response, to: Reply) -> None:
-        """A Home view that comes with the answer (someone the program does not know)."""
-        if response.home is not None:
+        """A Home view that comes with the answer (someone the program does not know). If
+        Slack refuses it, they hear what happened rather than a general apology, and the page
+        is published again through the outbox (unless Slack will never take it)."""
+        if response.home is None:
+            return
+        try:
             await self.messenger.publish_home(to.sender.tenant_id, to.sender.user_id,
                                               response.home)
+        except DeliveryError as exc:
+            log.warning("views.publish for %s failed (%s); %s", to.sender.user_id, exc,
+                        "not retried" if exc.permanent else "retried through the outbox",
+                        extra={"platform": "slack", "outcome": "home_failed"})
+            if not exc.permanent:
+                await self.inbound.retry_home(to.sender)
+            await self.say(Message(text=HOME_FAILED), to)
 
     async def show_form(self, form: Form, to: Reply) -> None:
         if to.trigger_id:

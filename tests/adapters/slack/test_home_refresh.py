@@ -5,8 +5,10 @@ from posts. Played through signed requests, `tick` and the fake Slack's views.pu
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, select
 from sqlmodel import col
 
@@ -125,3 +127,19 @@ async def test_a_rate_limited_home_view_waits_in_the_outbox_and_holds_up_no_prom
         assert waiting, "the rate-limited view waits for its turn"
         assert all(r[0].next_attempt_at.replace(tzinfo=UTC) >= clock.now() + timedelta(seconds=50)
                    for r in waiting)
+
+
+async def test_a_home_tab_slack_turns_away_says_so_and_is_retried_through_the_outbox(
+    database_url: str, program: Program, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async with slack_workspace(database_url, program, clock) as ws:
+        ws.fake.fail_next("views.publish", error="internal_error")
+        assert (await ws.open_home("U9")).status == 200
+        await ws.settle()
+        told = str(ws.fake.calls_to("chat.postMessage"))
+        assert "Your Home tab didn't load just now" in told
+        assert "Sorry, something went wrong" not in told
+        assert "views.publish for U9 failed (internal_error)" in caplog.text
+        # The retry went through the outbox and the page is there now.
+        assert "Join" in words(ws, "U9")

@@ -85,3 +85,24 @@ async def test_with_one_bot_token_a_bare_or_qualified_admin_id_means_that_worksp
 def test_app_yaml_refuses_a_slack_admin_that_is_no_user_id() -> None:
     with pytest.raises(ConfigError, match=r"admins\.slack.*'ada@example\.com' is not a Slack"):
         parse_program({"admins": {"slack": ["ada@example.com"]}}, "app.yaml")
+
+
+async def test_a_notice_for_an_admin_whose_workspace_never_installed_is_reported(
+    database_url: str, program: Program, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.adapters.slack.test_oauth_installs import rows
+
+    caplog.set_level(logging.WARNING)
+    async with oauth_service(database_url, admins(program, "T1:UADA", "T9:UBEA"), clock) as ws:
+        assert await install(ws, "code-1", "T1") == 200
+        await join_in(ws, "T1", "U1")
+        await ws.send(block_actions(HELP, user="U1", trigger_id=ws.fresh("trigger"),
+                                    response_url=ws.fake.response_url("help"), team="T1"))
+        await ws.settle()
+        failed = await rows(database_url, "SELECT status, last_error FROM outbox "
+                                          "WHERE key LIKE 'match-help:%T9:UBEA'")
+        assert [status for status, _ in failed] == ["failed"]
+        assert "T9 has not installed the app" in failed[0][1]
+        assert "T9 has not installed the app" in caplog.text
+        # The admin in the installed workspace heard it all the same.
+        assert [c for c in ws.fake.calls_to("chat.postMessage") if c["channel"] == "DUADA"]
