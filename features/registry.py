@@ -80,6 +80,9 @@ class CommandSpec:
     admin: bool = False  # typed as `admin WORD`, for the program team only
     needs_profile: bool = False  # the adapter fetches name, email and timezone first
     listed: bool = True  # shown in help
+    # False for a command that only reads (`status`): nothing it does can change the sender's
+    # Home view, so it is not published again (one write and one Web API call fewer).
+    changes: bool = True
 
     @property
     def spelled(self) -> str:

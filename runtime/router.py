@@ -24,7 +24,26 @@ EXPIRED_FORM = "That form has expired. Type `help` to see what you can do."
 
 async def handle(event: Event, ctx: Context, registry: Registry) -> Response:
     response = await _handle(event, ctx, registry)
-    return await home.after_event(ctx, event, response)
+    return await home.after_event(ctx, event, response, changes=_changes(event, ctx, registry))
+
+
+def _changes(event: Event, ctx: Context, registry: Registry) -> bool:
+    """Whether the event may have changed what the sender's Home view shows. A command that
+    only reads, help, an unknown word or an expired button changes nothing."""
+    match event:
+        case Command():
+            parsed = commands.parse(event.text, ctx.program.command)
+            admin = parsed.word == "admin"
+            word = (parsed.args.partition(" ")[0] if admin else parsed.word).lower()
+            spec = registry.find_command(word, admin=admin)
+            return spec is not None and spec.changes
+        case Action() if event.action_id == welcome.HELP:
+            return False
+        case Action():
+            spec_ = registry.find_action(event.action_id)
+            return spec_ is not None and (not spec_.carries_id
+                                          or parse_id(event.value.partition(":")[0]) is not None)
+    return True
 
 
 async def _handle(event: Event, ctx: Context, registry: Registry) -> Response:

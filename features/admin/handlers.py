@@ -114,7 +114,7 @@ async def send_note(ctx: Context, call: Call) -> Response:
 def register(registry: Registry) -> None:
     register_each(registry, (
         CommandSpec("stats", "enrollment, matching, engagement, satisfaction, retention",
-                    show_stats, usage="stats [cohort NAME]", admin=True),
+                    show_stats, usage="stats [cohort NAME]", admin=True, changes=False),
         CommandSpec("goals", "each program goal: target, current value, trend, on track or not",
                     show_goals, usage="goals [cohort NAME]", admin=True),
         CommandSpec("at-risk", "pairs flagged by nudges or a request for help, with one-click "

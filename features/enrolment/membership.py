@@ -15,8 +15,8 @@ from features.journey import kickoff
 from features.matching.endings import close_all_for_leaver, partner_of
 from features.matching.suggestions import choosing
 from features.people import ROLE_NAMES, name_of
-from storage import pairs, people, requests
-from storage.models import Person, Status
+from storage.models import Pair, Person, Status
+from storage.standing import Standing, pairs_and_partners, standing_of
 
 LEAVE, STAY, RESUME, PAUSE_FOR = (
     "membership.leave", "membership.stay", "membership.resume", "membership.pause_for")
@@ -45,7 +45,8 @@ async def status(ctx: Context, person: Person | None) -> Response:
     if person.status == Status.LEFT:
         return _left(person)
     assert person.id is not None
-    topics = await people.topics(ctx.session, person.id)
+    standing = await standing_of(ctx.session, person.id)
+    topics = standing.topics
     role = person.role or "mentor"
     focus = topics.get("teach" if role == "mentor" else "learn", ())
     facts = (
@@ -73,12 +74,13 @@ async def status(ctx: Context, person: Person | None) -> Response:
                 ),
             )
         )
-    journey = await kickoff.status_message(ctx, person)
+    active = await pairs_and_partners(ctx.session, standing.pair_ids, person.id)
+    journey = await kickoff.status_message(ctx, person, active)
     return Response(
         messages=(
             Message(
                 title=f"You're in as a {ROLE_NAMES.get(role, role)}",
-                text=await _where_in_matching(ctx, person),
+                text=await _where_in_matching(ctx, person, standing, active),
                 facts=facts,
             ),
             *((journey,) if journey else ()),
@@ -145,23 +147,24 @@ async def resume(ctx: Context, person: Person | None) -> Response:
     return Response.say("Welcome back! Prompts and reminders start again from the next one.")
 
 
-async def _where_in_matching(ctx: Context, person: Person) -> str:
+async def _where_in_matching(ctx: Context, person: Person, standing: Standing,
+                             active: list[Pair]) -> str:
     assert person.id is not None
     partners = []
-    for pair in await pairs.active_pairs_of(ctx.session, person.id):
+    for pair in active:
         other = await partner_of(ctx, pair, person.id)
         since = friendly(pair.created_at.date())
         partners.append(f"{name_of(other) if other else 'a colleague'} (since {since})")
     if partners:
         return f"You're paired with {', '.join(partners)}. Type `end` if it's time to close it."
     if choosing(ctx.program) and person.role == "mentee":
-        if await requests.open_request_of(ctx.session, person.id) is not None:
+        if standing.open_request:
             return ("Your request to a mentor is waiting for their answer; I'll tell you here "
                     "as soon as they reply.")
         return ("You choose your own mentor: type `suggest` to see who fits you best and send "
                 "a request." + (" The program team may also match you in a round."
                                 if ctx.program.matching.mode == "hybrid" else ""))
-    reason = await pairs.waitlist_reason(ctx.session, person.id)
+    reason = standing.waitlist_reason
     if reason:
         return (
             f"You're on the waitlist: {reason.rstrip('.')}. You're first in line for the "

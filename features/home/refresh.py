@@ -21,16 +21,23 @@ from core.events import Address, Event
 from core.messages import Response
 from features.home.page import home_of
 from storage import people
+from storage.models import Person
 
 CHUNK = 1000  # person ids per lookup
 
 
-async def after_event(ctx: Context, event: Event, response: Response) -> Response:
+async def after_event(ctx: Context, event: Event, response: Response, *,
+                      changes: bool = True) -> Response:
+    """`changes`: False for an event that only read (`status`, an expired button): the
+    sender's view stays as published, unless they are someone the program does not know."""
     sender = event.sender
     if ctx.outbox.capabilities(sender.platform).home_view:
         ctx.reached[:] = [a for a in ctx.reached if a != sender]
-        if await _known(ctx, sender):
-            await ctx.refresh_homes(sender)
+        if not changes and _loaded(ctx, sender):
+            pass  # known, and nothing changed: their view is current
+        elif await _known(ctx, sender):
+            if changes:
+                await ctx.refresh_homes(sender)
         else:
             # Someone the program does not know (never joined, or just forgotten): their view
             # goes out with the answer, so no row keeps their id.
@@ -53,3 +60,12 @@ async def _known(ctx: Context, address: Address) -> bool:
     person = await people.find_person(ctx.session, address.platform, address.tenant_id,
                                       address.user_id)
     return person is not None and not person.data_deleted
+
+
+def _loaded(ctx: Context, address: Address) -> bool:
+    """The sender is a known person already loaded in this unit of work (the router read
+    them): a look in the session, not another query."""
+    return any(isinstance(o, Person) and not o.data_deleted
+               and (o.platform, o.tenant_id, o.user_id) == (address.platform, address.tenant_id,
+                                                           address.user_id)
+               for o in ctx.session.identity_map.values())

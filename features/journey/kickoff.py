@@ -17,7 +17,7 @@ from features.admin.cohorts import open_cohort
 from features.journey.booking import find_button
 from features.journey.rhythm import RHYTHMS
 from features.people import address_of, name_of
-from storage import journey, pairs, people
+from storage import journey, people
 from storage.models import Kickoff, Pair, Person
 
 FORM_ID, OPEN, CONFIRM = "kickoff", "kickoff.open", "kickoff.confirm"
@@ -245,10 +245,10 @@ async def pairs_partner(ctx: Context, pair: Pair, person_id: int) -> Person:
     return partner
 
 
-async def status_message(ctx: Context, person: Person) -> Message | None:
-    """Where `status` shows the person's agreement and goals, or what is still missing."""
+async def status_message(ctx: Context, person: Person, active: list[Pair]) -> Message | None:
+    """Where `status` shows the person's agreement and goals, or what is still missing;
+    `active`: their active pairs, oldest first."""
     assert person.id is not None
-    active = await pairs.active_pairs_of(ctx.session, person.id)
     if not active:
         return None
     pair = active[0]
