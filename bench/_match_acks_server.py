@@ -1,6 +1,6 @@
 """The real service for bench/match_acks.py, in a process of its own: aiohttp + slack-bolt with
 signature checks, the flows and the database, talking to the fake Slack in the bench's process.
-Prints {"port": N} once listening, then serves until killed."""
+Prints {"port": N} once listening, then serves until SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -39,8 +40,10 @@ async def serve(database_url: str, slack_url: str, slow_ms: float) -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     print(json.dumps({"port": port}), flush=True)
+    stopped = asyncio.Event()  # the bench stops it as a process manager would: SIGTERM
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
     try:
-        await asyncio.Event().wait()
+        await stopped.wait()
     finally:
         await runner.cleanup()
 

@@ -55,6 +55,7 @@ class Window:
     health: list[float] = field(default_factory=list)  # ms
     seconds: float = 0.0
     failures: int = 0
+    clock: str = ""  # wall-clock span, to find the window in the service's --slow-ms log
 
 
 def pct(values: list[float], q: float) -> float:
@@ -145,7 +146,7 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
     before = await previews(slack)
     body = slash_command("admin match", user=ADMIN, trigger_id=f"match-{label}",
                          response_url=slack.response_url(f"match-{label}"))
-    started = time.perf_counter()
+    started, wall = time.perf_counter(), datetime.now(UTC)
     async with http.post(f"{url}/slack/events", data=body,
                          headers={"Content-Type": FORM, **signature_headers(body)}) as reply:
         await reply.read()
@@ -154,6 +155,7 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
         while await previews(slack) == before:
             await slack.wait_for("chat.postMessage", len(slack.calls_to("chat.postMessage")) + 1)
     window.seconds = time.perf_counter() - started
+    window.clock = f"{wall:%H:%M:%S}–{datetime.now(UTC):%H:%M:%S} UTC"
     load.window = None
     answer = " ".join(str(r.get("text", "")) for r in slack.responses(f"match-{label}"))
     return window, admin_ack, answer
@@ -167,7 +169,8 @@ def show(window: Window, baseline: Window | None) -> None:
           f"max {max(window.acks, default=float('nan')):7.1f} ms{ratio}  "
           f"| /healthz p50 {pct(window.health, 0.5):5.1f} p99 {pct(window.health, 0.99):6.1f} "
           f"max {max(window.health, default=float('nan')):6.1f} ms"
-          + (f"  {window.failures} failed" if window.failures else ""))
+          + (f"  {window.failures} failed" if window.failures else "")
+          + (f"  [{window.clock}]" if window.clock else ""))
 
 
 async def run_database(kind: str, args: argparse.Namespace) -> None:

@@ -35,6 +35,9 @@ T = TypeVar("T")
 
 # The worker yields the CPU to this process, whose event loop serves people.
 WORKER_NICENESS = 10
+# Imported first by the fork server, by name only: importing it lowers the fork server's
+# priority before the heavy imports (runtime/fork_server_priority.py).
+PRIORITY_MODULE = "runtime.fork_server_priority"
 
 
 class Tasks:
@@ -118,7 +121,8 @@ class Tasks:
             # modules imported (numpy, scipy: seconds); each worker forked from it then starts
             # in about 15 ms, where spawning one would import everything again.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(sorted({*self._modules, run_units.__module__}))
+            context.set_forkserver_preload([
+                PRIORITY_MODULE, *sorted({*self._modules, run_units.__module__})])
             self._worker = ProcessPoolExecutor(1, mp_context=context, initializer=worker_start,
                                                initargs=(os.getpid(), WORKER_NICENESS))
         return self._worker

@@ -22,6 +22,7 @@ from config.prompt_catalog import Catalog
 from core.clock import Clock
 from core.context import Context
 from core.outgoing import Outbox
+from runtime.fork_server_priority import lower_to
 from storage.database import Database
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ def worker_start(service_pid: int, niceness: int) -> None:
     """The worker's first step: yield the CPU to the service, whose event loop serves people,
     and end when the service does. A service stopped gracefully stops its worker itself
     (runtime/tasks.py); killed outright, it cannot, and a solve could run on for a minute."""
-    os.nice(niceness)
+    lower_to(niceness)  # forked from the fork server, it may already be as low as wanted
     threading.Thread(target=_exit_with, args=(service_pid,), daemon=True,
                      name="exit-with-service").start()
 
