@@ -1,15 +1,18 @@
 """The worker process a matching round runs in, and the fork server it comes from, end with the
 service: `turnabout run` stopped by its process manager (SIGTERM) or killed outright leaves no
-process of its own behind."""
+process of its own behind, even when the worker is busy."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import sys
+import time
 import uuid
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,7 +72,7 @@ async def preview_arrived(http: aiohttp.ClientSession, url: str) -> None:
         while True:
             async with http.get(f"{url}web/api/inbox", params={"user": "ada",
                                                                "after": "0"}) as reply:
-                if "preview" in await reply.text():
+                if "Matching round #1: preview" in await reply.text():
                     return
             await asyncio.sleep(0.2)
 
@@ -117,3 +120,17 @@ async def test_no_worker_outlives_the_service(
         if service.returncode is None:
             service.kill()
             await service.wait()
+
+
+async def test_stopping_ends_a_worker_in_the_middle_of_its_work(world: World) -> None:
+    """Shutting the executor down alone would wait for the call to finish (a large round takes
+    a minute): the service's shutdown ends the worker at once instead."""
+    pid = await world.tasks.start_worker()
+    busy = asyncio.create_task(world.tasks.offload(time.sleep, 120))
+    await asyncio.sleep(0.5)  # the call has reached the worker
+    started = time.perf_counter()
+    await world.tasks.close()
+    assert time.perf_counter() - started < 10
+    assert _stat(pid) is None
+    with contextlib.suppress(BrokenProcessPool, asyncio.CancelledError):
+        await busy
