@@ -76,8 +76,8 @@ class Message:
         message per pair."""
         # Buttons and facts hold only strings: their fields are copied, not walked.
         return {"text": self.text,
-                "buttons": tuple({n: getattr(b, n) for n in _names(Button)} for b in self.buttons),
-                "facts": tuple({n: getattr(f, n) for n in _names(Fact)} for f in self.facts),
+                "buttons": tuple(dict(vars(b)) for b in self.buttons),
+                "facts": tuple(dict(vars(f)) for f in self.facts),
                 "title": self.title,
                 "attachment": _to_json(self.attachment),
                 "image": _to_json(self.image)}

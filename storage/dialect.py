@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Integer, Table, any_, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +20,14 @@ def is_postgres(session: AsyncSession) -> bool:
 def insert(session: AsyncSession, table: Any) -> Any:
     """An INSERT that supports ON CONFLICT DO NOTHING on either database."""
     return (postgresql.insert if is_postgres(session) else sqlite.insert)(table)
+
+
+def among(session: AsyncSession, column: Any, ids: Sequence[int]) -> Any:
+    """`column IN ids` for a page of ids. On PostgreSQL as `= ANY(array)`: one parameter,
+    where a thousand placeholders cost the driver more to parse than the query costs to run."""
+    if is_postgres(session):
+        return column == any_(literal(list(ids), postgresql.ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 async def rows(session: AsyncSession, statement: Any) -> Any:

@@ -76,8 +76,10 @@ async def live_pairs(session: AsyncSession, *, started: bool = False, after: int
         .order_by(col(Pair.id))
     )
     if started:
+        # The kick-off's own bound lets its index scan start at the page, not at pair 1.
         statement = statement.where(col(Pair.agreed_at).is_not(None),
-                                    col(Kickoff.confirmed_at).is_not(None))
+                                    col(Kickoff.confirmed_at).is_not(None),
+                                    col(Kickoff.pair_id) > after)
     if limit is not None:
         statement = statement.limit(limit)
     return [LivePair(r[0], r[1], r[2], r[3], Member(*r[8:15]), Member(*r[15:22]), r[4],
@@ -108,7 +110,7 @@ async def first_cohorts(session: AsyncSession, person_ids: Sequence[int],
                 .join(mentee, col(mentee.id) == col(Pair.mentee_id))
                 .where(Pair.status == "active", mentor.status == "active",
                        mentee.status == "active", col(Pair.cohort_id).is_not(None),
-                       col(Pair.created_at) <= created_before, col(side).in_(chunk)))
+                       col(Pair.created_at) <= created_before, dialect.among(session, col(side), chunk)))
             for person_id, pair_id, cohort_id in rows:
                 if person_id not in found or pair_id < found[person_id][0]:
                     found[person_id] = (pair_id, cohort_id)
@@ -128,7 +130,7 @@ async def recent_prompts(session: AsyncSession, pair_ids: Sequence[int],
                          func.row_number().over(
                              partition_by=PromptDelivery.pair_id,
                              order_by=col(PromptDelivery.created_at).desc()).label("n"))
-                  .where(col(PromptDelivery.pair_id).in_(ids[start:start + 500]),
+                  .where(dialect.among(session, col(PromptDelivery.pair_id), ids[start:start + 500]),
                          PromptDelivery.slot == 0).subquery())
         rows = await dialect.rows(session, select(
             ranked.c.pair_id, ranked.c.created_at, ranked.c.skipped)
@@ -151,7 +153,7 @@ async def prompts_this_week(session: AsyncSession, weeks: Sequence[str],
         rows = await dialect.rows(session,
             select(PromptDelivery.pair_id).where(col(PromptDelivery.week).in_(list(weeks)),
                                                  PromptDelivery.slot == 0,
-                                                 col(PromptDelivery.pair_id).in_(chunk)))
+                                                 dialect.among(session, col(PromptDelivery.pair_id), chunk)))
         done.update(r[0] for r in rows)
     return done
 
@@ -166,13 +168,13 @@ async def prompt_history(session: AsyncSession, pair_ids: Sequence[int]) -> dict
                 PromptDelivery.pair_id, func.array_agg(aggregate_order_by(
                     PromptDelivery.prompt_id, col(PromptDelivery.created_at),
                     col(PromptDelivery.slot))))
-                .where(col(PromptDelivery.pair_id).in_(chunk))
+                .where(dialect.among(session, col(PromptDelivery.pair_id), chunk))
                 .group_by(col(PromptDelivery.pair_id)))
             history.update((pair_id, list(used)) for pair_id, used in rows)
             continue
         rows = await dialect.rows(session,
             select(PromptDelivery.pair_id, PromptDelivery.prompt_id)
-            .where(col(PromptDelivery.pair_id).in_(chunk))
+            .where(dialect.among(session, col(PromptDelivery.pair_id), chunk))
             .order_by(col(PromptDelivery.created_at), col(PromptDelivery.slot)))
         for pair_id, prompt_id in rows:
             history.setdefault(pair_id, []).append(prompt_id)
@@ -189,7 +191,7 @@ async def topics_of(session: AsyncSession,
             rows = await dialect.rows(session, select(  # type: ignore[call-overload]
                 PersonTopic.person_id, func.array_agg(PersonTopic.direction),
                 func.array_agg(PersonTopic.topic))
-                .where(col(PersonTopic.person_id).in_(chunk))
+                .where(dialect.among(session, col(PersonTopic.person_id), chunk))
                 .group_by(col(PersonTopic.person_id)))
             for person_id, directions, names in rows:
                 mine: dict[str, set[str]] = {"teach": set(), "learn": set()}
@@ -199,7 +201,7 @@ async def topics_of(session: AsyncSession,
             continue
         rows = await dialect.rows(session,
             select(PersonTopic.person_id, PersonTopic.direction, PersonTopic.topic)
-            .where(col(PersonTopic.person_id).in_(chunk)))
+            .where(dialect.among(session, col(PersonTopic.person_id), chunk)))
         for person_id, direction, topic in rows:
             topics.setdefault(person_id, {"teach": set(), "learn": set()})[direction].add(topic)
     return topics
@@ -242,7 +244,7 @@ async def nudges_since(session: AsyncSession, kind: str,
     for chunk in _chunks(person_ids):
         rows = await dialect.rows(session,
             select(Nudge.person_id, Nudge.sent_at)
-            .where(Nudge.kind == kind, col(Nudge.person_id).in_(chunk))
+            .where(Nudge.kind == kind, dialect.among(session, col(Nudge.person_id), chunk))
             .order_by(col(Nudge.sent_at)))
         for person_id, sent_at in rows:
             found.setdefault(person_id, []).append(sent_at)

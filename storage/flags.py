@@ -32,7 +32,7 @@ async def flagged(session: AsyncSession, pair_ids: Sequence[int], kind: str) -> 
     if not pair_ids:
         return set()
     rows = await session.exec(select(PairFlag.pair_id).where(
-        col(PairFlag.pair_id).in_(list(pair_ids)), PairFlag.kind == kind))
+        dialect.among(session, col(PairFlag.pair_id), pair_ids), PairFlag.kind == kind))
     return set(rows.all())
 
 
