@@ -7,6 +7,7 @@ Adapters render these as Block Kit, Adaptive Cards or HTML. Text uses a small ma
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, Literal
@@ -133,6 +134,17 @@ class FormField:
     max_length: int | None = None
     hint: str | None = None
     placeholder: str | None = None
+    # Required only when the field named first holds the value second (a junior mentor's
+    # topics to teach). Slack labels every optional input "(optional)", so there the field is
+    # required until that answer says otherwise, and the form is redrawn when it changes.
+    required_when: tuple[str, str] | None = None
+
+    def required_given(self, values: Mapping[str, str | tuple[str, ...]]) -> bool:
+        """Whether an answer is needed, given the answers so far (none yet: it may be)."""
+        if self.required_when is None:
+            return self.required
+        name, wanted = self.required_when
+        return values.get(name) in (None, "", wanted)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,9 @@ class Form:
     # Where a form cannot open directly (Slack without a trigger id), a button with this
     # action and the context as its value opens it again.
     open_action_id: str = "signup.open"
+    # The action that answers with this form again, so a platform that can redraw an open
+    # form (Slack: views.update) does so when an answer other fields depend on changes.
+    refresh_action_id: str = ""
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)

@@ -52,6 +52,9 @@ INPUT_LENGTH = 3000
 NOTIFICATION_TEXT = 3000
 UPLOAD_COMMENT = 4000  # a file comment is a message: short enough to read at a glance
 INPUT_ACTION_ID = "value"  # the block id (the field name) already says which field it is
+# An answer other fields depend on: choosing it sends block_actions with this prefix and the
+# form's refresh action, and the modal is redrawn (listeners/forms.py).
+REFRESH_PREFIX = "form-refresh:"
 DUPLICATE_MARK = "#"  # Slack wants action ids unique per block: "membership.leave#2"
 RATING_CHOICES = tuple(Choice(str(n), str(n)) for n in range(1, 6))
 
@@ -180,17 +183,18 @@ def _initial_text(value: str | tuple[str, ...] | None, limit: int) -> str | None
     return text[:limit] or None
 
 
-def _element(field: FormField, initial: str | tuple[str, ...] | None) -> Any:
+def _element(field: FormField, initial: str | tuple[str, ...] | None,
+             action_id: str = INPUT_ACTION_ID) -> Any:
     placeholder = (PlainTextObject(text=shorten(field.placeholder, PLACEHOLDER_TEXT))
                    if field.placeholder else None)
     if field.kind in ("text", "long_text"):
         limit = min(field.max_length or INPUT_LENGTH, INPUT_LENGTH)
         return PlainTextInputElement(
-            action_id=INPUT_ACTION_ID, placeholder=placeholder, max_length=limit,
+            action_id=action_id, placeholder=placeholder, max_length=limit,
             multiline=field.kind == "long_text", initial_value=_initial_text(initial, limit))
     if field.kind == "people":
         chosen_users = [c.value for c in field.choices] or None
-        return UserMultiSelectElement(action_id=INPUT_ACTION_ID, initial_users=chosen_users,
+        return UserMultiSelectElement(action_id=action_id, initial_users=chosen_users,
                                        placeholder=placeholder
                                        or PlainTextObject(text="Pick colleagues"))
     options = _options(field.choices or (RATING_CHOICES if field.kind == "rating" else ()))
@@ -199,26 +203,29 @@ def _element(field: FormField, initial: str | tuple[str, ...] | None) -> Any:
         # Slack insists initial options are the very objects offered, so pick from `options`.
         chosen = [o for o in options if o.value in wanted] or None
         if len(options) <= CHECKBOX_CHOICES:
-            return CheckboxesElement(action_id=INPUT_ACTION_ID, options=options,
+            return CheckboxesElement(action_id=action_id, options=options,
                                      initial_options=chosen)
-        return StaticMultiSelectElement(action_id=INPUT_ACTION_ID, options=options,
+        return StaticMultiSelectElement(action_id=action_id, options=options,
                                         initial_options=chosen, placeholder=placeholder
                                         or PlainTextObject(text="Pick any"))
     single = next((o for o in options if o.value == initial), None)
     if len(options) <= RADIO_CHOICES:
-        return RadioButtonsElement(action_id=INPUT_ACTION_ID, options=options,
+        return RadioButtonsElement(action_id=action_id, options=options,
                                    initial_option=single)
-    return StaticSelectElement(action_id=INPUT_ACTION_ID, options=options, initial_option=single,
+    return StaticSelectElement(action_id=action_id, options=options, initial_option=single,
                                placeholder=placeholder or PlainTextObject(text="Pick one"))
 
 
-def _input(field: FormField, initial: str | tuple[str, ...] | None) -> InputBlock:
+def _input(field: FormField, form: Form, redraws: bool) -> InputBlock:
+    action_id = REFRESH_PREFIX + form.refresh_action_id if redraws else INPUT_ACTION_ID
     return InputBlock(
         block_id=field.name,
         label=PlainTextObject(text=shorten(field.label, LABEL_TEXT), emoji=True),
-        element=_element(field, initial),
+        element=_element(field, form.values.get(field.name), action_id),
         hint=PlainTextObject(text=shorten(field.hint, LABEL_TEXT)) if field.hint else None,
-        optional=not field.required,
+        # Slack adds "(optional)" to the label itself: only where no answer is needed.
+        optional=not field.required_given(form.values),
+        dispatch_action=redraws or None,
     )
 
 
@@ -226,7 +233,9 @@ def modal(form: Form) -> View:
     intro: list[Block] = []
     if form.intro and form.intro.strip():
         intro.append(SectionBlock(text=MarkdownTextObject(text=text_chunks(form.intro)[0])))
-    inputs: list[Block] = [_input(f, form.values.get(f.name)) for f in form.fields]
+    depended_on = ({f.required_when[0] for f in form.fields if f.required_when}
+                   if form.refresh_action_id else set())
+    inputs: list[Block] = [_input(f, form, f.name in depended_on) for f in form.fields]
     return View(
         type="modal",
         callback_id=form.form_id,

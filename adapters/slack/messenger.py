@@ -189,6 +189,13 @@ class SlackMessenger:
         client = await self._clients.for_tenant(tenant_id)
         await self._call(client.views_open(trigger_id=trigger_id, view=modal(form)))
 
+    async def redraw_form(self, view_id: str, view_hash: str | None, form: Form,
+                          tenant_id: str) -> None:
+        """An open modal drawn again (views.update). With the hash Slack refuses to overwrite
+        a newer version of it (hash_conflict), as when a second change overtook this one."""
+        client = await self._clients.for_tenant(tenant_id)
+        await self._call(client.views_update(view_id=view_id, hash=view_hash, view=modal(form)))
+
     async def _channel(self, tenant_id: str, user_ids: Sequence[str]) -> tuple[str, bool]:
         """The DM or group DM channel id, and whether it came from the cache. Caching matters:
         conversations.open allows ~50 calls a minute, and a weekly prompt goes to every pair."""

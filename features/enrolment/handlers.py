@@ -37,6 +37,16 @@ async def edit_profile(ctx: Context, call: Call) -> Response:
     return outside if outside is not None else await open_survey(ctx, call)
 
 
+async def redraw_survey(ctx: Context, call: Call) -> Response:
+    """The survey again, changing nothing, for a platform that redraws it as answers come
+    (Slack, once the role is chosen); the answers given so far are the platform's to keep."""
+    person = call.person
+    if person is None or person.data_deleted:
+        return Response(form=survey.survey_form(ctx.program, {}))
+    values = await survey.current_values(ctx, person, call.event.profile)
+    return Response(form=survey.survey_form(ctx.program, values, await avoid.chosen(ctx, person)))
+
+
 async def submit_survey(ctx: Context, call: Call) -> Response:
     person = call.person
     if person is None or person.data_deleted:
@@ -101,6 +111,7 @@ def register(registry: Registry) -> None:
                     aliases=("quit", "stop")),
         ActionSpec(survey.OPEN, edit_profile, needs_profile=True),
         ActionSpec(survey.JOIN, open_survey, needs_profile=True),
+        ActionSpec(survey.REFRESH, redraw_survey, activity=False),
         ActionSpec(membership.LEAVE, leave),
         ActionSpec(membership.STAY, stay),
         ActionSpec(membership.ASK_LEAVE, leave_question),

@@ -20,6 +20,7 @@ from storage import teams as stored_teams
 from storage.models import Person
 
 FORM_ID, OPEN, JOIN = "signup", "signup.open", "signup.join"  # JOIN starts a fresh signup
+REFRESH = "signup.refresh"  # the form again, to redraw it once the role is chosen
 ROLES = (
     Choice("mentor", "Junior mentor: I share digital know-how and fresh perspectives"),
     Choice("mentee", "Senior mentee: I want to learn from a younger colleague"),
@@ -44,6 +45,7 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]],
         ),
         submit_label="Save",
         values=values,
+        refresh_action_id=REFRESH,
         fields=(
             FormField("role", "How are you joining?", "single_choice", choices=ROLES),
             FormField(
@@ -66,6 +68,7 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]],
                 "Topics I can teach or share",
                 "multi_choice",
                 required=False,
+                required_when=("role", "mentor"),
                 choices=topics,
                 hint="Junior mentors: pick at least one.",
             ),
@@ -74,6 +77,7 @@ def survey_form(program: Program, values: dict[str, str | tuple[str, ...]],
                 "Topics I want to learn",
                 "multi_choice",
                 required=False,
+                required_when=("role", "mentee"),
                 choices=topics,
                 hint="Senior mentees: pick at least one.",
             ),

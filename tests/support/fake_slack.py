@@ -124,6 +124,7 @@ class FakeSlack:
         self.emails: dict[str, str] = {}  # profile.email, sent only where one is set
         self.missing_users: set[str] = set()
         self.known_triggers: set[str] | None = None  # None: any non-empty trigger id works
+        self.stale_hashes: set[str] = set()  # views.update with one of these: hash_conflict
         self._failures: dict[str, list[Failure]] = {}
         self._conversation_limits: dict[tuple[str, ...], list[Failure]] = {}
         self._groups: dict[tuple[str, ...], str] = {}
@@ -260,7 +261,7 @@ class FakeSlack:
             if call.method in ("chat.postMessage", "chat.postEphemeral", "chat.update",
                                "response"):
                 found.append(call.args)
-            elif call.method in ("views.open", "views.publish") \
+            elif call.method in ("views.open", "views.update", "views.publish") \
                     and isinstance(call.args.get("view"), dict):
                 found.append(call.args["view"])
         return found
@@ -492,6 +493,20 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_arguments", "errors": problems}
         serial = next(self._serial)
         return {"ok": True, "view": {**view, "id": f"V{serial:06d}", "hash": f"h{serial}",  # type: ignore[dict-item]
+                                     "state": {"values": {}}}}
+
+    def _views_update(self, args: Payload) -> Payload:
+        """A modal redrawn: by its id, and (when given) only if its hash is the latest."""
+        view_id, view = str(args.get("view_id") or ""), args.get("view")
+        if not view_id.startswith("V"):
+            return {"ok": False, "error": "not_found"}
+        if args.get("hash") and args["hash"] in self.stale_hashes:
+            return {"ok": False, "error": "hash_conflict"}
+        problems = view_problems(view) if isinstance(view, dict) else ["no view"]
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "errors": problems}
+        serial = next(self._serial)
+        return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{serial}",  # type: ignore[dict-item]
                                      "state": {"values": {}}}}
 
 

@@ -119,6 +119,26 @@ def view_submission(view: Payload, answers: Mapping[str, Answer], *, user: str,
     return _interaction(payload)
 
 
+def view_action(view: Payload, block_id: str, answers: Mapping[str, Answer], *, user: str,
+                trigger_id: str | None, team: str = TEAM_ID) -> str:
+    """Choosing an answer inside an open modal whose input dispatches actions: block_actions
+    with the view (its id, hash, metadata and every answer so far) and the element chosen."""
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    state = state_values(view, answers)
+    action = {**state[block_id][block["element"]["action_id"]],
+              "action_id": block["element"]["action_id"], "block_id": block_id,
+              "action_ts": f"{time.time():.6f}"}
+    shown = {**view, "id": view.get("id", "V000001"), "hash": view.get("hash", "h1"),
+             "team_id": team, "state": {"values": state}}
+    payload: Payload = {"type": "block_actions", **_where(team, None, user, None),
+                        "api_app_id": "A0TEST", "container": {"type": "view",
+                                                              "view_id": shown["id"]},
+                        "view": shown, "actions": [action]}
+    if trigger_id:
+        payload["trigger_id"] = trigger_id
+    return _interaction(payload)
+
+
 def dm_event(text: str, *, user: str, event_id: str, team: str = TEAM_ID,
              bot_id: str | None = None, subtype: str | None = None,
              enterprise: str | None = None) -> str:
@@ -231,6 +251,12 @@ class SlackWorkspace:
         action_id = found[0]["action_id"].split("#", 1)[0]  # blocks.DUPLICATE_MARK
         return await self.press(action_id, found[0].get("value", ""), user, reply_key=reply_key)
 
+    async def choose(self, view: Payload, block_id: str, answers: Mapping[str, Answer],
+                     user: str = "U1") -> Reply:
+        """Answer `block_id` (with the rest of `answers`) inside the open modal `view`."""
+        return await self.send(view_action(view, block_id, answers, user=user,
+                                           trigger_id=self.fresh("trigger")))
+
     async def submit(self, view: Payload, answers: Mapping[str, Answer], user: str = "U1", *,
                      trigger_id: str | None = None, retry: int | None = None) -> Reply:
         body = view_submission(view, answers, user=user,
@@ -255,6 +281,11 @@ class SlackWorkspace:
     def opened_view(self) -> Payload:
         """The modal most recently opened with views.open."""
         return dict(self.fake.calls_to("views.open")[-1]["view"])
+
+    def redrawn_view(self) -> Payload:
+        """The modal most recently redrawn with views.update, with the id it was drawn on."""
+        call = self.fake.calls_to("views.update")[-1]
+        return {**call["view"], "id": call["view_id"]}
 
     async def settle(self) -> None:
         """Let acked listeners finish, then deliver whatever they queued."""

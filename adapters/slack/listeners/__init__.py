@@ -191,9 +191,10 @@ class Toolkit:
 
 def register(app: AsyncApp, toolkit: Toolkit) -> None:
     # Imported here because each listener module imports Reply and Toolkit from this package.
-    from adapters.slack.listeners import actions, commands, home, messages, views
+    from adapters.slack.listeners import actions, commands, forms, home, messages, views
 
     commands.register(app, toolkit)
+    forms.register(app, toolkit)  # before actions: bolt runs the first listener that matches
     actions.register(app, toolkit)
     views.register(app, toolkit)
     messages.register(app, toolkit)

@@ -102,3 +102,65 @@ async def test_the_slack_profile_is_looked_up_at_most_once_an_hour_per_person(
         await ws.command("join", "U1")
         await ws.settle()
         assert len(ws.fake.calls_to("users.info")) == 2
+
+
+def label(view: dict[str, Any], block_id: str) -> str:
+    """The label as Slack draws it: it adds "(optional)" itself to an optional input."""
+    found = block(view, block_id)
+    return found["label"]["text"] + (" (optional)" if found.get("optional") else "")
+
+
+async def test_the_role_decides_which_topics_the_modal_asks_for(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, program, clock) as ws:
+        await ws.command("join", "U1", trigger_id="trigger-join")
+        await ws.settle()
+        view = ws.opened_view()
+        # No role yet: neither list reads "(optional)"; choosing the role redraws the modal.
+        assert block(view, "role")["dispatch_action"] is True
+        assert label(view, "teach") == "Topics I can teach or share"
+        assert label(view, "learn") == "Topics I want to learn"
+
+        opened_at = {"id": "V000042", "hash": "h42"}
+        await ws.choose({**view, **opened_at}, "role",
+                        {"role": "mentor", "department": "engineering"})
+        await ws.settle()
+        [update] = ws.fake.calls_to("views.update")
+        assert (update["view_id"], update["hash"]) == ("V000042", "h42")
+        mentor = ws.redrawn_view()
+        assert label(mentor, "teach") == "Topics I can teach or share"  # required for a mentor
+        assert label(mentor, "learn") == "Topics I want to learn (optional)"
+        # Every answer given so far is kept, and the role still redraws when changed again.
+        assert block(mentor, "role")["element"]["initial_option"]["value"] == "mentor"
+        assert block(mentor, "department")["element"]["initial_option"]["value"] == \
+            "engineering"
+        assert mentor["callback_id"] == "signup" and mentor["title"] == view["title"]
+
+        await ws.choose(mentor, "role", {"role": "mentee"})
+        await ws.settle()
+        mentee = ws.redrawn_view()
+        assert label(mentee, "teach") == "Topics I can teach or share (optional)"
+        assert label(mentee, "learn") == "Topics I want to learn"
+
+        # The redrawn modal submits like the first one, and nothing was saved before.
+        assert all(p.role is None for p in await people(ws))
+        closed = await ws.submit(mentee, MENTEE)
+        await ws.settle()
+        assert (closed.status, closed.text) == (200, "")
+        [person] = await people(ws)
+        assert person.role == "mentee"
+
+
+async def test_a_redraw_that_lost_the_race_to_a_newer_one_changes_nothing(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, program, clock) as ws:
+        await ws.command("join", "U1", trigger_id="trigger-join")
+        await ws.settle()
+        ws.fake.stale_hashes.add("h-old")
+        await ws.choose({**ws.opened_view(), "id": "V000042", "hash": "h-old"}, "role",
+                        {"role": "mentor"})
+        await ws.settle()
+        assert len(ws.fake.calls_to("views.update")) == 1  # tried once, refused: no apology
+        assert ws.fake.calls_to("chat.postMessage") == []
