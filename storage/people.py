@@ -146,14 +146,16 @@ async def find_by_name_or_email(session: AsyncSession, platform: str, tenant_id:
 
 async def topics_of(session: AsyncSession,
                     person_ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
-    """Everyone's topics by direction, for these people, in one query."""
+    """Everyone's topics by direction, for these people, a query per 1,000 of them. Plain
+    columns, not rows as objects: building 20,000 ORM objects took most of `admin stats`."""
     found: dict[int, dict[str, set[str]]] = {}
     ids = list(person_ids)
     for start in range(0, len(ids), 1000):
-        rows = await session.exec(select(PersonTopic).where(
+        rows = await session.exec(select(
+            PersonTopic.person_id, PersonTopic.direction, PersonTopic.topic).where(
             col(PersonTopic.person_id).in_(ids[start:start + 1000])))
-        for row in rows:
-            found.setdefault(row.person_id, {}).setdefault(row.direction, set()).add(row.topic)
+        for person_id, direction, topic in rows:
+            found.setdefault(person_id, {}).setdefault(direction, set()).add(topic)
     return found
 
 
