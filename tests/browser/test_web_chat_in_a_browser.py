@@ -112,7 +112,7 @@ async def test_a_newcomer_tries_the_whole_program_in_a_real_browser(
     await form.locator("button[type=submit]").click()
     teach_error = form.locator(".field.invalid .field-error")
     await teach_error.wait_for()
-    assert await page.locator("#log form.card").count() == 1  # errors on the same form, no copy
+    await expect(page.locator("#log form.card")).to_have_count(1)  # errors in place, no copy
     assert "teach" in (await teach_error.inner_text()).lower()
     teach_legend = form.locator(".field.invalid legend")
     assert "optional" not in await teach_legend.inner_text()  # mentors must pick one
@@ -125,19 +125,21 @@ async def test_a_newcomer_tries_the_whole_program_in_a_real_browser(
     await form.locator("input[name$='-teach'][value=ai-digital-tools]").check()
     await form.locator("button[type=submit]").click()
     await page.locator(".form.saved").wait_for()
-    assert await page.locator("#log form.card").count() == 0  # nothing left to send twice
+    await expect(page.locator("#log form.card")).to_have_count(0)  # nothing to send twice
     assert "Saved ✓" in await page.locator(".form.saved").inner_text()
     await page.get_by_text("Welcome to Turnabout!").wait_for()
-    assert await page.locator(".entry.new").count() == 0  # the answer to a request is no news
+    # The answer to a request is no news, whichever poll brought it (app.js: asking).
+    await expect(page.locator(".entry.new")).to_have_count(0)
     await page.screenshot(path=str(shots / "2-join-saved.png"))
 
     # A reload keeps the history: what Lee typed, the saved answers, the welcome.
     await page.reload()
     await expect(page.locator("#who")).to_contain_text("lee-park")
     await page.get_by_text("Welcome to Turnabout!").wait_for()
-    assert await page.locator(".entry.me .typed", has_text="join").count() == 1
-    assert await page.locator(".form.saved").count() == 1
-    assert await page.locator("#log form.card").count() == 0
+    await expect(page.locator(".entry.me .typed", has_text="join")).to_have_count(1)
+    await expect(page.locator(".form.saved")).to_have_count(1)
+    await expect(page.locator("#log form.card")).to_have_count(0)
+    await expect(page.locator(".entry.new")).to_have_count(0)
 
     # The admin runs a round and confirms it; the pressed button is done, not live.
     await act_as(page, "ada")
@@ -146,12 +148,12 @@ async def test_a_newcomer_tries_the_whole_program_in_a_real_browser(
     await confirm.wait_for()
     await confirm.click()
     await page.locator(".entry.bot[data-state=done]").wait_for()
-    assert await page.locator("#log button:not([disabled])", has_text="Confirm").count() == 0
+    await expect(page.locator("#log button:not([disabled])", has_text="Confirm")).to_have_count(0)
     await page.screenshot(path=str(shots / "3-admin-confirmed.png"))
     await page.reload()  # after a reload the pressed button is still done
     await expect(page.locator("#who")).to_contain_text("“ada”")
     await page.locator(".entry.bot[data-state=done]", has_text="Confirm").wait_for()
-    assert await page.locator("#log button:not([disabled])", has_text="Confirm").count() == 0
+    await expect(page.locator("#log button:not([disabled])", has_text="Confirm")).to_have_count(0)
 
     # A week passes on the demo clock: Jo's prompt arrives, marked new, counted under Act as.
     await page.click("#clock-week")
@@ -160,15 +162,15 @@ async def test_a_newcomer_tries_the_whole_program_in_a_real_browser(
     await act_as(page, "jo")
     fresh = page.locator(".entry.bot.new")
     await fresh.first.wait_for()
-    assert "· new" in await fresh.last.locator(".time").inner_text()
-    assert "Dec" in await fresh.last.locator(".time").inner_text()
+    await expect(fresh.last.locator(".time")).to_contain_text("· new")
+    await expect(fresh.last.locator(".time")).to_contain_text("Dec")
     await page.screenshot(path=str(shots / "4-a-week-later-jo.png"))
 
     await assert_page_stays_put(page)
 
     # Phone size: nothing scrolls sideways, with messages and with a form open.
     await page.set_viewport_size({"width": 390, "height": 844})
-    await page.wait_for_timeout(200)
+    await page.wait_for_function("window.innerWidth === 390 && window.innerHeight === 844")
     await assert_page_stays_put(page)
     await page.screenshot(path=str(shots / "5-phone.png"))
     await act_as(page, "lee-park")

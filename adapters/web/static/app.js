@@ -43,8 +43,8 @@
   // ---------- chat log ----------
   function chatOf(id) {
     if (!state.chats.has(id)) {
-      state.chats.set(id, { nodes: [], lastId: 0, seen: new Set(), loaded: false, polling: false,
-        lastRead: 0, rows: new Map() });
+      state.chats.set(id, { nodes: [], lastId: 0, seen: new Set(), loaded: false, polling: null,
+        asking: 0, lastRead: 0, rows: new Map() });
     }
     return state.chats.get(id);
   }
@@ -250,6 +250,18 @@
     return state.queue;
   }
 
+  // While the person's own request is under way, what arrives answers it, whichever poll
+  // brings it: the timer's poll can be on the wire when the request's welcome is written.
+  async function asking(id, task) {
+    const chat = chatOf(id);
+    chat.asking += 1;
+    try {
+      await task();
+    } finally {
+      chat.asking -= 1;
+    }
+  }
+
   // What the person typed, the replies and any form arrive through the history (poll), in
   // the order the server stored them; the answer itself only updates rows acted on.
   function settle(id, result) {
@@ -268,30 +280,42 @@
   function command(text) {
     const id = state.current;
     if (!id || !text.trim()) return;
-    enqueue(async () => {
+    enqueue(() => asking(id, async () => {
       settle(id, await post(id, { command: text }));
       await poll(id, true);
-    });
+    }));
   }
 
   function press(id, rowId, li, button) {
     if (li.dataset.state !== "live") return;
     for (const other of li.querySelectorAll(".actions button")) other.disabled = true;
-    enqueue(async () => {
+    enqueue(() => asking(id, async () => {
       const result = await post(id, { action_id: button.action_id, value: button.value || "",
         label: button.label, message_id: rowId });
       if (result) settle(id, result);
       else for (const other of li.querySelectorAll(".actions button")) other.disabled = false;
       await poll(id, true);
-    });
+    }));
   }
 
   // `own`: this poll follows the person's own request, so what arrives answers it (a welcome
   // after the survey) rather than arriving later; only the latter is marked new.
-  async function poll(id, own = false) {
+  // A poll for the person's own request never skips: it runs after the one on the wire, so
+  // it sees what the request left in the inbox. The timer's poll skips while one runs.
+  function poll(id, own = false) {
+    if (!id) return Promise.resolve();
     const chat = chatOf(id);
-    if (!id || chat.polling) return;
-    chat.polling = true;
+    if (chat.polling && !own) return chat.polling;
+    const run = (chat.polling || Promise.resolve()).then(() => pollOnce(id, own));
+    chat.polling = run;
+    run.finally(() => {
+      if (chat.polling === run) chat.polling = null;
+    });
+    return run;
+  }
+
+  async function pollOnce(id, own) {
+    const chat = chatOf(id);
     try {
       const query = new URLSearchParams({ user: id, after: String(chat.lastId) });
       const reply = await call(`/web/api/inbox?${query}`, {}, false);
@@ -302,7 +326,7 @@
         chat.lastId = Math.max(chat.lastId, item.id);
         if (chat.seen.has(item.id)) continue;
         chat.seen.add(item.id);
-        const node = render(id, item, !own && item.id > chat.lastRead);
+        const node = render(id, item, !own && !chat.asking && item.id > chat.lastRead);
         chat.rows.set(item.id, node);
         append(id, node);
         if (node.dataset.buttons && node.dataset.state === "live") {
@@ -313,8 +337,6 @@
       if (id === state.current && chat.lastId > chat.lastRead) await markRead(id, chat.lastId);
     } catch {
       // The service may be restarting; the next poll tries again.
-    } finally {
-      chat.polling = false;
     }
   }
 
@@ -367,7 +389,7 @@
       submit.disabled = true;
       const values = {};
       for (const [name, control] of fields) values[name] = control.value();
-      enqueue(async () => {
+      enqueue(() => asking(id, async () => {
         const result = await post(id, { form_id: form.form_id, values, context: form.context || "",
           message_id: item.id });
         submit.disabled = false;
@@ -375,7 +397,7 @@
         showErrors(fields, summary, result.errors || {});
         settle(id, result);
         await poll(id, true);
-      });
+      }));
     });
     li.supersede = () => replaceRow(id, { ...item, state: "superseded" });
     li.append(node, h("span", { class: "time" }, stamp(item.at)));
