@@ -68,5 +68,6 @@ def literal(text: str) -> str:
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
-    """"1 pair", "2 pairs", "0 pairs"; `many` where adding an s would be wrong ("people")."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    """"1 pair", "2 pairs", "0 pairs", "87,034 people"; `many` where adding an s would be
+    wrong ("people")."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+GOAL_AXIS_CAP = 200.0  # % of target: a goal past it draws a bar to the axis' end
 WIDTH, HEIGHT, DPI = 7.2, 4.2, 100  # 720 x 420 px: readable at a chat's width
 # A Teams card, its picture inline as base64, must stay under 28 kB.
 MAX_PNG_BYTES = 18_000
@@ -57,7 +58,9 @@ STYLE = {
     "path.simplify": True,
 }
 MARGINS = {"left": 0.1, "right": 0.96, "top": 0.9, "bottom": 0.2}
-MARGINS_OF: dict[type, dict[str, float]] = {GoalProgress: {"left": 0.3, "bottom": 0.13}}
+MARGINS_OF: dict[type, dict[str, float]] = {GoalProgress: {"left": 0.3, "bottom": 0.13},
+                                            # room for the last month's figures at the right
+                                            Enrolment: {"right": 0.89}}
 # matplotlib's settings (rcParams) are one per process: two charts drawn at once in two
 # threads would each see the other's. One at a time.
 _DRAWING = threading.Lock()
@@ -139,10 +142,15 @@ def _month_ticks(ax: Axes, months: Sequence[Any]) -> None:
 
 def _enrolment(ax: Axes, chart: Enrolment) -> None:
     xs = range(len(chart.months))
-    for series, colour, label in ((chart.mentors, MENTORS, "junior mentors"),
-                                  (chart.mentees, MENTEES, "senior mentees")):
+    top = max(*chart.mentors, *chart.mentees, 1)
+    # Two end figures close together would print over each other: the higher goes up a line.
+    apart = abs(chart.mentors[-1] - chart.mentees[-1]) >= 0.06 * top
+    higher = chart.mentors[-1] >= chart.mentees[-1]
+    for series, colour, label, above in ((chart.mentors, MENTORS, "junior mentors", higher),
+                                         (chart.mentees, MENTEES, "senior mentees", not higher)):
         ax.plot(xs, series, marker="o", color=colour, linewidth=2.2, label=label)
-        ax.annotate(f"{series[-1]}", (xs[-1], series[-1]), xytext=(6, 0),
+        ax.annotate(f"{series[-1]:,}", (xs[-1], series[-1]),
+                    xytext=(6, 0 if apart else 7 if above else -7),
                     textcoords="offset points", va="center", color=colour, fontweight="bold")
     _month_ticks(ax, chart.months)
     ax.set_xlim(-0.4, len(chart.months) - 0.4)
@@ -153,7 +161,7 @@ def _enrolment(ax: Axes, chart: Enrolment) -> None:
 def _meetings(ax: Axes, chart: WeeklyMeetings) -> None:
     xs = range(len(chart.weeks))
     bars = ax.bar(xs, chart.counts, color=MENTORS, width=0.7)
-    ax.bar_label(bars, padding=2, fontsize="small")
+    ax.bar_label(bars, padding=2, fontsize="small", fmt="{:,.0f}")
     last = len(chart.weeks) - 1  # every other week named, ending with this one
     labels = [week_name(w) if (last - n) % 2 == 0 else "" for n, w in enumerate(chart.weeks)]
     ax.set_xticks(xs, labels)
@@ -180,14 +188,20 @@ def _satisfaction(ax: Axes, chart: Satisfaction) -> None:
 
 
 def _goals(ax: Axes, chart: GoalProgress) -> None:
+    from matplotlib.ticker import PercentFormatter
+
     ys = list(range(len(chart.goals)))[::-1]
-    reach = max([100.0] + [g.progress or 0 for g in chart.goals])
+    # One goal far past its target (87,034 enrolled against 20) would shrink every other bar
+    # to nothing: bars stop at the axis' end, and their words still say the real figure.
+    reach = min(max([100.0] + [g.progress or 0 for g in chart.goals]), GOAL_AXIS_CAP)
     for y, goal in zip(ys, chart.goals, strict=True):
         progress = goal.progress
         if progress is None:  # too early, too few, or a figure below zero: words, no bar
             ax.text(2, y, goal.state if goal.current is None else goal.label, va="center",
-                    color=MUTED, style="italic")
+                    color=MUTED, style="italic", zorder=3,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
             continue
+        progress = min(progress, GOAL_AXIS_CAP)
         ax.barh(y, progress, color=STATE_COLOURS.get(goal.state, MUTED), height=0.6)
         ax.text(progress + reach * 0.01, y, goal.label, va="center", fontsize="small", zorder=3,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
@@ -195,14 +209,18 @@ def _goals(ax: Axes, chart: GoalProgress) -> None:
     ax.text(100, len(chart.goals) - 0.45, " target", color=INK, fontsize="small", va="bottom")
     ax.set_yticks(ys, [_wrap(g.name, 26) for g in chart.goals])
     ax.set_xlim(0, reach * 1.75)  # room for the words after the longest bar
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set_ylim(-0.6, len(chart.goals) - 0.2)
 
 
 def _counts_axis(ax: Axes, top: float) -> None:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     ax.set_ylim(0, max(top, 1) * 1.08)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # "12k", not "12000": five digits pushed the axis' title off the picture.
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: f"{v / 1000:g}k" if top >= 10_000 and v else f"{v:,.0f}"))
     ax.grid(axis="y", color=GRID)
     ax.set_axisbelow(True)
 

@@ -71,7 +71,7 @@ def _format(value: float, unit: Unit) -> str:
         return f"{value:.1f} / 5"
     if unit in ("nps", "points"):
         return f"{value:+.0f}" + (" points" if unit == "points" else "")
-    return f"{value:.0f}"
+    return f"{value:,.0f}"
 
 
 def _share(part: int, whole: int) -> float | None:

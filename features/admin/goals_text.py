@@ -21,9 +21,11 @@ def line(goal: GoalStatus) -> str:
     if goal.value is None:
         now = "no figure yet"
     else:
-        trend = (f", {goal.trend} from {_value(goal, goal.previous)}"
-                 if goal.trend in ("up", "down") and goal.previous is not None
-                 else ", unchanged" if goal.trend == "steady" else "")
+        before = _value(goal, goal.previous)
+        # "3.9, up from 3.9" reads as a mistake: a change too small to show is no change.
+        moved = goal.previous is not None and before != goal.value_text()
+        trend = (f", {goal.trend} from {before}" if goal.trend in ("up", "down") and moved
+                 else ", unchanged" if goal.trend in ("up", "down", "steady") else "")
         now = f"now {goal.value_text()}{trend}"
     since = f" since {friendly(goal.since)}" if goal.since else ""
     return (f"- {MARK[goal.state]} *{goal.name}*: target {goal.target_text()} {deadline} · "

@@ -85,8 +85,8 @@ async def _enrollment(ctx: Context, cohort_id: int | None) -> list[str]:
     enrolled = await stats.enrolled(ctx.session, cohort_id)
     lines = ["*Enrollment*",
              f"- Enrolled so far: {plural(enrolled, 'person', 'people')}",
-             f"- Active: {n('mentor', 'active')} junior mentors, {n('mentee', 'active')} senior mentees",
-             f"- Survey not finished: {pending} · paused: {paused} · left: {left}"]
+             f"- Active: {n('mentor', 'active'):,} junior mentors, {n('mentee', 'active'):,} senior mentees",
+             f"- Survey not finished: {pending:,} · paused: {paused:,} · left: {left:,}"]
     return lines
 
 
@@ -98,26 +98,26 @@ async def _matching(ctx: Context, cohort_id: int | None) -> list[str]:
     score = (f"{pairs.average_score:.1f}" if pairs.average_score is not None and enough
              else TOO_FEW)
     lines = ["*Matching*",
-             f"- Pairs formed: {pairs.active + pairs.ended} · active: {pairs.active} "
-             f"({pairs.agreed} agreed) · ended: {pairs.ended} ({pairs.completed} completed)",
+             f"- Pairs formed: {pairs.active + pairs.ended:,} · active: {pairs.active:,} "
+             f"({pairs.agreed:,} agreed) · ended: {pairs.ended:,} ({pairs.completed:,} completed)",
              f"- Average match score: {score}"]
     if cohort_id is None:
         lines += await waiting.stats_lines(ctx)
         chosen = await requests.figures(ctx.session)
         if ctx.program.matching.mode != "assigned":
-            lines.append(f"- Senior mentees choosing a mentor: {chosen.choosing} waiting · "
-                         f"{chosen.open_requests} requests open")
-        lines.append(f"- Asked the program team to find them a match: {chosen.asked_for_help}")
+            lines.append(f"- Senior mentees choosing a mentor: {chosen.choosing:,} waiting · "
+                         f"{chosen.open_requests:,} requests open")
+        lines.append(f"- Asked the program team to find them a match: {chosen.asked_for_help:,}")
     formed = pairs.active + pairs.ended
     lines += ["*Engagement*",
-              f"- Pairs that met in the last 30 days: {pairs.met_recently} of {pairs.active}"
+              f"- Pairs that met in the last 30 days: {pairs.met_recently:,} of {pairs.active:,}"
               f" active ({_share(pairs.met_recently, pairs.active)})",
-              f"- Meetings logged: {counts['meetings']} · prompts delivered: {counts['prompts']}",
-              f"- “We met” reported by {counts['pairs_met']} of {plural(formed, 'pair')}"
+              f"- Meetings logged: {counts['meetings']:,} · prompts delivered: {counts['prompts']:,}",
+              f"- “We met” reported by {counts['pairs_met']:,} of {plural(formed, 'pair')}"
               f" ({_share(counts['pairs_met'], formed)})",
-              f"- Nudges sent: {counts['nudges']} · pairs at risk: {pairs.at_risk}",
+              f"- Nudges sent: {counts['nudges']:,} · pairs at risk: {pairs.at_risk:,}",
               _booked(await journey.meeting_counts(ctx.session)),
-              f"- Messages that failed after retries: {counts['failed']}"]
+              f"- Messages that failed after retries: {counts['failed']:,}"]
     return lines
 
 
@@ -151,7 +151,7 @@ async def _satisfaction(ctx: Context, cohort_id: int | None) -> list[str]:
 
 def _open_round(poll: PollRound) -> str:
     return (f"- {poll.title}, open until {friendly(poll.closes_at.date())}: "
-            f"{plural(poll.answers, 'answer')} so far of {poll.invited} invited; results when "
+            f"{plural(poll.answers, 'answer')} so far of {poll.invited:,} invited; results when "
             "it closes")
 
 
@@ -163,7 +163,7 @@ async def _closing(ctx: Context, cohort_id: int | None) -> list[str]:
 def _survey(survey: ClosingSurvey) -> str:
     if not survey.released:
         return (f"- {survey.cohort}, open until {friendly(survey.closes_at.date())}: "
-                f"{plural(survey.answers, 'answer')} so far of {survey.invited} invited; "
+                f"{plural(survey.answers, 'answer')} so far of {survey.invited:,} invited; "
                 "results when "
                 "it closes")
     head = (f"- {survey.cohort}: {plural(survey.answers, 'answer')}, response rate "
@@ -185,5 +185,5 @@ async def _retention(ctx: Context) -> list[str]:
         return ["*Retention*", f"- {TOO_FEW}"]
     return ["*Retention* (since the first join)",
             f"- Participants still here: {_share(found.participants_stayed, found.participants)}"
-            f" of {found.participants} · everyone else: "
-            f"{_share(found.others_stayed, found.others)} of {found.others}"]
+            f" of {found.participants:,} · everyone else: "
+            f"{_share(found.others_stayed, found.others)} of {found.others:,}"]

@@ -150,7 +150,7 @@ async def admin_waitlist(ctx: Context) -> Response:
     if not found:
         return Response.say("Nobody is waiting for a match: everyone active is paired.")
     now = ctx.now()
-    lines = [f"*{total} waiting for a match*" + (f", the first {SHOWN} shown" if
+    lines = [f"*{total:,} waiting for a match*" + (f", the first {SHOWN} shown" if
                                                   total > SHOWN else "") + "."]
     buttons: list[Button] = []
     for n, waiter in enumerate(found, start=1):
@@ -196,11 +196,11 @@ async def stats_lines(ctx: Context) -> list[str]:
             pid, "", "", 0, "UTC", frozenset(topics.get(pid, {}).get("teach", ())),
             frozenset(topics.get(pid, {}).get("learn", ())), ""))
         for pid, role, code in entries)
-    lines = [f"- Waiting for a match: {total}"]
-    lines += [f"- {n} waiting: {reason}" for reason, n in counts.most_common(5)]
+    lines = [f"- Waiting for a match: {total:,}"]
+    lines += [f"- {n:,} waiting: {reason}" for reason, n in counts.most_common(5)]
     rest = sum(counts.values()) - sum(n for _, n in counts.most_common(5))
     if rest:
-        lines.append(f"- {rest} waiting for other reasons")
+        lines.append(f"- {rest:,} waiting for other reasons")
     if total > sum(counts.values()):
-        lines.append(f"- {total - sum(counts.values())} waiting for their first matching round")
+        lines.append(f"- {total - sum(counts.values()):,} waiting for their first matching round")
     return lines

@@ -69,3 +69,21 @@ def test_the_service_starts_without_loading_matplotlib() -> None:
         [sys.executable, "-c", "import sys, bot.cli, bot.app, features.admin.handlers; "
          "print('matplotlib' in sys.modules)"], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "False"
+
+
+def test_a_goal_far_past_its_target_leaves_the_other_bars_readable() -> None:
+    """87,034 enrolled against a target of 20 once stretched the axis to 700,000%, and every
+    other bar (97% of a satisfaction target) was a sliver: bars stop at the axis' end."""
+    chart = GoalProgress((
+        GoalBar("Average satisfaction", 3.9, 4, "3.9 / 5", "4.0 / 5", "off track"),
+        GoalBar("People enrolled", 87_034, 20, "87,034", "20", "on track"),
+    ))
+    with charts.drawing():
+        figure = charts.new_figure()
+        ax = figure.add_subplot()
+        charts.draw(ax, chart)
+        widths = sorted(bar.get_width() for bar in ax.patches)
+        right = ax.get_xlim()[1]
+    assert widths == [97.5, charts.GOAL_AXIS_CAP]
+    assert right <= charts.GOAL_AXIS_CAP * 2 and widths[0] / right > 0.25  # a bar you can see
+    assert any("87,034" in text.get_text() for text in ax.texts)  # the words say the figure
