@@ -18,6 +18,7 @@ WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
     # Name and timezone pre-fill the survey; the email lets import-people match people.
     "users_info": ("users:read", "users:read.email"),
     "views_open": (),
+    "views_update": (),  # the signup modal redrawn once the role is chosen
     "views_publish": (),  # the Home tab
     "files_upload_v2": ("files:write",),  # exports and charts, into the admin's DM
 }
