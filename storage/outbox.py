@@ -281,12 +281,14 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     gets a row; a sent, failed or withdrawn one is due again now; a pending one stays as it is,
     so changes that come faster than delivery coalesce into one send. A row being sent right
     now is taken back (its sender can no longer mark it) and sent again: what it is sending may
-    predate this change. Returns the ids of rows that are due because of this call.
+    predate this change.
 
-    `hurry` (someone is acting now): a pending row that waits for a later turn (Home views
-    are paced, and a job may have queued thousands) is made due now as well; a job's refresh
-    leaves it where it waits. One statement per `chunk` rows, never one per row: a job
-    refreshes a whole batch of people at once."""
+    `hurry` (someone is acting now, a few rows): a pending row that waits for a later turn
+    (Home views are paced, and a job may have queued thousands) is made due now as well, and
+    the ids of the rows due because of this call are returned, to be delivered with the
+    event. Otherwise (a job's batch) a waiting row stays where it waits, nothing is returned,
+    and the rows go as one statement executed for many rows, compiled once: a statement with
+    a thousand rows of VALUES costs SQLAlchemy about a second to compile, every time."""
     unique = {row["key"]: row for row in rows}  # a statement may touch a row once only
     values = [
         {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
@@ -300,16 +302,22 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     again = col(OutboxMessage.status) != "pending"
     if hurry:
         again = or_(again, col(OutboxMessage.next_attempt_at) > now)
-    ids: list[int] = []
-    for start in range(0, len(values), chunk):
-        # One multi-row VALUES: the drivers would send an upsert with RETURNING row by row.
-        statement = dialect.insert(session, OutboxMessage).values(
-            values[start:start + chunk]).on_conflict_do_update(
+
+    def upsert(statement: Any) -> Any:
+        return statement.on_conflict_do_update(
             index_elements=["key"],
             set_={"status": "pending", "attempts": 0, "next_attempt_at": now,
                   "claimed_by": None, "claimed_until": None, "last_error": None},
-            where=again,
-        ).returning(OutboxMessage.id)
-        result = await session.exec(statement)  # type: ignore[call-overload]
+            where=again)
+
+    if not hurry:
+        connection = await session.connection()
+        await connection.execute(upsert(dialect.insert(session, OutboxMessage)), values)
+        return []
+    ids: list[int] = []
+    for start in range(0, len(values), chunk):
+        statement = upsert(dialect.insert(session, OutboxMessage).values(
+            values[start:start + chunk])).returning(OutboxMessage.id)
+        result = await session.exec(statement)
         ids.extend(row[0] for row in result.all())
     return ids

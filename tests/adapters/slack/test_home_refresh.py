@@ -9,7 +9,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlmodel import col
 
 from config.program import Program
@@ -82,14 +82,26 @@ async def test_refreshing_many_people_is_a_few_statements_and_coalesces(
             again = await writer.refresh_homes(session, clock.now(), people, hurry=False)
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
-    assert len(first) == 1200 and again == []  # still pending: coalesced, nothing re-armed
+    assert first == again == []  # a job's refresh: nothing to deliver with an event
     upserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
-    assert len(upserts) <= 6  # 500 people a statement, twice; never one per person
+    assert len(upserts) == 2  # one statement for all 1,200, twice; never one per person
 
     async with database.session() as session:
-        rows = list(await session.exec(select(OutboxMessage.key).where(  # type: ignore[call-overload]
+        rows = list(await session.exec(select(  # type: ignore[call-overload]
+            OutboxMessage.key, OutboxMessage.status, OutboxMessage.attempts).where(
             col(OutboxMessage.key).startswith("home:"))))
-    assert len(rows) == 1200
+    assert len(rows) == 1200 and {(r[1], r[2]) for r in rows} == {("pending", 0)}
+
+    # Once sent, the next batch re-arms them all; someone acting now gets their row's id.
+    async with database.session() as session:
+        await session.exec(update(OutboxMessage).values(status="sent"))  # type: ignore[call-overload]
+        await writer.refresh_homes(session, clock.now(), people, hurry=False)
+        mine = await writer.refresh_homes(session, clock.now(), people[:1])
+        assert len(mine) == 0  # pending again already: coalesced with the job's refresh
+    async with database.session() as session:
+        pending = await session.exec(select(OutboxMessage.id).where(  # type: ignore[call-overload]
+            col(OutboxMessage.status) == "pending"))
+        assert len(list(pending)) == 1200
 
 
 def test_home_views_take_turns_apart_from_posts_and_keep_a_turn_they_must_wait_for() -> None:
