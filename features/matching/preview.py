@@ -10,11 +10,10 @@ from collections import Counter
 from core.context import Context
 from core.messages import Button, Message, Response
 from core.text import plural
-from features.matching.engine import Participant, Proposal
+from features.matching.engine import Proposal
 from features.matching.pool import Pool, describe, fit_percent
 from features.matching.waiting import for_admin
 from features.people import name_of
-from storage import people
 from storage.models import MatchRound, Person
 
 CONFIRM, DISCARD, DETAILS = "match.confirm", "match.discard", "match.details"
@@ -29,8 +28,8 @@ def _who(ctx: Context, mentor: Person, mentee: Person) -> str:
 
 
 async def preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Pool) -> Message:
-    """`pool.people` needs only the people of the pairs shown; the waiting people's topics are
-    read here (the round was computed elsewhere)."""
+    """From the round's own pool (its people and their topics) alone: it reads nothing, so the
+    transaction that stores the round and queues this holds SQLite's write lock only briefly."""
     count = len(proposal.pairs)
     average = proposal.total_score / count if count else 0.0
     lines = [
@@ -46,14 +45,8 @@ async def preview(ctx: Context, round_: MatchRound, proposal: Proposal, pool: Po
                      f"{fit_percent(pair.score, ctx.program)}: {top}")
     if count > PREVIEW_PAIRS:
         lines.append(f"…and {plural(count - PREVIEW_PAIRS, 'more pair')}.")
-    topics = await people.topics_of(ctx.session, [w.person_id for w in proposal.waitlist])
-
-    def waiting(person_id: int) -> Participant:
-        mine = topics.get(person_id, {})
-        return Participant(person_id, "", "", 0, "UTC", frozenset(mine.get("teach", ())),
-                           frozenset(mine.get("learn", ())), "")
-
-    reasons = Counter(for_admin(ctx.program, w.code, w.role, waiting(w.person_id))
+    everyone = {p.id: p for p in (*pool.mentors, *pool.mentees)}
+    reasons = Counter(for_admin(ctx.program, w.code, w.role, everyone.get(w.person_id))
                       for w in proposal.waitlist)
     if reasons:
         lines.append("*Waiting*")
