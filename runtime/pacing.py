@@ -141,6 +141,10 @@ class Turns:
         self._due = max(self._due, self._now() + seconds + self._tolerance)
 
 
+KEPT_LIMIT = 200_000  # kept turns before the stale ones are dropped
+KEPT_STALE = 600.0  # seconds past a kept turn after which its row is another replica's
+
+
 class HomeViewPacing:
     """Home views (Slack's views.publish) keep to their own per-workspace limit, apart from
     posts: Slack limits each Web API method on its own (views.publish is Tier 4, about 100 a
@@ -164,7 +168,11 @@ class HomeViewPacing:
         return self._lane(platform, tenant_id).take()
 
     def keep(self, row_id: int, seconds: float) -> None:
-        self._kept[row_id] = self._now() + seconds
+        now = self._now()
+        if len(self._kept) >= KEPT_LIMIT:
+            # Turns of rows another replica sent meanwhile are never asked for here again.
+            self._kept = {row: at for row, at in self._kept.items() if at > now - KEPT_STALE}
+        self._kept[row_id] = now + seconds
 
     def rate_limited(self, platform: str, tenant_id: str, seconds: float) -> None:
         self._lane(platform, tenant_id).pause(seconds)
