@@ -316,9 +316,10 @@ class Dispatcher:
 
     async def _send_home(self, row: OutboxMessage, marks: _SentMarks, urgent: bool) -> int:
         """A Home view takes a turn on its workspace's views lane, never a post's. Someone
-        acting now (`urgent`: an event's own rows) does not queue behind the views a job
-        refreshed; once Slack says 429, they wait their turn too."""
+        acting now (an event's own rows, or a row re-armed for them: HOME_NOW) does not queue
+        behind the views a job refreshed; once Slack says 429, they wait their turn too."""
         recipients: list[str] = json.loads(row.recipients)
+        urgent = urgent or json.loads(row.payload).get("now") is True  # runtime/outgoing.py
         for _ in range(RATE_LIMIT_RETRIES):
             if not urgent:
                 wait = self._views.turn(row.platform, row.tenant_id, row.id)  # type: ignore[arg-type]

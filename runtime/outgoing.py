@@ -17,6 +17,9 @@ from storage import outbox
 # A Home row's payload: the view is built from the database when the row is delivered, so
 # however many changes a row coalesces, it shows the latest state.
 HOME_PLACEHOLDER = Message(text="(your Home view)").to_json()
+# A Home row asked for by someone acting now: the dispatcher publishes it without waiting
+# for a turn among the views a job refreshed (runtime/delivery.py).
+HOME_NOW = {**HOME_PLACEHOLDER, "now": True}
 UNKNOWN = Capabilities()  # a platform nobody declared gets the safe shape: one row per person
 
 
@@ -63,7 +66,8 @@ class OutboxWriter:
 
     async def refresh_homes(self, session: AsyncSession, now: datetime,
                             people: Sequence[Address], *, hurry: bool = True) -> list[int]:
-        rows = [_row(keys.home(a), a.platform, a.tenant_id, [a.user_id], HOME_PLACEHOLDER)
+        payload = HOME_NOW if hurry else HOME_PLACEHOLDER
+        rows = [_row(keys.home(a), a.platform, a.tenant_id, [a.user_id], payload)
                 for a in dict.fromkeys(people) if self.capabilities(a.platform).home_view]
         # Always in key order: two events touching the same two people (both partners
         # pressing *I agree* at once) then lock their rows in the same order, never deadlock.

@@ -304,10 +304,12 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
         again = or_(again, col(OutboxMessage.next_attempt_at) > now)
 
     def upsert(statement: Any) -> Any:
+        # The payload follows the latest call: it says whether someone waits for the row.
         return statement.on_conflict_do_update(
             index_elements=["key"],
             set_={"status": "pending", "attempts": 0, "next_attempt_at": now,
-                  "claimed_by": None, "claimed_until": None, "last_error": None},
+                  "claimed_by": None, "claimed_until": None, "last_error": None,
+                  "payload": statement.excluded.payload},
             where=again)
 
     if not hurry:

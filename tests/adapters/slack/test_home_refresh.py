@@ -155,3 +155,30 @@ async def test_a_home_tab_slack_turns_away_says_so_and_is_retried_through_the_ou
         assert "views.publish for U9 failed (internal_error)" in caplog.text
         # The retry went through the outbox and the page is there now.
         assert "Join" in words(ws, "U9")
+
+
+async def test_someone_acting_gets_their_page_at_once_behind_thousands_a_job_refreshed(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    from tests.support.slack_people import join
+
+    slow = program.model_copy(update={"delivery": program.delivery.model_copy(
+        update={"slack_home_views_per_minute": 1})})
+    async with slack_workspace(database_url, slow, clock) as ws:
+        await join(ws, "U1", JUNIOR)
+        service = ws.running.service
+        published = len(ws.fake.calls_to("views.publish"))
+        backlog = [Address("slack", f"U{n}", "T0TEST") for n in range(100, 130)]  # type: ignore[arg-type]
+        async with service.database.session() as session:
+            await service.outbox.refresh_homes(session, clock.now(), backlog, hurry=False)
+        await service.deliver_now()
+        # A burst goes out; the rest wait in the outbox for their turns (one a minute here).
+        before = len(ws.fake.calls_to("views.publish"))
+        assert before - published <= 10
+
+        pause = next(b for b in buttons(ws.fake.homes["U1"])
+                     if b["text"]["text"] == "Pause 2 weeks")
+        await ws.press_on_home(pause["action_id"], pause["value"], user="U1")
+        await ws.settle()
+        assert "You're on a break" in words(ws, "U1")
+        assert len(ws.fake.calls_to("views.publish")) == before + 1
