@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Table, any_, literal, text
+from sqlalchemy import Integer, Table, any_, bindparam, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,8 +62,24 @@ async def insert_new(session: AsyncSession, table: Any, rows: Sequence[dict[str,
     return [tuple(row) for row in result.all()]
 
 
+async def upsert_postgres(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]],
+                          returning: Sequence[Any], conflict: Sequence[str], action: str,
+                          **binds: tuple[Any, Any]) -> list[tuple[Any, ...]]:
+    """`insert_new`'s one JSON parameter on PostgreSQL with `ON CONFLICT (…) <action>` (a
+    DO UPDATE … WHERE …); `binds` name the action's parameters as (value, type)."""
+    if not rows:
+        return []
+    connection = await session.connection()
+    statement, parameters = _recordset(table.__table__, rows, returning, conflict,
+                                       connection.dialect, action)
+    statement = statement.bindparams(*(bindparam(name, value, type_=kind)
+                                       for name, (value, kind) in binds.items()))
+    return [tuple(row) for row in (await connection.execute(statement, parameters)).all()]
+
+
 def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
-               conflict: Sequence[str] | None, dialect: Dialect) -> tuple[Any, dict[str, Any]]:
+               conflict: Sequence[str] | None, dialect: Dialect,
+               action: str = "DO NOTHING") -> tuple[Any, dict[str, Any]]:
     """The rows as one JSON parameter, read back with the table's own row type: a string the
     driver sends as it is (arrays of strings it would have to escape, character by character).
 
@@ -81,7 +97,7 @@ def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence
     statement = text(
         f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
         f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
-        f"ON CONFLICT{target} DO NOTHING "
+        f"ON CONFLICT{target} {action} "
         f"RETURNING {', '.join(column.name for column in returning)}")
     return statement, {"rows": f"[{encoded}]"}
 

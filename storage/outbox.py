@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import dialect, traces
 from storage.models import OutboxMessage
+from storage.types import UTCDateTime
 
 MAX_ATTEMPTS = 6
 
@@ -299,6 +300,18 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     ]
     if not values:
         return []
+    if dialect.is_postgres(session):
+        # The same upsert as one JSON parameter: a multi-row VALUES of 500 rows is compiled by
+        # SQLAlchemy and parsed by psycopg afresh each time, seconds for a job's 40,000 people.
+        due = "outbox.status <> 'pending'" + (" OR outbox.next_attempt_at > :now" if hurry else "")
+        ids = []
+        for start in range(0, len(values), chunk * 4):
+            ids.extend(row[0] for row in await dialect.upsert_postgres(
+                session, OutboxMessage, values[start:start + chunk * 4], [OutboxMessage.id],
+                ["key"], "DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = :now, "
+                "claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE " + due,
+                now=(now, UTCDateTime())))
+        return ids
     again = col(OutboxMessage.status) != "pending"
     if hurry:
         again = or_(again, col(OutboxMessage.next_attempt_at) > now)
