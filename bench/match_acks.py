@@ -68,7 +68,8 @@ def seed(url: str, size: int) -> float:
     upgrade(url)
     seeding.seed(url, size, TIMEZONES, AT, iso_week(AT.date()), FIRST_MEETING)
     seeding.execute(  # a pool waiting for its first round: nobody paired yet
-        url, "DELETE FROM prompt_delivery", "DELETE FROM conversation_ref", "DELETE FROM pair",
+        url, "DELETE FROM prompt_delivery", "DELETE FROM kickoff", "DELETE FROM conversation_ref",
+        "DELETE FROM pair",
         f"INSERT INTO admin_grant (platform, tenant_id, user_id, granted_at) "
         f"VALUES ('slack', '{seeding.TENANT}', '{ADMIN}', '2026-11-01 00:00:00')")
     return time.perf_counter() - started
