@@ -18,7 +18,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import form_invitation, message_payload
+from adapters.slack.blocks import MESSAGE_BLOCKS, form_invitation, message_payload
 from adapters.slack.events import SlackProfiles
 from adapters.slack.messenger import SlackMessenger
 from core.events import Address
@@ -73,6 +73,11 @@ class Toolkit:
         await self.show_home(response, to)
         if response.form is not None:  # first: the trigger id expires 3 s after the click
             await self.show_form(response.form, to)
+        one = self.ack_body(replace(response, form=None)) if len(response.messages) > 1 else None
+        if one is not None and to.respond is not None and to.respond.response_url \
+                and not to.channel:
+            await self._respond(to.respond.response_url, one)  # several messages, one post
+            return
         for message in response.messages:
             await self.say(message, to)
 
@@ -108,31 +113,32 @@ class Toolkit:
         return replace(message, text=slash_hints(message.text, self.slash_prefix, words))
 
     def ack_body(self, response: Response) -> dict[str, object] | None:
-        """A one-message reply as a slash command's ack body (Slack shows it to the person
-        alone), or None when the reply needs more than an ack can carry: a form to open, a
-        file or chart to upload, or several messages (a second one posted to the response_url
-        could overtake the ack on its way). Nothing to say acks empty."""
-        if response.form is not None or len(response.messages) > 1:
+        """The reply as a slash command's ack body (Slack shows it to the person alone), or
+        None when it needs more than an ack can carry: a form to open, a file or chart to
+        upload, or more blocks than one message holds. Several messages (`status`: where you
+        stand, then your agreement) become one, in order, divided by a line: posting each to
+        the response_url cost a Web API call apiece. Nothing to say acks empty."""
+        if response.form is not None:
             return None
         if not response.messages:
             return {}
-        (message,) = response.messages
-        if message.image is not None or message.attachment is not None:
+        if any(m.image is not None or m.attachment is not None for m in response.messages):
             return None
-        return {**message_payload(self.hinted(message)), "response_type": "ephemeral"}
+        payloads = [message_payload(self.hinted(m)) for m in response.messages]
+        blocks: list[object] = []
+        for payload in payloads:
+            blocks += ([{"type": "divider"}] if blocks else []) + payload["blocks"]
+        if len(blocks) > MESSAGE_BLOCKS:
+            return None
+        return {"text": "\n\n".join(p["text"] for p in payloads if p["text"]),
+                "blocks": blocks, "response_type": "ephemeral"}
 
     async def say(self, message: Message, to: Reply) -> None:
         if to.channel:
             await self.messenger.post(to.channel, message, to.sender.tenant_id)
         elif to.respond is not None and to.respond.response_url:
-            if self._http is None or self._http.closed:
-                self._http = aiohttp.ClientSession()
-            webhook = AsyncWebhookClient(to.respond.response_url, session=self._http)
-            sent = await webhook.send_dict({**message_payload(self.hinted(message)),
-                                            "response_type": "ephemeral",
-                                            "replace_original": False})
-            if sent.status_code != 200:
-                raise DeliveryError(f"response_url answered {sent.status_code}: {sent.body}")
+            await self._respond(to.respond.response_url, {
+                **message_payload(self.hinted(message)), "response_type": "ephemeral"})
         else:
             await self.messenger.send_dm(to.sender.tenant_id, to.sender.user_id, message)
         if message.image is not None:
@@ -143,6 +149,14 @@ class Toolkit:
                                                   message.image, message.title)
             except DeliveryError as exc:
                 log.warning("chart upload for %s skipped: %s", to.sender.user_id, exc)
+
+    async def _respond(self, response_url: str, payload: dict[str, object]) -> None:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        webhook = AsyncWebhookClient(response_url, session=self._http)
+        sent = await webhook.send_dict({**payload, "replace_original": False})
+        if sent.status_code != 200:
+            raise DeliveryError(f"response_url answered {sent.status_code}: {sent.body}")
 
     @contextlib.asynccontextmanager
     async def guard(self, to: Reply, ack: AsyncAck | None = None) -> AsyncIterator[None]:

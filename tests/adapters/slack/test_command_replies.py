@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from config.program import Program
 from core.clock import FrozenClock
+from tests.support.slack_people import matched, with_admin
 from tests.support.slack_requests import slack_workspace
 
 
@@ -39,3 +40,26 @@ async def test_a_command_that_opens_a_form_still_acks_at_once_and_opens_it(
 
         assert (reply.status, reply.text) == (200, "")
         assert ws.opened_view()["type"] == "modal"
+
+
+async def test_a_status_of_two_messages_answers_in_one_ack_in_order(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    async with slack_workspace(database_url, with_admin(program), clock) as ws:
+        await matched(ws)  # U1 is paired: status says so, then what the pair agreed so far
+        calls_before = len(ws.fake.calls)
+
+        status = await ws.command("status", "U1", reply_key="paired-status")
+        await ws.settle()
+
+        body = status.json()
+        assert body["response_type"] == "ephemeral"
+        texts = [b["text"]["text"] for b in body["blocks"] if b.get("text")]
+        where = next(i for i, t in enumerate(texts) if "paired with" in t)
+        next_step = next(i for i, t in enumerate(texts) if "I agree" in t)
+        assert where < next_step  # both messages, in their order
+        assert {"type": "divider"} in body["blocks"]
+        later = ws.fake.calls[calls_before:]
+        # One answer, in the ack: no response_url post per message.
+        assert [(c.method, c.args.get("via")) for c in later
+                if c.method != "views.publish"] == [("response", "ack")]
