@@ -102,13 +102,14 @@ def _rss_mb() -> float:
 def export_build() -> Call | None:
     """features/admin/export.py's build step (its set-based tables, then the zip bytes), or None while
     that module is still a stub."""
-    tables, pack = getattr(export, "_tables", None), getattr(export, "pack", None)
+    tables, pack = getattr(export, "tables_of", None), getattr(export, "pack", None)
     if not callable(tables) or not callable(pack):
         return None
 
     async def build(ctx: Context) -> bytes:
         found = await tables(ctx, None)
-        # As export_command does it: compressing is CPU work, off the event loop.
+        # The worker process reads and zips in one go (features/admin/export_job.py); here the
+        # same steps run in this process, compressing in a thread.
         return await asyncio.to_thread(pack, found, "bench export\n", ctx.now())
 
     return build
