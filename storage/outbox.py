@@ -287,9 +287,10 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     `hurry` (someone is acting now, a few rows): a pending row that waits for a later turn
     (Home views are paced, and a job may have queued thousands) is made due now as well, and
     the ids of the rows due because of this call are returned, to be delivered with the
-    event. Otherwise (a job's batch) a waiting row stays where it waits, nothing is returned,
-    and the rows go as one statement executed for many rows, compiled once: a statement with
-    a thousand rows of VALUES costs SQLAlchemy about a second to compile, every time."""
+    event. Otherwise (a job's batch) a waiting row stays where it waits. Never a multi-row
+    VALUES for a job's batch: SQLAlchemy compiles one afresh each time (about a second for a
+    thousand rows); PostgreSQL gets the rows as one JSON parameter, SQLite one statement
+    executed for every row."""
     unique = {row["key"]: row for row in rows}  # a statement may touch a row once only
     values = [
         {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
@@ -309,9 +310,11 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
             ids.extend(row[0] for row in await dialect.upsert_postgres(
                 session, OutboxMessage, values[start:start + chunk * 4], [OutboxMessage.id],
                 ["key"], "DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = :now, "
-                "claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE " + due,
+                "claimed_by = NULL, claimed_until = NULL, last_error = NULL, "
+                # The payload follows the latest call: whether someone waits for the row.
+                "payload = EXCLUDED.payload WHERE " + due,
                 now=(now, UTCDateTime())))
-        return ids
+        return ids if hurry else []
     again = col(OutboxMessage.status) != "pending"
     if hurry:
         again = or_(again, col(OutboxMessage.next_attempt_at) > now)
@@ -325,7 +328,7 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
                   "payload": statement.excluded.payload},
             where=again)
 
-    if not hurry:
+    if not hurry:  # SQLite runs one statement compiled once for every row
         connection = await session.connection()
         await connection.execute(upsert(dialect.insert(session, OutboxMessage)), values)
         return []
