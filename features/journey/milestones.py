@@ -6,6 +6,7 @@ Every message has its own key, so running this job often sends each one once."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from config.prompt_catalog import Catalog
 from core import keys
@@ -23,7 +24,14 @@ CLOSING_AGENDA_BEFORE = timedelta(days=14)
 
 
 def reached(now: datetime, day: date, tz: str | None, at: time) -> bool:
-    return now >= datetime.combine(day, at, tzinfo=zone(tz))
+    return now >= _moment(day, tz, at)
+
+
+@lru_cache(maxsize=8192)
+def _moment(day: date, tz: str | None, at: time) -> datetime:
+    # Cached: a run asks about six milestones for each of tens of thousands of pairs, whose
+    # days and time zones repeat.
+    return datetime.combine(day, at, tzinfo=zone(tz))
 
 
 def mid_point(pair: LivePair) -> date:
