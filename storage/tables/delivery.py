@@ -27,7 +27,7 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime = Field(sa_column=_when(index=True))
 
 
-DUE, LEASED = "status = 'pending'", "status = 'sending'"
+DUE, LEASED, FAILED = "status = 'pending'", "status = 'sending'", "status = 'failed'"
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -35,12 +35,15 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox"
     # The dispatcher's claim reads only unsent rows, from a table that keeps every row ever
-    # sent: partial indexes hold just the rows a claim can take (due, or a lapsed lease).
+    # sent: partial indexes hold just the rows a claim can take (due, or a lapsed lease), and
+    # the failed ones stats count. No index over every row's status or time: each would cost
+    # every one of a job's hundred thousand inserts and serve no query.
     __table_args__ = (
         Index("ix_outbox_due", "id", "next_attempt_at", postgresql_where=text(DUE),
               sqlite_where=text(DUE)),
         Index("ix_outbox_leased", "claimed_until", postgresql_where=text(LEASED),
               sqlite_where=text(LEASED)),
+        Index("ix_outbox_failed", "id", postgresql_where=text(FAILED), sqlite_where=text(FAILED)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -49,9 +52,9 @@ class OutboxMessage(SQLModel, table=True):
     tenant_id: str = Field(default="", max_length=64)
     recipients: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of user ids
     payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON neutral Message
-    status: str = Field(default="pending", max_length=10, index=True)
+    status: str = Field(default="pending", max_length=10)
     attempts: int = 0
-    next_attempt_at: datetime = Field(sa_column=_when(index=True))
+    next_attempt_at: datetime = Field(sa_column=_when())
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     platform_message_id: str | None = Field(default=None, max_length=200)

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 
-from storage import outbox
+from storage import outbox, stats
 from storage.database import Database, driver_urls
 from tests.support import databases
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SENT = 200_000
-PARTIAL = ("ix_outbox_due", "ix_outbox_leased")  # about a year of weekly prompts, nudges and polls for a 2,000-pair program
+PARTIAL = ("ix_outbox_due", "ix_outbox_leased", "ix_outbox_failed")  # about a year of weekly prompts, nudges and polls for a 2,000-pair program
 
 
 def _fill(url: str) -> None:
@@ -79,6 +79,7 @@ async def test_the_claim_the_metrics_and_a_key_lookup_never_scan_the_whole_outbo
         claimed = await outbox.claim(session, NOW, limit=50)
         await outbox.claim(session, NOW, limit=10, only=[row.id for row in claimed.rows[:3]])
         await outbox.depth(session)
+        await stats.engagement_counts(session, None)  # counts the failed messages
         assert not await outbox.enqueue(session, key="sent:7", platform="slack", tenant_id="T1",
                                         recipients=["U1"], payload={"text": "hi"}, now=NOW)
         await session.rollback()
