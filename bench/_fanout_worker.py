@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.messenger import SlackMessenger
 from core.clock import SystemClock
-from runtime.delivery import Dispatcher
+from runtime.delivery.dispatcher import Dispatcher
 from runtime.pacing import Pacer
 from storage import outbox
 from storage.database import Database

@@ -23,7 +23,8 @@ from core.erasure import Eraser
 from core.outgoing import Capabilities
 from core.ports import Messenger
 from features.matching import teams
-from runtime.delivery import HOME_VIEWS_BURST, Dispatcher
+from runtime.delivery.dispatcher import Dispatcher
+from runtime.delivery.home_views import HOME_VIEWS_BURST
 from runtime.homes import HomeViews
 from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry

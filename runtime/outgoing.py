@@ -18,7 +18,7 @@ from storage import outbox
 # however many changes a row coalesces, it shows the latest state.
 HOME_PLACEHOLDER = Message(text="(your Home view)").to_json()
 # A Home row asked for by someone acting now: the dispatcher publishes it without waiting
-# for a turn among the views a job refreshed (runtime/delivery.py).
+# for a turn among the views a job refreshed (runtime/delivery/home_views.py).
 HOME_NOW = {**HOME_PLACEHOLDER, "now": True}
 UNKNOWN = Capabilities()  # a platform nobody declared gets the safe shape: one row per person
 

@@ -12,7 +12,7 @@ from core.events import Address
 from core.messages import Message
 from core.outgoing import Outgoing
 from core.ports import DeliveryError
-from runtime.delivery import Dispatcher
+from runtime.delivery.dispatcher import Dispatcher
 from storage.models import OutboxMessage
 from tests.support.messengers import RecordingMessenger
 from tests.support.world import World

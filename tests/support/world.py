@@ -11,7 +11,7 @@ from config.prompt_catalog import load_default_catalog
 from core.clock import FrozenClock
 from core.events import Action, Address, Command, FormSubmission, Profile
 from core.messages import Response
-from runtime.delivery import Dispatcher
+from runtime.delivery.dispatcher import Dispatcher
 from runtime.inbound import Inbound
 from runtime.jobs import JobRunner, build_registry
 from runtime.outgoing import OutboxWriter

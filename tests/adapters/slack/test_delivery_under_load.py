@@ -18,7 +18,7 @@ from bot.app import Service
 from config.program import Delivery, Program
 from core.clock import FrozenClock
 from core.messages import Message
-from runtime.delivery import LEASE
+from runtime.delivery.dispatcher import LEASE
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, RateLimits

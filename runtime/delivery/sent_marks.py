@@ -1,0 +1,81 @@
+"""SentMarks: rows the platform accepted, recorded as sent in one transaction per handful.
+
+Kept apart from the dispatcher because it is the one place that batches writes across
+concurrent senders (its own lock, timer and flush tasks), and its crash story is its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from core.clock import Clock
+from storage import outbox
+from storage.database import Database
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Sent rows are recorded together, this many at most or this many seconds after the first.
+MARK_BATCH = 10
+MARK_WAIT = 0.1
+
+
+class SentMarks:
+    """Rows whose post went through, recorded as sent in one transaction for a handful of sends.
+
+    One commit per send (a disk sync on SQLite) kept writers queued for the write lock while
+    holding pool connections; the next sends' reads waited behind them, and the stalls reached
+    the platform as bursts, which Slack's workspace cap answered with 429s. Only rows the
+    platform accepted are ever added. A crash before the flush leaves them 'sending': the next
+    dispatcher asks the platform (find_sent), and where it cannot tell (Slack and Teams, which
+    the bot never reads back) sends them once more. So a mark waits at most MARK_WAIT.
+    """
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database, self._clock = database, clock
+        self._pending: list[tuple[OutboxMessage, str | None, datetime]] = []
+        self._first = 0.0
+        self._lock = asyncio.Lock()
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
+
+    async def add(self, row: OutboxMessage, message_id: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if not self._pending:
+            self._first = now
+            # Even when no further send comes along to trigger it, the flush happens on time.
+            self._timer = loop.call_later(MARK_WAIT, self._flush_later)
+        self._pending.append((row, message_id, self._clock.now()))
+        if len(self._pending) >= MARK_BATCH or now - self._first >= MARK_WAIT:
+            await self.flush()
+
+    def _flush_later(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushed)
+
+    def _flushed(self, task: asyncio.Task[None]) -> None:
+        self._flushing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("recording sent messages failed", exc_info=task.exception())
+
+    async def flush(self) -> None:
+        async with self._lock:  # one transaction at a time; later sends gather meanwhile
+            marks, self._pending = self._pending, []
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not marks:
+                return
+            async with self._database.session() as session:
+                for row, message_id, sent_at in marks:
+                    await outbox.mark_sent(session, row.id, row.claimed_by, sent_at,  # type: ignore[arg-type]
+                                           message_id)
+
+    async def close(self) -> None:
+        """Record everything still pending, including flushes the timer started."""
+        await self.flush()
+        if self._flushing:
+            await asyncio.gather(*self._flushing, return_exceptions=True)
