@@ -31,8 +31,8 @@ from adapters.slack.messenger import SlackMessenger
 from core.clock import SystemClock
 from runtime.delivery.dispatcher import Dispatcher
 from runtime.pacing import Pacer
-from storage import outbox
 from storage.database import Database
+from storage.outbox.counts import pending_count
 
 TOKEN = "xoxb-test"  # the fake Slack's token (tests/support/fake_slack.py)
 
@@ -87,7 +87,7 @@ async def deliver(args: argparse.Namespace) -> dict[str, float]:
                             Pacer({"slack": args.rate}, args.per_conversation),
                             args.in_flight, lease=timedelta(seconds=args.lease))
     async with database.session() as session:  # connect before the clock starts
-        await outbox.pending_count(session)
+        await pending_count(session)
     rss_start = _memory_mb("VmRSS")
     if args.tracemalloc:
         tracemalloc.start()
@@ -96,7 +96,7 @@ async def deliver(args: argparse.Namespace) -> dict[str, float]:
     while True:
         delivered += await dispatcher.deliver_due(batch=args.batch)
         async with database.session() as session:
-            left = await outbox.pending_count(session)
+            left = await pending_count(session)
         if not left:
             break
         # What is left is held by a dead dispatcher's lease or was given back with a delay.

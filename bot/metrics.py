@@ -23,8 +23,8 @@ from prometheus_client import (
     generate_latest,
 )
 
-from storage import outbox
 from storage.database import Database
+from storage.outbox.counts import depth as outbox_depth
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Metrics:
     async def refresh_outbox(self, database: Database) -> None:
         try:
             async with asyncio.timeout(OUTBOX_TIMEOUT), database.session() as session:
-                counts = await outbox.depth(session)
+                counts = await outbox_depth(session)
         except Exception as exc:
             # No figure is better than a stale one that looks current.
             log.warning("metrics: outbox depth unavailable (%s)", type(exc).__name__)

@@ -12,7 +12,7 @@ from core import keys
 from core.events import Address
 from core.messages import Message
 from core.outgoing import Capabilities, Outgoing
-from storage import outbox
+from storage.outbox import queueing
 
 # A Home row's payload: the view is built from the database when the row is delivered, so
 # however many changes a row coalesces, it shows the latest state.
@@ -30,13 +30,13 @@ class OutboxWriter:
     def capabilities(self, platform: str) -> Capabilities:
         return self._capabilities.get(platform, UNKNOWN)
 
-    def rows(self, item: Outgoing) -> list[outbox.NewMessage]:
+    def rows(self, item: Outgoing) -> list[queueing.NewMessage]:
         """One row for a single person. For several: one conversation with everyone who shares a
         platform and tenant where group conversations exist; otherwise one row per person, so a
         retry for one never repeats the message to another."""
         return self._rows(item, item.message.to_json())
 
-    def _rows(self, item: Outgoing, payload: dict[str, Any]) -> list[outbox.NewMessage]:
+    def _rows(self, item: Outgoing, payload: dict[str, Any]) -> list[queueing.NewMessage]:
         if len(item.to) == 1:
             (to,) = item.to
             return [_row(item.key, to.platform, to.tenant_id, [to.user_id], payload)]
@@ -62,7 +62,7 @@ class OutboxWriter:
             if payload is None:
                 payload = payloads[id(item.message)] = item.message.to_json()
             rows.extend(self._rows(item, payload))
-        return await outbox.insert_many(session, rows, now) if rows else []
+        return await queueing.insert_many(session, rows, now) if rows else []
 
     async def refresh_homes(self, session: AsyncSession, now: datetime,
                             people: Sequence[Address], *, hurry: bool = True) -> list[int]:
@@ -72,10 +72,10 @@ class OutboxWriter:
         # Always in key order: two events touching the same two people (both partners
         # pressing *I agree* at once) then lock their rows in the same order, never deadlock.
         rows.sort(key=lambda row: row["key"])
-        return await outbox.rearm(session, rows, now, hurry=hurry) if rows else []
+        return await queueing.rearm(session, rows, now, hurry=hurry) if rows else []
 
 
 def _row(key: str, platform: str, tenant_id: str, recipients: list[str],
-         payload: dict[str, Any]) -> outbox.NewMessage:
+         payload: dict[str, Any]) -> queueing.NewMessage:
     return {"key": key, "platform": platform, "tenant_id": tenant_id, "recipients": recipients,
             "payload": payload}

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import exports, grants, outbox, references, teams, traces
+from storage import exports, grants, references, teams, traces
 from storage.models import (
     Announcement,
     ClosingAnswer,
@@ -33,6 +33,7 @@ from storage.models import (
     SurveyAnswers,
     WaitlistEntry,
 )
+from storage.outbox.redaction import redact_for_person
 
 # Everything on the person's row that says who they are or what they answered.
 PERSONAL_FIELDS = ("directory_id", "display_name", "email", "timezone", "department", "team",
@@ -79,7 +80,7 @@ async def forget_person(
     assert person.id is not None
     pid, platform, tenant_id, user_id = person.id, person.platform, person.tenant_id, person.user_id
     await references.forget_reference(session, platform, tenant_id, user_id)
-    await outbox.redact_for_person(session, platform, tenant_id, user_id, words, replacement)
+    await redact_for_person(session, platform, tenant_id, user_id, words, replacement)
     # Admin rights granted in chat go with the data; app.yaml's list is the operator's.
     await grants.revoke(session, platform, tenant_id, user_id)
     await _forget_hr_record(session, person)

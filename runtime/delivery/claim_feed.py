@@ -11,14 +11,14 @@ import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from storage import outbox
 from storage.models import OutboxMessage
+from storage.outbox import claims
 
 
 class ClaimFeed:
     """Claimed rows for the senders, topped up in the background before they run out."""
 
-    def __init__(self, claim: Callable[[int], Awaitable[outbox.Batch]], batch: int,
+    def __init__(self, claim: Callable[[int], Awaitable[claims.Batch]], batch: int,
                  low_water: int) -> None:
         self._claim, self._batch, self._low_water = claim, batch, low_water
         self._rows: deque[tuple[OutboxMessage, bool]] = deque()

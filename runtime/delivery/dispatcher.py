@@ -30,9 +30,9 @@ from runtime.delivery.outcomes import HOLD_LIMIT, RATE_LIMIT_RETRIES, RowOutcome
 from runtime.delivery.sent_marks import SentMarks
 from runtime.pacing import HomeViewPacing, Pacer
 from runtime.telemetry import NoTelemetry, Telemetry
-from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage
+from storage.outbox import claims
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +123,14 @@ class Dispatcher:
                 for row, _ in feed.left():  # claimed, never sent: nobody need wait for them
                     self._done_with(row.id)  # type: ignore[arg-type]
 
-    async def _claim(self, batch: int, only: list[int] | None = None) -> outbox.Batch:
+    async def _claim(self, batch: int, only: list[int] | None = None) -> claims.Batch:
         loop = asyncio.get_running_loop()
         claiming: asyncio.Future[None] = loop.create_future()
         if only is None:
             self._full_claims.add(claiming)
         try:
             async with self._database.session() as session:
-                claimed = await outbox.claim(session, self._clock.now(), limit=batch,
+                claimed = await claims.claim(session, self._clock.now(), limit=batch,
                                              lease=self._lease, only=only)
             for row in claimed.rows:
                 self._sending.setdefault(row.id, loop.create_future())  # type: ignore[arg-type]

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from core.clock import Clock
 from runtime.telemetry import Telemetry
-from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage
+from storage.outbox import claims
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ class RowOutcomes:
 
     async def give_back(self, row: OutboxMessage, delay: float) -> int:
         async with self.database.session() as session:
-            await outbox.release(session, row, self.clock.now(), delay)
+            await claims.release(session, row, self.clock.now(), delay)
         return 0
 
     async def failed(self, row: OutboxMessage, exc: Exception, permanent: bool) -> int:
         async with self.database.session() as session:
             if permanent:
-                row.attempts = outbox.MAX_ATTEMPTS - 1
-            status = await outbox.mark_attempt_failed(
+                row.attempts = claims.MAX_ATTEMPTS - 1
+            status = await claims.mark_attempt_failed(
                 session, row, self.clock.now(), str(exc) or type(exc).__name__, None)
         self.telemetry.delivery_failed(row.platform, gave_up=status == "failed")
         log.warning("outbox %s attempt failed (%s): %s", row.key, status, exc,

@@ -11,9 +11,9 @@ import logging
 from datetime import datetime
 
 from core.clock import Clock
-from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage
+from storage.outbox import claims
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class SentMarks:
                 return
             async with self._database.session() as session:
                 for row, message_id, sent_at in marks:
-                    await outbox.mark_sent(session, row.id, row.claimed_by, sent_at,  # type: ignore[arg-type]
+                    await claims.mark_sent(session, row.id, row.claimed_by, sent_at,  # type: ignore[arg-type]
                                            message_id)
 
     async def close(self) -> None:

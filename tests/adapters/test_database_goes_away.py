@@ -21,9 +21,9 @@ from sqlmodel import select
 
 from config.program import Program
 from core.clock import FrozenClock
-from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage, Person, ProcessedEvent, SurveyAnswers
+from storage.outbox.queueing import enqueue
 from tests.support import databases
 from tests.support.database_cuts import outage, stopped_at, through
 from tests.support.fake_slack import TEAM_ID
@@ -143,7 +143,7 @@ async def queue_messages(url: str, clock: FrozenClock, users: list[str]) -> list
     try:
         async with database.session() as session:
             for user in users:
-                await outbox.enqueue(session, key=f"announce:1:{user}", platform="slack",
+                await enqueue(session, key=f"announce:1:{user}", platform="slack",
                                      tenant_id=TEAM_ID, recipients=[user],
                                      payload={"text": f"Hello {user}"}, now=clock.now())
     finally:

@@ -95,11 +95,11 @@ async def test_a_permanent_failure_is_not_retried(world: World) -> None:
 async def test_a_message_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(
     world: World,
 ) -> None:
-    from storage import outbox
+    from storage.outbox.claims import claim
 
     await queue(world, "k", "jo")
     async with world.database.session() as session:
-        assert len((await outbox.claim(session, world.clock.now())).rows) == 1  # then it dies
+        assert len((await claim(session, world.clock.now())).rows) == 1  # then it dies
     assert await world.deliver() == 0
     world.clock.advance(timedelta(minutes=3))
     assert await world.deliver() == 1
@@ -127,11 +127,11 @@ async def test_a_short_retry_after_is_waited_out_within_the_same_pass(world: Wor
 async def test_a_message_sent_just_before_its_dispatcher_died_is_not_sent_again(
     world: World,
 ) -> None:
-    from storage import outbox
+    from storage.outbox.claims import claim
 
     await queue(world, "k", "jo")
     async with world.database.session() as session:
-        (row,) = (await outbox.claim(session, world.clock.now())).rows
+        (row,) = (await claim(session, world.clock.now())).rows
     await world.messenger.send_dm("", "jo", Message(text="hello k"), row.key)  # then it dies
     world.clock.advance(timedelta(minutes=3))
     assert await world.deliver() == 0
@@ -141,11 +141,11 @@ async def test_a_message_sent_just_before_its_dispatcher_died_is_not_sent_again(
 
 
 async def test_a_row_whose_sending_cannot_be_checked_is_not_sent_blindly(world: World) -> None:
-    from storage import outbox
+    from storage.outbox.claims import claim
 
     await queue(world, "k", "jo")
     async with world.database.session() as session:
-        (row,) = (await outbox.claim(session, world.clock.now())).rows  # then it dies
+        (row,) = (await claim(session, world.clock.now())).rows  # then it dies
     world.clock.advance(timedelta(minutes=3))
 
     async def history_rate_limited(*_: object) -> str | None:

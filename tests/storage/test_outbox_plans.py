@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 
-from storage import outbox, stats
+from storage import stats
 from storage.database import Database, driver_urls
+from storage.outbox import claims, counts, queueing
 from tests.support import databases
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -76,11 +77,11 @@ async def test_the_claim_the_metrics_and_a_key_lookup_never_scan_the_whole_outbo
 
     event.listen(database.engine.sync_engine, "before_cursor_execute", keep)
     async with database.session() as session:
-        claimed = await outbox.claim(session, NOW, limit=50)
-        await outbox.claim(session, NOW, limit=10, only=[row.id for row in claimed.rows[:3]])
-        await outbox.depth(session)
+        claimed = await claims.claim(session, NOW, limit=50)
+        await claims.claim(session, NOW, limit=10, only=[row.id for row in claimed.rows[:3]])
+        await counts.depth(session)
         await stats.engagement_counts(session, None)  # counts the failed messages
-        assert not await outbox.enqueue(session, key="sent:7", platform="slack", tenant_id="T1",
+        assert not await queueing.enqueue(session, key="sent:7", platform="slack", tenant_id="T1",
                                         recipients=["U1"], payload={"text": "hi"}, now=NOW)
         await session.rollback()
     await database.dispose()

@@ -19,8 +19,8 @@ from config.program import Delivery, Program
 from core.clock import FrozenClock
 from core.messages import Message
 from runtime.delivery.dispatcher import LEASE
-from storage import outbox
 from storage.models import OutboxMessage
+from storage.outbox.queueing import enqueue, enqueue_many
 from tests.support.fake_slack import TEAM_ID, TOKEN, FakeSlack, RateLimits
 from tests.support.service import make_settings, serve
 from tests.support.slack_requests import SECRET
@@ -54,7 +54,7 @@ async def queue_group_messages(svc: Service, clock: FrozenClock) -> set[str]:
              "payload": Message(text=f"load:{channel}:{n}").to_json()}
             for n in range(PER_CHANNEL) for channel in range(CHANNELS)]
     async with svc.database.session() as session:
-        assert await outbox.enqueue_many(session, rows, clock.now()) == len(rows)
+        assert await enqueue_many(session, rows, clock.now()) == len(rows)
     return {row["key"] for row in rows}
 
 
@@ -196,7 +196,7 @@ async def test_a_dispatcher_held_up_past_its_claim_leaves_the_row_to_the_one_tha
             service(database_url, paced(program, 50), clock, fake) as slow, \
             service(database_url, paced(program, 50), clock, fake) as other:
         async with slow.database.session() as session:
-            await outbox.enqueue(session, key="load:late", platform="slack", tenant_id=TEAM_ID,
+            await enqueue(session, key="load:late", platform="slack", tenant_id=TEAM_ID,
                                  recipients=["UA0", "UB0"],
                                  payload=Message(text="load:late").to_json(),
                                  now=clock.now())

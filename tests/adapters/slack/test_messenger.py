@@ -14,7 +14,8 @@ from core.clock import FrozenClock
 from core.messages import Button, Fact, Message
 from core.ports import DeliveryError
 from storage.models import ConversationRef, OutboxMessage
-from storage.outbox import claim, enqueue
+from storage.outbox.claims import claim
+from storage.outbox.queueing import enqueue
 from tests.support.fake_slack import TEAM_ID, TOKEN
 from tests.support.slack_requests import SlackWorkspace, slack_workspace
 

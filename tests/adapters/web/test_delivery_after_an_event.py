@@ -9,8 +9,8 @@ from sqlmodel import col
 
 from config.program import Program
 from core.clock import FrozenClock
-from storage import outbox
 from storage.models import OutboxMessage
+from storage.outbox.queueing import enqueue_many
 from tests.support.web_chat import web_chat
 
 BACKLOG = 3000
@@ -23,7 +23,7 @@ async def test_a_request_delivers_its_own_message_without_waiting_for_the_backlo
     async with web_chat(database_url, program, clock) as chat:
         service = chat.running.service
         async with service.database.session() as session:
-            await outbox.enqueue_many(session, [
+            await enqueue_many(session, [
                 {"key": f"backlog:{n}", "platform": "web", "tenant_id": "",
                  "recipients": [f"waiting{n}"], "payload": {"text": "a prompt"}}
                 for n in range(BACKLOG)], clock.now())

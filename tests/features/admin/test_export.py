@@ -13,7 +13,6 @@ from sqlmodel import func, select
 
 from core.privacy import TOO_FEW
 from features.admin.export import PREPARING
-from storage import outbox
 from storage.database import Database
 from storage.models import (
     ClosingAnswer,
@@ -27,6 +26,7 @@ from storage.models import (
     PulseAnswer,
     PulsePoll,
 )
+from storage.outbox.queueing import enqueue_many
 from tests.support.world import World
 
 FILES = ["README.txt", "participants.csv", "pairs.csv", "meetings.csv", "polls.csv",
@@ -100,7 +100,7 @@ class Seed:
                     poll_id=poll.id, person_id=person_id, role="mentor", answered_at=opened,  # type: ignore[arg-type]
                     updated_at=opened, **{"value": 4, "met": "2", "roles_kept": "yes",
                                           **answer}))
-            await outbox.enqueue_many(session, [
+            await enqueue_many(session, [
                 {"key": f"pulse:{poll.id}:{p}", "platform": "web", "tenant_id": "",
                  "recipients": [f"u{p}"], "payload": {"text": "poll"}} for p in answers],
                 opened)
