@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from adapters.web.adapter import WebChatAdapter
 
 log = logging.getLogger(__name__)
+STARTUP_SWEEPS = ("stopped_runs", "stopped_rounds")
 
 
 def platform_capabilities() -> dict[str, Capabilities]:
@@ -243,6 +244,11 @@ class Service:
             log.warning("could not match typed team names to app.yaml's teams", exc_info=True)
         for adapter in self.adapters:
             await adapter.start()
+        # Exports, reports and rounds left by a process that stopped long enough ago are told
+        # to their admins now rather than at the first sweep (a failed sweep is logged and
+        # retried on schedule).
+        for job in STARTUP_SWEEPS:
+            await self.jobs.run(job)
         self._loop_task = asyncio.create_task(self._delivery_loop(), name="delivery")
         if self._scheduler is not None:
             self._scheduler.start()

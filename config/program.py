@@ -196,6 +196,10 @@ class Schedule(_Frozen):
     housekeeping: int = Field(default=1440, ge=1, le=10080)
     match_requests: int = Field(default=60, ge=1, le=1440)  # expire requests, nudge choosers
     check_ins: int = Field(default=360, ge=1, le=1440)
+    # Background work left by a stopped process (a restart, a crashed replica) is told to the
+    # admin who asked; the first run comes seconds after start-up.
+    stopped_runs: int = Field(default=1, ge=1, le=60)  # exports and reports
+    stopped_rounds: int = Field(default=1, ge=1, le=60)
 
 
 class Delivery(_Frozen):

@@ -114,11 +114,17 @@ RUNNING = "running"
 
 async def start_run(session: AsyncSession, admin_id: int | None, cohort_id: int | None,
                     now: datetime) -> int:
-    run = ExportRun(admin_id=admin_id, cohort_id=cohort_id, started_at=now)
+    run = ExportRun(admin_id=admin_id, cohort_id=cohort_id, started_at=now, beat_at=now)
     session.add(run)
     await session.flush()
     assert run.id is not None
     return run.id
+
+
+async def running_run(session: AsyncSession) -> ExportRun | None:
+    """The export being prepared now, if any (the oldest, should two have started at once)."""
+    return (await session.exec(select(ExportRun).where(ExportRun.status == RUNNING)
+                               .order_by(col(ExportRun.id)))).first()
 
 
 async def finish_run(session: AsyncSession, run_id: int, status: str,

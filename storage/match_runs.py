@@ -8,7 +8,7 @@ from sqlalchemy import case, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import dialect
+from storage import dialect, task_runs
 from storage.models import MatchRun, Pair, Person, Status, SurveyAnswers
 
 RUNNING = "running"
@@ -43,14 +43,7 @@ async def waiting_count(session: AsyncSession, mentees_per_mentor: int) -> dict[
 async def abandon_stale(session: AsyncSession, beaten_before: datetime,
                         now: datetime) -> list[MatchRun]:
     """Runs whose process stopped (no beat since `beaten_before`): no longer running."""
-    rows = await session.exec(  # type: ignore[call-overload]
-        update(MatchRun)
-        .where(col(MatchRun.status) == RUNNING, col(MatchRun.beat_at) < beaten_before)
-        .values(status="abandoned", finished_at=now)
-        .returning(MatchRun.id)
-    )
-    ids = [row[0] for row in rows.all()]
-    return [run for i in ids if (run := await session.get(MatchRun, i, populate_existing=True)) is not None]
+    return await task_runs.abandon_stale(session, MatchRun, RUNNING, beaten_before, now)
 
 
 async def start(session: AsyncSession, admin_id: int | None, people: int,
@@ -68,14 +61,6 @@ async def start(session: AsyncSession, admin_id: int | None, people: int,
 
 async def running(session: AsyncSession) -> MatchRun | None:
     return (await session.exec(select(MatchRun).where(MatchRun.status == RUNNING))).first()
-
-
-async def beat(session: AsyncSession, run_id: int, now: datetime) -> None:
-    await session.exec(  # type: ignore[call-overload]
-        update(MatchRun)
-        .where(col(MatchRun.id) == run_id, col(MatchRun.status) == RUNNING)
-        .values(beat_at=now)
-    )
 
 
 async def finish(session: AsyncSession, run_id: int, status: str, now: datetime,

@@ -15,7 +15,7 @@ PENDING = "pending"
 
 async def request(session: AsyncSession, admin_id: int | None, cohort_id: int | None,
                   now: datetime) -> int:
-    row = ReportRequest(admin_id=admin_id, cohort_id=cohort_id, requested_at=now)
+    row = ReportRequest(admin_id=admin_id, cohort_id=cohort_id, requested_at=now, beat_at=now)
     session.add(row)
     await session.flush()
     assert row.id is not None

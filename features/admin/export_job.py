@@ -8,7 +8,9 @@ stores the zip behind a one-time link and queues the message.
 
 Exactly once: the run's row, written with the command, is the marker. Publishing turns it from
 running to done in the same transaction that queues the message, so a run finished twice sends
-one file. A person forgotten while it ran drops it (storage.exports.forget_made_since): the zip
+one file. While it is prepared it beats (features/run_beats.py), and a run left by a process
+that stopped is ended and told to its admin by the next sweep or `admin export`; one export is
+made at a time. A person forgotten while it ran drops it (storage.exports.forget_made_since): the zip
 might list them, so it is never sent and the admin is asked to start again.
 """
 
@@ -42,7 +44,8 @@ from features.admin.export import (
 from features.feedback.results import release_due
 from features.people import address_of
 from features.registry import Work
-from storage import exports
+from features.run_beats import STALE, beating
+from storage import exports, task_runs
 from storage.database import Database
 from storage.models import Cohort, ExportRun, Person
 
@@ -56,10 +59,31 @@ async def export_command(ctx: Context, admin: Person, args: str) -> Response:
     cohort, problem = await find_cohort(ctx, args)
     if problem is not None:
         return Response.say(problem)
+    await tell_stopped(ctx)
+    running = await exports.running_run(ctx.session)
+    if running is not None:
+        whose = ("Your export" if running.admin_id == admin.id
+                 else "An export another admin asked for")
+        return Response.say(
+            f"{whose} is already being prepared (started {running.started_at:%H:%M} UTC) and "
+            "arrives as a private message to whoever asked. One export is made at a time: "
+            "wait for it, then type `admin export` again if you need another.")
     run_id = await exports.start_run(ctx.session, admin.id, cohort.id if cohort else None,
                                      ctx.now())
     ctx.start(TASK, run_id)
     return Response.say(PREPARING)
+
+
+async def tell_stopped(ctx: Context) -> int:
+    """End the exports left by a process that stopped (a restart, a crashed replica) and tell
+    each admin once: the conditional update lets one replica end a run, and the outbox key
+    keeps the message single even so."""
+    stopped = await task_runs.abandon_stale(ctx.session, ExportRun, exports.RUNNING,
+                                            ctx.now() - STALE, ctx.now())
+    for run in stopped:
+        await _tell(ctx, run, keys.export(f"stopped:{run.id}"), Message(
+            text=f"Your export didn't finish: the service preparing it was restarted. {AGAIN}"))
+    return len(stopped)
 
 
 @dataclass(frozen=True)
@@ -117,7 +141,9 @@ async def run_export(work: Work, run_id: int) -> None:
         cohort = await ctx.session.get(Cohort, run.cohort_id) if run.cohort_id else None
         at, program, name = ctx.now(), ctx.program, cohort.name if cohort else None
     try:
-        packed = await work.offload(build, work.database_url, program, at, run.cohort_id, name)
+        async with beating(work, ExportRun, exports.RUNNING, run_id):
+            packed = await work.offload(build, work.database_url, program, at, run.cohort_id,
+                                        name)
     except Exception:
         log.exception("export run %s failed", run_id)
         async with work.unit() as ctx:

@@ -145,3 +145,9 @@ def register(registry: Registry) -> None:
     ))
     registry.task(report.TASK, report_run.run_report)
     registry.task(export_job.TASK, export_job.run_export)
+    registry.job("stopped_runs", stopped_runs)
+
+
+async def stopped_runs(ctx: Context) -> int:
+    """Exports and reports left by a process that stopped: ended, and their admins told."""
+    return await export_job.tell_stopped(ctx) + await report_run.tell_stopped(ctx)

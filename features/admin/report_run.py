@@ -4,7 +4,9 @@ event loop, even from a thread, through the GIL) and sends the file through the 
 
 Exactly once: the request's row moves from pending to sent in the same transaction that stores
 the file and queues the message under the request's own key, so a second run of the same
-request (a retry, another replica) sends nothing.
+request (a retry, another replica) sends nothing. While it is built it beats
+(features/run_beats.py); a request left by a process that stopped is ended and told to its
+admin by the next sweep or `admin report`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from features.admin.report import build, filename
 from features.admin.report_page import render
 from features.people import address_of
 from features.registry import Work
-from storage import exports, reports
+from features.run_beats import STALE, beating
+from storage import exports, reports, task_runs
 from storage.models import Cohort, Person, ReportRequest
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,26 @@ FAILED = ("Your report could not be built because of an error on our side. Nothi
           "to anyone. Type `admin report` to try again.")
 
 
+STOPPED = ("Your report didn't finish: the service building it was restarted. Nothing was sent "
+           "to anyone. Type `admin report` to try again.")
+
+
+async def tell_stopped(ctx: Context) -> int:
+    """End the requests left by a process that stopped and tell each admin once, under the
+    request's own key (so a report that was sent is never followed by this)."""
+    stopped = await task_runs.abandon_stale(ctx.session, ReportRequest, reports.PENDING,
+                                            ctx.now() - STALE, ctx.now())
+    for request in stopped:
+        await _tell(ctx, request.id, Message(text=STOPPED))  # type: ignore[arg-type]
+    return len(stopped)
+
+
 async def run_report(work: Work, request_id: int) -> None:
+    async with beating(work, ReportRequest, reports.PENDING, request_id):
+        await _run_report(work, request_id)
+
+
+async def _run_report(work: Work, request_id: int) -> None:
     async with work.unit() as ctx:
         request = await ctx.session.get(ReportRequest, request_id)
         if request is None or request.status != reports.PENDING:

@@ -190,3 +190,4 @@ def register(registry: Registry) -> None:
     registry.job("match_requests", requests.run)
     registry.job("check_ins", checkin.run)
     registry.task(round_run.TASK, round_run.run_round)
+    registry.job("stopped_rounds", round_run.tell_stopped)

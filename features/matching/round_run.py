@@ -16,12 +16,9 @@ taken over meanwhile stores nothing and tells nobody.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import timedelta
 
 from core import keys
 from core.context import Context
@@ -32,14 +29,13 @@ from features.matching.pool import read_pool, rules, topic_labels, weights
 from features.matching.round import encode, nobody_to_match, record_round, without_full_mentors
 from features.people import address_of
 from features.registry import Units, Work
+from features.run_beats import STALE, beating
 from storage import match_runs
 from storage.models import MatchRun, Person
 
 log = logging.getLogger(__name__)
 
 TASK = "match_round"
-BEAT_SECONDS = 20.0
-STALE = timedelta(minutes=3)  # several missed beats: the process running it has stopped
 AGAIN = "Nothing was changed and nobody was told anything. Type `admin match` to try again."
 
 
@@ -51,10 +47,7 @@ async def start_round(ctx: Context, admin: Person) -> Response:
                              ctx.program.matching.max_mentees_per_mentor)
     if nobody is not None:
         return Response.say(nobody)
-    for stale in await match_runs.abandon_stale(ctx.session, ctx.now() - STALE, ctx.now()):
-        await _tell(ctx, stale, keys.round_stopped(stale.id),  # type: ignore[arg-type]
-                    "Your matching round stopped before it finished: the service running it "
-                    f"was restarted. {AGAIN}")
+    await tell_stopped(ctx)
     people = mentors + mentees
     run_id = await match_runs.start(ctx.session, admin.id, people, ctx.now())
     if run_id is None:
@@ -66,6 +59,17 @@ async def start_round(ctx: Context, admin: Person) -> Response:
     ctx.start(TASK, run_id)
     return Response.say(f"Working on a round for {people:,} people… "
                         "I'll send you the preview here as soon as it's ready.")
+
+
+async def tell_stopped(ctx: Context) -> int:
+    """End the rounds left by a process that stopped and tell each admin once (the sweep's
+    job, and `admin match` before it starts one)."""
+    stopped = await match_runs.abandon_stale(ctx.session, ctx.now() - STALE, ctx.now())
+    for run in stopped:
+        await _tell(ctx, run, keys.round_stopped(run.id),  # type: ignore[arg-type]
+                    "Your matching round stopped before it finished: the service running it "
+                    f"was restarted. {AGAIN}")
+    return len(stopped)
 
 
 @dataclass(frozen=True)
@@ -83,23 +87,19 @@ async def run_round(work: Work, run_id: int) -> None:
         run = await ctx.session.get(MatchRun, run_id)
         if run is None or run.status != match_runs.RUNNING:
             return
-    beating = asyncio.create_task(_beat(work, run_id))
-    try:
-        outcome = await work.offload_units(compute_round, run_id)
-    except BrokenProcessPool:
-        log.error("the matching worker died during run %s", run_id)
-        await _fail(work, run_id, "Your matching round stopped before it finished: the process "
-                    "computing it crashed (a very large pool can run out of memory).")
-        return
-    except Exception:
-        log.exception("matching run %s failed", run_id)
-        await _fail(work, run_id, "Your matching round stopped before it finished because of "
-                    "an error on our side.")
-        return
-    finally:
-        beating.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await beating
+    async with beating(work, MatchRun, match_runs.RUNNING, run_id):
+        try:
+            outcome = await work.offload_units(compute_round, run_id)
+        except BrokenProcessPool:
+            log.error("the matching worker died during run %s", run_id)
+            await _fail(work, run_id, "Your matching round stopped before it finished: the "
+                        "process computing it crashed (a very large pool can run out of memory).")
+            return
+        except Exception:
+            log.exception("matching run %s failed", run_id)
+            await _fail(work, run_id, "Your matching round stopped before it finished because "
+                        "of an error on our side.")
+            return
     if outcome.status == "gone":
         log.warning("matching run %s was taken over while it ran; its result is dropped", run_id)
 
@@ -145,16 +145,6 @@ async def _fail(work: Work, run_id: int, what: str) -> None:
         run = await match_runs.finish(ctx.session, run_id, "failed", ctx.now())
         if run is not None:
             await _tell(ctx, run, keys.round_stopped(run_id), f"{what} {AGAIN}")
-
-
-async def _beat(work: Work, run_id: int) -> None:
-    while True:
-        await asyncio.sleep(BEAT_SECONDS)
-        try:
-            async with work.unit() as ctx:
-                await match_runs.beat(ctx.session, run_id, ctx.now())
-        except Exception:  # a missed beat is retried; only several in a row look stale
-            log.warning("matching run %s could not record that it is alive", run_id)
 
 
 async def _tell(ctx: Context, run: MatchRun, key: str, message: Message | str) -> None:

@@ -97,12 +97,15 @@ class ReportRequest(SQLModel, table=True):
     __tablename__ = "report_request"
 
     id: int | None = Field(default=None, primary_key=True)
-    # pending | sent | failed
+    # pending | sent | failed | abandoned (the process building it stopped)
     status: str = Field(default="pending", max_length=10)
     admin_id: int | None = Field(sa_column=Column(
         Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
     cohort_id: int | None = Field(default=None, foreign_key="cohort.id")
     requested_at: datetime = Field(sa_column=_when())
+    # Last sign of life from the process building it; an old one means that process stopped
+    # (storage/task_runs.py).
+    beat_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
 
 
@@ -113,11 +116,13 @@ class ExportRun(SQLModel, table=True):
     __tablename__ = "export_run"
 
     id: int | None = Field(default=None, primary_key=True)
-    # running | done | failed | dropped (someone's data was deleted while it was read)
+    # running | done | failed | dropped (someone's data was deleted while it was read) |
+    # abandoned (the process preparing it stopped)
     status: str = Field(default="running", max_length=10)
     admin_id: int | None = Field(sa_column=Column(
         Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
     cohort_id: int | None = Field(sa_column=Column(
         Integer, ForeignKey("cohort.id", ondelete="CASCADE"), nullable=True))
     started_at: datetime = Field(sa_column=_when())
+    beat_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
