@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import dialect
 from storage.models import Cohort, ExportLink, ExportRun, Meeting, Pair, Person, Status
 
 LINK_LIFETIME = timedelta(hours=24)
@@ -113,18 +114,20 @@ RUNNING = "running"
 
 
 async def start_run(session: AsyncSession, admin_id: int | None, cohort_id: int | None,
-                    now: datetime) -> int:
-    run = ExportRun(admin_id=admin_id, cohort_id=cohort_id, started_at=now, beat_at=now)
-    session.add(run)
-    await session.flush()
-    assert run.id is not None
-    return run.id
+                    now: datetime) -> int | None:
+    """The new run's id, or None while another is running (whichever replica started it)."""
+    result = await session.exec(  # type: ignore[call-overload]
+        dialect.insert(session, ExportRun)
+        .values(status=RUNNING, admin_id=admin_id, cohort_id=cohort_id, started_at=now,
+                beat_at=now)
+        .on_conflict_do_nothing()
+        .returning(ExportRun.id))
+    row = result.first()
+    return None if row is None else int(row[0])
 
 
 async def running_run(session: AsyncSession) -> ExportRun | None:
-    """The export being prepared now, if any (the oldest, should two have started at once)."""
-    return (await session.exec(select(ExportRun).where(ExportRun.status == RUNNING)
-                               .order_by(col(ExportRun.id)))).first()
+    return (await session.exec(select(ExportRun).where(ExportRun.status == RUNNING))).first()
 
 
 async def finish_run(session: AsyncSession, run_id: int, status: str,

@@ -60,16 +60,17 @@ async def export_command(ctx: Context, admin: Person, args: str) -> Response:
     if problem is not None:
         return Response.say(problem)
     await tell_stopped(ctx)
-    running = await exports.running_run(ctx.session)
-    if running is not None:
-        whose = ("Your export" if running.admin_id == admin.id
-                 else "An export another admin asked for")
-        return Response.say(
-            f"{whose} is already being prepared (started {running.started_at:%H:%M} UTC) and "
-            "arrives as a private message to whoever asked. One export is made at a time: "
-            "wait for it, then type `admin export` again if you need another.")
     run_id = await exports.start_run(ctx.session, admin.id, cohort.id if cohort else None,
                                      ctx.now())
+    if run_id is None:
+        running = await exports.running_run(ctx.session)
+        whose = ("Your export" if running is not None and running.admin_id == admin.id
+                 else "An export another admin asked for")
+        since = f" (started {running.started_at:%H:%M} UTC)" if running is not None else ""
+        return Response.say(
+            f"{whose} is already being prepared{since} and arrives as a private message to "
+            "whoever asked. One export is made at a time: wait for it, then type "
+            "`admin export` again if you need another.")
     ctx.start(TASK, run_id)
     return Response.say(PREPARING)
 

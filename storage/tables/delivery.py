@@ -111,9 +111,15 @@ class ReportRequest(SQLModel, table=True):
 
 class ExportRun(SQLModel, table=True):
     """An `admin export` being prepared off the event loop: the durable marker of the work, so
-    the file is published once (running → done, a conditional update) whoever finishes it."""
+    the file is published once (running → done, a conditional update) whoever finishes it. The
+    partial unique index lets one run at a time, whichever admin or replica asks."""
 
     __tablename__ = "export_run"
+    __table_args__ = (
+        Index("uq_export_run_running", "status", unique=True,
+              sqlite_where=text("status = 'running'"),
+              postgresql_where=text("status = 'running'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # running | done | failed | dropped (someone's data was deleted while it was read) |

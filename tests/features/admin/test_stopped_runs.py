@@ -124,3 +124,15 @@ async def test_a_killed_export_worker_is_told_plainly_and_the_next_export_runs(
     assert (await world.person("ada").say("admin export")).messages[0].text == PREPARING
     await world.settle()
     assert world.messenger.to("ada")[-1].attachment is not None
+
+
+async def test_two_replicas_asked_at_once_start_one_export(world: World) -> None:
+    replica = World(world.database, world.program, world.clock)
+    said = await asyncio.gather(world.person("ada").say("admin export"),
+                                replica.person("ada").say("admin export"))
+    texts = sorted(s.messages[0].text or "" for s in said)
+    assert texts[0] == PREPARING and "already being prepared" in texts[1]
+    await world.settle()
+    await replica.settle()
+    sent = world.messenger.to("ada") + replica.messenger.to("ada")
+    assert [m.attachment is not None for m in sent] == [True]
