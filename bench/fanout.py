@@ -6,11 +6,18 @@ rate-limited Slack, and do it again with the delivering process killed halfway.
 It seeds a fresh database (a temp SQLite file, or a private PostgreSQL database that is
 dropped afterwards) with --pairs live pairs, then prints:
 
-- how long the weekly_prompts job takes to queue a prompt for every pair;
-- delivery by the real Dispatcher and SlackMessenger, in a child process, to a fake Slack in
-  this process that allows --cap chat.postMessage per second per workspace and about one per
-  second per channel (429 + Retry-After beyond): wall time, messages/s and their fraction of the
-  cap, 429s, duplicates and losses counted by outbox key, and the child's peak memory;
+- how long the weekly_prompts job takes to queue a prompt for every pair (and the Home view
+  it re-arms for each of the pair's two people);
+- delivery by the real Dispatcher, SlackMessenger and Home builder, in a child process, to a
+  fake Slack in this process that allows --cap chat.postMessage per second per workspace and
+  about one per second per channel, and views.publish at app.yaml's
+  delivery.slack_home_views_per_minute (429 + Retry-After beyond each): wall time, posts/s and
+  their fraction of the post cap, Home views published meanwhile and their fraction of the
+  views cap, 429s, duplicates and losses counted by outbox key, and the child's peak memory.
+  Home views go at views.publish's pace (100 a minute: 20,000 of them take over three hours),
+  so the child stops once the posts are out and the views still queued are counted as such;
+  --drain-homes waits for them too. --stalls conversations answer their first post with a
+  429 of their own (Retry-After 2 s): how long each waited, and whether the others kept going;
 - the same again with the child SIGKILLed when --kill-at of the posts went out (the kill lands
   inside the fake's handler, after it accepted a post and before it answered: a crash between
   post and mark_sent), then a fresh child finishing the job once the short claim lease ran out.
@@ -43,15 +50,17 @@ from runtime.outgoing import OutboxWriter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _fanout_seed as seeding
+from bench._fanout_slack import BenchSlack
 from bot.config import load_program
 from config.prompt_catalog import load_default_catalog
+from core import keys as outbox_keys
 from core.calendar import iso_week
 from core.clock import FrozenClock
 from features.engagement.prompts import FIRST_MEETING
 from runtime.jobs import JobRunner
 from storage.database import Database
 from storage.migrate import upgrade
-from tests.support.fake_slack import FakeSlack, Post, RateLimits
+from tests.support.fake_slack import Post, RateLimits
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("_fanout_worker.py")
@@ -61,19 +70,26 @@ AT = datetime(2026, 11, 16, 18, 0, tzinfo=UTC)
 TIMEZONES = ("America/Los_Angeles", "America/New_York", "Europe/London", "Asia/Kolkata",
              "Asia/Tokyo")
 PROGRESS_EVERY = 15.0  # seconds between progress lines while delivering
+STALL_RETRY_AFTER = 2  # seconds a stalled conversation asks for
+POSTS = f"key NOT LIKE '{outbox_keys.HOME}:%'"
 
 
 @dataclass
 class Run:
     """One delivery against a fresh fake Slack: what the children said and what Slack saw."""
 
-    fake: FakeSlack
+    fake: BenchSlack
     expected: set[str]
     wall: float = 0.0
     children: list[dict[str, float]] = field(default_factory=list)
     posts_at_kill: int = 0
     claimed_at_kill: int = 0  # rows left 'sending' by the killed child
     stranded: int = 0  # of those, rows Slack had already accepted: the restart posts them again
+
+
+def views_cap() -> float:
+    """views.publish per minute, as the service paces it (app.yaml)."""
+    return load_program(ROOT / "app.yaml").delivery.slack_home_views_per_minute
 
 
 def parse() -> argparse.Namespace:
@@ -95,6 +111,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--profile", metavar="PATH",
                         help="cProfile the first delivering child into PATH (pstats format)")
     parser.add_argument("--skip-kill", action="store_true")
+    parser.add_argument("--stalls", type=int, default=10,
+                        help="conversations that answer their first post with their own 429")
+    parser.add_argument("--no-homes", action="store_true",
+                        help="drop the Home rows before delivering: the posts alone, to compare")
+    parser.add_argument("--drain-homes", action="store_true",
+                        help="wait for every Home view too (at views.publish's pace: slow)")
     return parser.parse_args()
 
 
@@ -127,6 +149,8 @@ async def child(args: argparse.Namespace, url: str, slack_url: str, lease: float
                "--batch", str(args.batch), "--lease", str(lease)]
     if args.tracemalloc:
         command.append("--tracemalloc")
+    if args.drain_homes:
+        command.append("--drain-homes")
     if args.profile and lease > args.lease:  # the uninterrupted run only
         command += ["--profile", args.profile]
     process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
@@ -139,21 +163,26 @@ async def child(args: argparse.Namespace, url: str, slack_url: str, lease: float
     return dict(json.loads(out.decode().strip().splitlines()[-1]))
 
 
-async def progress(fake: FakeSlack, total: int) -> None:
+async def progress(fake: BenchSlack, total: int) -> None:
     started = time.perf_counter()
     while True:
         await asyncio.sleep(PROGRESS_EVERY)
-        print(f"    … {len(fake.posts):>6} / {total} posted after "
-              f"{time.perf_counter() - started:5.0f} s, {fake.rate_limited} 429s", flush=True)
+        print(f"    … {len(fake.posts):>6} / {total} posted, {len(fake.seen.view_times)} Home "
+              f"views after {time.perf_counter() - started:5.0f} s, {fake.rate_limited} 429s",
+              flush=True)
 
 
 async def deliver(args: argparse.Namespace, url: str, *, kill: bool) -> Run:
-    keys = {k for (k,) in seeding.rows(url, "SELECT key FROM outbox")}
+    keys = {k for (k,) in seeding.rows(url, f"SELECT key FROM outbox WHERE {POSTS}")}
     channels = [c for (c,) in seeding.rows(url, "SELECT conversation_id FROM conversation_ref")]
     # Each pair's prompt goes to its own group DM (G{pair id}), so the channel names the row.
     by_channel = {f"G{key.split(':')[1]}": key for key in keys}
-    fake = FakeSlack(rate_limits=RateLimits(per_second=args.cap), record_calls=False,
-                     key_of=lambda post: by_channel.get(str(post.get("channel"))))
+    ordered = sorted(by_channel, key=lambda c: int(c[1:]))
+    every = max(1, len(ordered) // max(1, args.stalls))
+    stalls = {c: STALL_RETRY_AFTER for c in ordered[every // 2::every][:args.stalls]}
+    fake = BenchSlack(views_per_minute=views_cap(), stalls=stalls,
+                      rate_limits=RateLimits(per_second=args.cap), record_calls=False,
+                      key_of=lambda post: by_channel.get(str(post.get("channel"))))
     run = Run(fake, keys)
     run.fake.add_channels(channels)
     pid: list[int] = []
@@ -176,7 +205,7 @@ async def deliver(args: argparse.Namespace, url: str, *, kill: bool) -> Run:
             if first is not None:
                 raise SystemExit("the child finished before it could be killed; raise --pairs")
             claimed = {k for (k,) in seeding.rows(
-                url, "SELECT key FROM outbox WHERE status = 'sending'")}
+                url, f"SELECT key FROM outbox WHERE status = 'sending' AND {POSTS}")}
             run.claimed_at_kill = len(claimed)
             run.stranded = len(claimed & set(run.fake.posted_keys()))
             restarted = await child(args, url, slack.url, args.lease)
@@ -189,28 +218,53 @@ async def deliver(args: argparse.Namespace, url: str, *, kill: bool) -> Run:
 
 def report(run: Run, args: argparse.Namespace, url: str, *, kill: bool) -> bool:
     """Print the run's figures; True when nothing was lost or duplicated."""
-    fake, last = run.fake, run.children[-1]
-    statuses = dict(seeding.rows(url, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
+    fake, last, seen = run.fake, run.children[-1], run.fake.seen
+    statuses = dict(seeding.rows(
+        url, f"SELECT status, COUNT(*) FROM outbox WHERE {POSTS} GROUP BY status"))
+    homes = dict(seeding.rows(
+        url, f"SELECT status, COUNT(*) FROM outbox WHERE NOT ({POSTS}) GROUP BY status"))
     duplicates, lost = fake.duplicates(), fake.lost(run.expected)
     twice_at_most = max(fake.posted_keys().values(), default=0) <= 2
     unsent = sum(n for s, n in statuses.items() if s != "sent")
+    first, final = seen.post_times[0], seen.post_times[-1]
     if not kill:
         rate = len(fake.posts) / last["wall"]
         print(f"  delivered          {len(fake.posts)} posts in {last['wall']:.1f} s "
               f"(child process {run.wall:.1f} s with start-up)")
-        print(f"  throughput         {rate:.1f} msg/s = {rate / args.cap:.3f} of the "
-              f"{args.cap}/s cap (pacer at {args.cap * args.pace:g}/s; target >= 0.9)")
+        print(f"  posts              {rate:.1f} msg/s = {rate / args.cap:.3f} of the "
+              f"{args.cap}/s chat.postMessage cap (pacer at {args.cap * args.pace:g}/s; "
+              f"target >= 0.95); first to last post as Slack saw them "
+              f"{(len(seen.post_times) - 1) / max(final - first, 1e-9):.1f}/s")
     else:
         print(f"  killed             after {run.posts_at_kill} posts accepted "
               f"({run.posts_at_kill / len(run.expected):.0%}), by SIGKILL from inside the "
               f"fake's handler")
         print(f"  left by the kill   {run.claimed_at_kill} rows claimed ('sending'), "
               f"{run.stranded} of them already accepted by Slack")
-        print(f"  restart            delivered {last['delivered']:.0f} more in "
+        print(f"  restart            delivered {last['posts']:.0f} more posts in "
               f"{last['wall']:.1f} s (lease {args.lease:g} s); total wall {run.wall:.1f} s")
         print(f"  taken over         {last['checked']:.0f} rows from the killed child; the "
               f"{run.stranded} Slack already had are posted once more (the bot reads no "
               f"conversation to check)")
+    views = [t for t in seen.view_times if first <= t <= final]
+    minutes = max(final - first, 1e-9) / 60
+    print(f"  Home views         {len(views)} published while the posts went out = "
+          f"{len(views) / minutes:.1f}/min = {len(views) / minutes / views_cap():.3f} of the "
+          f"{views_cap():g}/min views.publish cap; {len(seen.view_times)} in all; "
+          f"{seen.views_limited} 429s on views.publish; Home rows {homes} "
+          f"({'drained' if args.drain_homes else 'the rest go on at their pace after the posts'})")
+    if seen.stalls:
+        waited = [s.posted_at - s.answered_at for s in seen.stalls.values() if s.posted_at]
+        windows = [(s.answered_at, s.posted_at) for s in seen.stalls.values() if s.posted_at]
+        others = sum(sum(1 for t in seen.post_times if a < t < b) for a, b in windows)
+        span = sum(b - a for a, b in windows)
+        print(f"  per-channel 429s   {len(seen.stalls)} conversations answered their first post "
+              f"with 429 (Retry-After {STALL_RETRY_AFTER} s): posted "
+              f"{min(waited, default=0):.1f}-{max(waited, default=0):.1f} s later "
+              f"({len(waited)} of {len(seen.stalls)}); meanwhile the workspace kept posting "
+              f"{others / max(span, 1e-9):.1f}/s to the other conversations")
+    if last.get("failed_attempts"):
+        print(f"  failed attempts    {last['failed_attempts']:.0f}")
     print(f"  429s seen          {fake.rate_limited}")
     left = sum(child["left_to_lease"] for child in run.children)
     if left:
@@ -250,13 +304,17 @@ async def main() -> int:
               f"{args.pairs} pairs and their channel ids in {seeded:.1f} s (set-based)")
 
         queued, seconds, _ = await enqueue(url, trace=False)
-        rows = seeding.count(url, "SELECT COUNT(*) FROM outbox")
+        rows = seeding.count(url, f"SELECT COUNT(*) FROM outbox WHERE {POSTS}")
+        homes = seeding.count(url, f"SELECT COUNT(*) FROM outbox WHERE NOT ({POSTS})")
         again, _, _ = await enqueue(url, trace=False)
         print(f"enqueue: weekly_prompts queued {queued} in {seconds:.2f} s "
-              f"({rows} outbox rows; exactly {args.pairs}: {queued == rows == args.pairs}; "
-              f"a second run in the same week queued {again})")
-        ok &= queued == rows == args.pairs and again == 0
-        print("delivery:")
+              f"({rows} prompt rows, exactly {args.pairs}: {rows == args.pairs}; and {homes} "
+              f"Home rows re-armed, one per person; a second run in the same week queued "
+              f"{again})")
+        ok &= rows == args.pairs and again == 0
+        if args.no_homes:
+            seeding.execute(url, f"DELETE FROM outbox WHERE NOT ({POSTS})")
+        print("delivery:" + (" (Home rows dropped: --no-homes)" if args.no_homes else ""))
         ok &= report(await deliver(args, url, kill=False), args, url, kill=False)
 
         if not args.skip_kill:

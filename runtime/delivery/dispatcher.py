@@ -18,7 +18,7 @@ from functools import partial
 from core import keys
 from core.clock import Clock
 from core.messages import Message
-from core.ports import DeliveryError, Messenger
+from core.ports import DeliveryError, HomePublisher, Messenger
 from runtime.delivery.claim_feed import ClaimFeed
 from runtime.delivery.home_views import (
     HOME_VIEWS_BURST,
@@ -49,6 +49,9 @@ class Dispatcher:
                  pacer: Pacer | None = None, in_flight: int = 32,
                  lease: timedelta = LEASE, telemetry: Telemetry | None = None,
                  home: HomeBuilder | None = None, views: HomeViewPacing | None = None) -> None:
+        if home is None and any(isinstance(m, HomePublisher) for m in messengers.values()):
+            # Its Home rows would all fail: every platform with a Home view needs the builder.
+            raise ValueError("a messenger publishes Home views: the Dispatcher needs `home`")
         self._database = database
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._messengers = dict(messengers)

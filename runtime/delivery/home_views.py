@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 # views an event or a small job refreshes at once.
 HOME_VIEWS_PER_MINUTE = 100.0
 HOME_VIEWS_BURST = 10
+# A view whose turn is further off than this goes back to the outbox until then: a sender
+# asleep for a view is one sender fewer for posts, and at HOLD_LIMIT (5 s of turns at 100 a
+# minute, plus the burst) views could hold over half of them during a job's fan-out.
+VIEW_HOLD = 1.0
 HomeBuilder = Callable[[Address], Awaitable[Home]]
 
 
@@ -45,11 +49,16 @@ class HomeViewSender:
         acting now (an event's own rows, or a row re-armed for them: HOME_NOW) does not queue
         behind the views a job refreshed; once Slack says 429, they wait their turn too."""
         recipients: list[str] = json.loads(row.recipients)
+        messenger = self.messengers.get(row.platform)
+        if not isinstance(messenger, HomePublisher) or self.home is None or len(recipients) != 1:
+            # Failed at once, before it takes a view's turn or holds a sender.
+            return await self.outcomes.failed(
+                row, DeliveryError(f"{row.platform} has no Home view"), True)
         urgent = urgent or json.loads(row.payload).get("now") is True  # runtime/outgoing.py
         for _ in range(RATE_LIMIT_RETRIES):
             if not urgent:
                 wait = self.views.turn(row.platform, row.tenant_id, row.id)  # type: ignore[arg-type]
-                if wait > HOLD_LIMIT:
+                if wait > VIEW_HOLD:
                     self.views.keep(row.id, wait)  # type: ignore[arg-type]
                     return await self.outcomes.give_back(row, wait)
                 await asyncio.sleep(wait)
@@ -57,7 +66,7 @@ class HomeViewSender:
                 log.warning("outbox %s waited out most of its claim; leaving it", row.key)
                 return 0
             try:
-                await self._publish(self.messengers.get(row.platform), row, recipients)
+                await self._publish(messenger, row, recipients)
             except DeliveryError as exc:
                 if exc.retry_after is not None and not exc.permanent:
                     self.telemetry.rate_limited(row.platform, exc.retry_after)
@@ -72,11 +81,10 @@ class HomeViewSender:
             return 1
         return await self.outcomes.give_back(row, HOLD_LIMIT)
 
-    async def _publish(self, messenger: Messenger | None, row: OutboxMessage,
+    async def _publish(self, messenger: HomePublisher, row: OutboxMessage,
                        recipients: list[str]) -> None:
         """Built now, not when the row was queued: it shows what is true as it goes out."""
-        if not isinstance(messenger, HomePublisher) or self.home is None or len(recipients) != 1:
-            raise DeliveryError(f"{row.platform} has no Home view", permanent=True)
+        assert self.home is not None
         address = Address(row.platform, recipients[0], row.tenant_id)  # type: ignore[arg-type]
         await messenger.publish_home(row.tenant_id, recipients[0], await self.home(address))
         return None
