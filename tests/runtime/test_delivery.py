@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
+from adapters.slack.messenger import SlackMessenger
 from core.context import Context
 from core.events import Address
 from core.messages import Message
@@ -170,3 +173,11 @@ async def test_housekeeping_forgets_old_event_ids_but_not_recent_ones(world: Wor
     async with world.database.session() as session:
         kept = list(await session.exec(select(ProcessedEvent)))
     assert len(kept) == 1 and kept[0].processed_at == world.clock.now()
+
+
+async def test_a_platform_with_home_views_is_never_delivered_to_without_the_home_builder(
+        world: World) -> None:
+    """Each of its Home rows would fail ("slack has no Home view"): refused where it is built."""
+    slack = SlackMessenger(AsyncWebClient(token="xoxb-test"), world.database, world.clock)
+    with pytest.raises(ValueError, match="needs `home`"):
+        Dispatcher(world.database, {"slack": slack}, world.clock)
