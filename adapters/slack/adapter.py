@@ -22,9 +22,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import events, listeners
+from adapters.slack import body_checks, listeners
 from adapters.slack.clients import SlackClients
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.profiles import SlackProfiles
 from adapters.slack.settings import EVENTS_PATH, INSTALL_PATH, OAUTH_REDIRECT_PATH, SlackSettings
 from adapters.slack.workspace import Installed, InstalledGate, WorkspaceGate
 from core.clock import Clock
@@ -73,7 +74,7 @@ class SlackAdapter:
             self._bolt.use(InstalledGate())  # bolt refused workspaces without an install
         self.messenger = SlackMessenger(self.clients, database, clock)
         self._toolkit = listeners.Toolkit(inbound, self.messenger,
-                                          events.SlackProfiles(self.clients, clock),
+                                          SlackProfiles(self.clients, clock),
                                           inbound.program.command)
         listeners.register(self._bolt, self._toolkit)
         if settings.oauth is not None:
@@ -140,7 +141,7 @@ class SlackAdapter:
         raw = await request.read()
         if not raw.strip():
             return _refuse(400, "empty body")
-        if request.content_type not in (events.FORM, events.JSON):
+        if request.content_type not in (body_checks.FORM, body_checks.JSON):
             return _refuse(415, "expected a form or JSON body")
         try:
             body = raw.decode("utf-8")
@@ -148,7 +149,7 @@ class SlackAdapter:
             return _refuse(400, "body is not UTF-8")
         if not self._signed(body, request.headers):
             return _refuse(401, "invalid signature")
-        problem = events.problem_with(body, request.content_type)
+        problem = body_checks.problem_with(body, request.content_type)
         if problem is not None:
             log.warning("refused a signed Slack request: %s", problem)
             return _refuse(400, problem)
@@ -165,9 +166,9 @@ class SlackAdapter:
 def _repair_form_body(bolt_request: AsyncBoltRequest, body: str, content_type: str) -> None:
     """Bolt reads any form body containing the word "payload" as an interaction payload, so
     a slash command from #payload-team parses to {} and goes unanswered. Give bolt the form."""
-    if content_type != events.FORM or bolt_request.body:
+    if content_type != body_checks.FORM or bolt_request.body:
         return
-    form = events.parse_form(body)
+    form = body_checks.parse_form(body)
     if "command" in form and "payload" not in form:
         bolt_request.body = dict(form)
         bolt_request.context = build_async_context(AsyncBoltContext({}), bolt_request.body)

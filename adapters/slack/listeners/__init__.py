@@ -19,8 +19,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import MESSAGE_BLOCKS, form_invitation, message_payload
-from adapters.slack.events import SlackProfiles
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.profiles import SlackProfiles
 from core.events import Address
 from core.messages import Form, Message, Response
 from core.ports import DeliveryError
