@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 
 Mode = Literal["assigned", "self", "hybrid"]
 

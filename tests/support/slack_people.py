@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from tests.support.slack_requests import Answer, SlackWorkspace
 
 ADMIN = "UADA"

@@ -11,7 +11,8 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from adapters.slack.messenger import SlackMessenger
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from core.messages import Message
 from features.admin.export import PREPARING

@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from config.program import Admins, ConfigError, Program, parse_program
+from config.admins import Admins
+from config.program import ConfigError, Program, parse_program
 from core.clock import FrozenClock
 from features.matching.checkin import HELP
 from tests.adapters.slack.test_oauth_installs import install, join_in, oauth_service

@@ -5,7 +5,8 @@ the fake Slack's oauth.v2.access (grant_type=refresh_token), which retires the o
 
 from __future__ import annotations
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from features.matching.checkin import HELP
 from tests.adapters.slack.test_oauth_installs import install, join_in, oauth_service, rows

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from tests.support.fake_teams import TeamsWorld, teams_world
 

@@ -11,7 +11,8 @@ import pytest
 
 from adapters.teams.cards import DOWNLOAD_LABEL
 from adapters.teams.settings import TeamsSettings
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from features.admin.export import PREPARING
 from tests.support.fake_teams import TeamsWorld, actions_of, fake_connector

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from tests.support.fake_teams import (
     ConnectorCall,

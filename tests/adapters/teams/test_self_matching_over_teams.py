@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from tests.support.choosing import choosing
 from tests.support.fake_teams import (

@@ -17,7 +17,8 @@ from sqlmodel import select
 
 from adapters.teams.settings import TeamsSettings
 from bot.config import load_settings
-from config.program import Admins, ConfigError, Program
+from config.admins import Admins
+from config.program import ConfigError, Program
 from core.clock import FrozenClock
 from core.messages import Message
 from core.ports import DeliveryError

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from config.program import Admins, Program
+from config.admins import Admins
+from config.program import Program
 from core.clock import FrozenClock
 from tests.support.drivers.base import ADMIN, ChatDriver, ChatWorld
 from tests.support.drivers.records import Answer, Seen, SeenButton, SeenForm, forms, with_action
