@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from features.matching.engine import Participant, Rules, Weights, propose
 from features.matching.engine.cardinality import maximum_matching
-from features.matching.engine.scoring import block_scores, encode_pool
+from features.matching.engine.pool_scoring import block_scores, encode_pool
 from features.matching.engine.solver import DENSE_MAX_CELLS
 
 TIMEZONES = (

@@ -37,7 +37,7 @@ from scipy.sparse import random as sparse_random
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from features.matching.engine import Rules, Weights, propose
-from features.matching.engine.scoring import block_scores, encode_pool
+from features.matching.engine.pool_scoring import block_scores, encode_pool
 
 
 def stall_during(step: Callable[[], object]) -> tuple[float, float]:

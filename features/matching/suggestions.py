@@ -17,7 +17,7 @@ from config.program import Program
 from core.context import Context
 from core.messages import Button, Message, Response
 from features.matching.engine import Participant, pair_reasons
-from features.matching.engine.scoring import BLOCK_CELLS, block_scores, encode_pool, spans
+from features.matching.engine.pool_scoring import BLOCK_CELLS, block_scores, encode_pool, spans
 from features.matching.pool import Pool, describe, load_pool, rules, topic_labels, weights
 from features.people import name_of
 from storage import pairs

@@ -20,7 +20,7 @@ from core.context import Context
 from core.messages import Button, Message, Response
 from core.text import parse_id, plural
 from features.matching.engine import Participant, WaitlistCode
-from features.matching.engine.scoring import encode_pool
+from features.matching.engine.pool_scoring import encode_pool
 from features.matching.engine.waitlist import waitlist
 from features.matching.pairing_rules import pair_by_hand
 from features.matching.pool import Pool, fit_percent, load_pool, rules, weights

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.matching.engine.scoring import BLOCK_CELLS, Pool, block_scores, spans
+from features.matching.engine.pool_scoring import BLOCK_CELLS, Pool, block_scores, spans
 
 
 @dataclass(frozen=True)

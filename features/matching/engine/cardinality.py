@@ -13,7 +13,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from features.matching.engine.candidates import Edges
-from features.matching.engine.scoring import BLOCK_CELLS, Pool, block_scores, rule_masks, spans
+from features.matching.engine.pool_scoring import BLOCK_CELLS, Pool, block_scores, rule_masks, spans
 
 # Edges scored per call when pricing a matching: a chunk costs chunk² cells.
 _CHUNK = 1024

@@ -32,15 +32,14 @@ from features.matching.engine.model import (
     WaitlistCode,
     Weights,
 )
-from features.matching.engine.scoring import (
+from features.matching.engine.pool_scoring import (
     BLOCK_CELLS,
     Pool,
     block_scores,
     encode_pool,
-    pair_reasons,
-    pair_score,
     spans,
 )
+from features.matching.engine.scoring import pair_reasons, pair_score
 from features.matching.engine.waitlist import waitlist
 
 Method = Literal["auto", "dense", "sparse"]

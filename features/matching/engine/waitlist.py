@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.matching.engine.model import Role, Rules, WaitlistCode, Waitlisted
-from features.matching.engine.scoring import BLOCK_CELLS, Pool, rule_masks, spans
+from features.matching.engine.pool_scoring import BLOCK_CELLS, Pool, rule_masks, spans
 
 
 def _why(code: WaitlistCode, role: Role, rules: Rules) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from features.matching.engine import Participant, Rules, Weights, candidates
 from features.matching.engine.candidates import candidate_graph
-from features.matching.engine.scoring import block_scores, encode_pool
+from features.matching.engine.pool_scoring import block_scores, encode_pool
 
 AT = datetime(2025, 1, 15, 12, tzinfo=UTC)
 TOPICS = [f"topic-{i}" for i in range(8)]

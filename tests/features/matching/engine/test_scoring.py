@@ -10,10 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from features.matching.engine import Participant, Rules, Weights, pair_reasons, pair_score
+from features.matching.engine.pool_scoring import block_scores, encode_pool
 from features.matching.engine.scoring import (
-    block_scores,
     cadence_closeness,
-    encode_pool,
     utc_offset_hours,
     working_hours_overlap,
 )
