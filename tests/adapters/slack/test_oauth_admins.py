@@ -12,7 +12,7 @@ from config.admins import Admins
 from config.program import ConfigError, Program, parse_program
 from core.clock import FrozenClock
 from features.matching.checkin import HELP
-from tests.adapters.slack.test_oauth_installs import install, join_in, oauth_service
+from tests.support.slack_oauth import install, join_in, oauth_service
 from tests.support.slack_requests import SlackWorkspace, block_actions, slash_command
 
 REFUSED = "Admin commands are for the program team"
@@ -91,7 +91,7 @@ def test_app_yaml_refuses_a_slack_admin_that_is_no_user_id() -> None:
 async def test_a_notice_for_an_admin_whose_workspace_never_installed_is_reported(
     database_url: str, program: Program, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.adapters.slack.test_oauth_installs import rows
+    from tests.support.slack_oauth import rows
 
     caplog.set_level(logging.WARNING)
     async with oauth_service(database_url, admins(program, "T1:UADA", "T9:UBEA"), clock) as ws:

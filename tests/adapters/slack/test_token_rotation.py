@@ -9,7 +9,7 @@ from config.admins import Admins
 from config.program import Program
 from core.clock import FrozenClock
 from features.matching.checkin import HELP
-from tests.adapters.slack.test_oauth_installs import install, join_in, oauth_service, rows
+from tests.support.slack_oauth import install, join_in, oauth_service, rows
 from tests.support.slack_requests import block_actions
 
 HOUR = 3600  # under the two hours before expiry at which a token is refreshed
