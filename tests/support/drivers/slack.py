@@ -79,7 +79,7 @@ class SlackDriver(Driver):
         for n, call in enumerate(fake.calls):
             args = call.args
             if call.method == "response" and args.get("key") in self._replies:
-                seen.append((n, message_seen(args)))
+                seen += [(n, part) for part in messages_seen(args)]
             elif call.method == "views.open" and args.get("trigger_id") in self._triggers:
                 seen.append((n, view_seen(args["view"])))
             elif call.method == "chat.postMessage" and self.user in fake.members(
@@ -97,6 +97,22 @@ class SlackDriver(Driver):
 
 def _text(obj: Any) -> str:
     return html.unescape(str(obj.get("text", ""))) if isinstance(obj, dict) else ""
+
+
+def messages_seen(payload: Payload) -> list[Seen]:
+    """A reply of several messages comes as one (in the ack, or one response_url post), its
+    messages divided by a line: a person reads each part as its own message. No single
+    message has a divider of its own."""
+    blocks = payload.get("blocks") or []
+    if not any(block.get("type") == "divider" for block in blocks):
+        return [message_seen(payload)]
+    parts: list[list[Payload]] = [[]]
+    for block in blocks:
+        if block.get("type") == "divider":
+            parts.append([])
+        else:
+            parts[-1].append(block)
+    return [message_seen({"blocks": part}) for part in parts if part]
 
 
 def message_seen(payload: Payload) -> Seen:
