@@ -9,14 +9,13 @@ answer), and a present Origin must be our own.
 
 Events take the same path as Slack and Teams (Inbound.handle), so the web chat exercises the
 real flows and database; proactive messages go through the outbox into WebChatMessage rows.
+What every answer looks like (errors, refusals, the guards around each route) is replies.py.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,8 +27,8 @@ from adapters.request_kind import name_kind
 from adapters.web import history, inbox
 from adapters.web.access import WebAccess
 from adapters.web.demo_clock import DemoClockRoutes
-from adapters.web.history import with_download_link
 from adapters.web.messenger import WebMessenger
+from adapters.web.replies import error, friendly, guarded, response_json
 from adapters.web.requests import (
     AFTER,
     BAD_USER,
@@ -44,7 +43,6 @@ from adapters.web.requests import (
 from config.program import Program
 from core.clock import Clock, DemoClock
 from core.events import Action, Address, Command, FormSubmission
-from core.messages import Response
 from core.text import one_line
 from runtime.inbound import SORRY, Inbound
 from storage.database import Database
@@ -66,45 +64,8 @@ PAGE_HEADERS = {
 }
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _KINDS: dict[type, str] = {Command: "command", Action: "action", FormSubmission: "form"}
 
-
-def _error(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
-
-
-def _refused(refusal: Refusal) -> web.Response:
-    # Bearer, not Basic: a browser must not pop up its own password dialog.
-    headers = {"WWW-Authenticate": 'Bearer realm="web chat"'} if refusal.status == 401 else {}
-    return web.json_response({"error": refusal.text}, status=refusal.status, headers=headers)
-
-
-def _friendly(handler: Handler) -> Handler:
-    """Bad input gets a 400 with a sentence; anything else is logged, never a stack trace."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except BadRequest as exc:
-            return _error(str(exc))
-        except web.HTTPException:
-            raise
-        except Exception:
-            log.exception("web chat request %s %s failed", request.method, request.path)
-            return _error(SORRY, status=503)
-
-    return wrapped
-
-
-def _guarded(refusal_of: Callable[[web.Request], Refusal | None], handler: Handler) -> Handler:
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        refusal = refusal_of(request)
-        return _refused(refusal) if refusal is not None else await handler(request)
-
-    return wrapped
 
 
 class WebChatAdapter:
@@ -135,16 +96,16 @@ class WebChatAdapter:
 
     def add_routes(self, app: web.Application) -> None:
         page, api = self.access.page_refusal, self.access.api_refusal
-        app.router.add_get("/", _guarded(page, self._page))
-        app.router.add_get("/web/static/{name}", _guarded(page, self._static))
-        app.router.add_get("/web/api/people", _guarded(api, _friendly(self._people)))
-        app.router.add_post("/web/api/people", _guarded(api, _friendly(self._add_person)))
-        app.router.add_post("/web/api/read", _guarded(api, _friendly(self._read)))
+        app.router.add_get("/", guarded(page, self._page))
+        app.router.add_get("/web/static/{name}", guarded(page, self._static))
+        app.router.add_get("/web/api/people", guarded(api, friendly(self._people)))
+        app.router.add_post("/web/api/people", guarded(api, friendly(self._add_person)))
+        app.router.add_post("/web/api/read", guarded(api, friendly(self._read)))
         if self._demo is not None:
-            app.router.add_get("/web/api/clock", _guarded(api, _friendly(self._clock_now)))
-            app.router.add_post("/web/api/clock", _guarded(api, _friendly(self._clock_move)))
-        app.router.add_post("/web/api/events", _guarded(api, _friendly(self._events)))
-        app.router.add_get("/web/api/inbox", _guarded(api, _friendly(self._inbox)))
+            app.router.add_get("/web/api/clock", guarded(api, friendly(self._clock_now)))
+            app.router.add_post("/web/api/clock", guarded(api, friendly(self._clock_move)))
+        app.router.add_post("/web/api/events", guarded(api, friendly(self._events)))
+        app.router.add_get("/web/api/inbox", guarded(api, friendly(self._inbox)))
 
     def download_refusal(self, request: web.Request) -> Refusal | None:
         """The rule for export links made in the web chat: the same as for its API."""
@@ -167,7 +128,7 @@ class WebChatAdapter:
         name_kind(request, "page", routine=True)
         name = request.match_info["name"]
         if name not in STATIC_FILES:
-            return _error("There's no such file.", status=404)
+            return error("There's no such file.", status=404)
         return web.FileResponse(STATIC_DIR / name, headers={
             "Content-Type": STATIC_FILES[name], **PAGE_HEADERS})
 
@@ -239,7 +200,7 @@ class WebChatAdapter:
         name_kind(request, "invalid")
         origin = request.headers.get("Origin")
         if origin and urlsplit(origin).netloc != request.host:
-            return _error("The web chat only answers its own page.", status=403)
+            return error("The web chat only answers its own page.", status=403)
         body = await read_json(request)
         event = event_from(body, self._demo_names)
         name_kind(request, _KINDS.get(type(event), "other"))
@@ -253,12 +214,12 @@ class WebChatAdapter:
                 await inbox.record(session, user, {"kind": inbox.TYPED, "text": typed},
                                    self._clock.now(), f"{inbox.CHAT}{event.event_id}:typed")
         if refused is not None:
-            return _error(refused, status=409)
+            return error(refused, status=409)
         response = await self._inbound.handle(event)
         if response.failed:
             # Never a 200 that reads like success: the page keeps the form and its answers.
             text = response.messages[0].text if response.messages else SORRY
-            return _error(text, status=503)
+            return error(text, status=503)
         result = response_json(response)
         async with self._database.session() as session:
             result.update(await history.record_reply(session, user, event, body, result,
@@ -290,12 +251,3 @@ class WebChatAdapter:
                     for e in entries if e["kind"] == "proactive"]
         return web.json_response({"entries": entries, "messages": messages,
                                   "last_read": last_read})
-
-
-def response_json(response: Response) -> dict[str, Any]:
-    return {
-        "messages": [with_download_link(message.to_json()) for message in response.messages],
-        "form": asdict(response.form) if response.form is not None else None,
-        "errors": dict(response.errors),
-        "close_form": response.close_form,
-    }
