@@ -60,7 +60,7 @@ class HomeViewSender:
                 wait = self.views.turn(row.platform, row.tenant_id, row.id)  # type: ignore[arg-type]
                 if wait > VIEW_HOLD:
                     self.views.keep(row.id, wait)  # type: ignore[arg-type]
-                    return await self.outcomes.give_back(row, wait)
+                    return await marks.give_back(row, wait)
                 await asyncio.sleep(wait)
             if self.outcomes.lease_running_out(row):
                 log.warning("outbox %s waited out most of its claim; leaving it", row.key)
