@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,8 +48,16 @@ async def get_or_create_person(
             updated_at=now,
             status=status,
         )
-        session.add(person)
-        await session.flush()
+        try:
+            async with session.begin_nested():
+                session.add(person)
+                await session.flush()
+        except IntegrityError:
+            # Their first two events at once, on two replicas: the other one created them.
+            found = await find_person(session, platform, tenant_id, user_id)
+            if found is None:
+                raise
+            person = found
     return person
 
 
