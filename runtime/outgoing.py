@@ -20,6 +20,8 @@ HOME_PLACEHOLDER = Message(text="(your Home view)").to_json()
 # A Home row asked for by someone acting now: the dispatcher publishes it without waiting
 # for a turn among the views a job refreshed (runtime/delivery/home_views.py).
 HOME_NOW = {**HOME_PLACEHOLDER, "now": True}
+# As storage.outbox.queueing stores it: a full pass finds these rows by it.
+HOME_NOW_STORED = queueing.stored(HOME_NOW)
 UNKNOWN = Capabilities()  # a platform nobody declared gets the safe shape: one row per person
 
 

@@ -136,6 +136,10 @@ class Turns:
         self._due = max(self._due, now) + self._gap
         return turn - now
 
+    def ahead(self) -> float:
+        """Seconds from now to the next turn free to take (0 when one is free now)."""
+        return max(0.0, self._due - self._tolerance - self._now())
+
     def pause(self, seconds: float) -> None:
         """A Retry-After: no turn before it ends, and no burst when it does."""
         self._due = max(self._due, self._now() + seconds + self._tolerance)
@@ -143,6 +147,7 @@ class Turns:
 
 KEPT_LIMIT = 200_000  # kept turns before the stale ones are dropped
 KEPT_STALE = 600.0  # seconds past a kept turn after which its row is another replica's
+KEPT_CLAIMED = 100  # kept rows named in one claim, at most
 
 
 class HomeViewPacing:
@@ -176,6 +181,19 @@ class HomeViewPacing:
 
     def rate_limited(self, platform: str, tenant_id: str, seconds: float) -> None:
         self._lane(platform, tenant_id).pause(seconds)
+
+    def busy(self, within: float) -> frozenset[tuple[str, str]]:
+        """(platform, tenant) lanes with no turn free within `within` seconds: a claim leaves
+        their Home rows in the outbox, rather than take them only to give them back."""
+        return frozenset(lane for lane, turns in self._turns.items() if turns.ahead() > within)
+
+    def kept_due(self, within: float, most: int = KEPT_CLAIMED) -> frozenset[int]:
+        """Rows given back whose kept turn comes within `within` seconds (or has come): a claim
+        takes them even from a busy lane, since that turn is theirs."""
+        soon = self._now() + within
+        due = sorted((at, row) for row, at in self._kept.items()
+                     if soon - KEPT_STALE < at <= soon)
+        return frozenset(row for _, row in due[:most])
 
     def _lane(self, platform: str, tenant_id: str) -> Turns:
         key = (platform, tenant_id)

@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, not_, or_, tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,6 +33,23 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
 
 
 @dataclass(frozen=True)
+class Views:
+    """Which Home view rows a full pass may take besides its posts.
+
+    Home views go out at views.publish's pace (about 100 a minute), posts at about 100 a
+    second: a job re-arms thousands of Home rows, and claimed with the posts, nearly all went
+    straight back to wait their turn, costing the posts a third of their rate. So a claim takes
+    at most `limit` of them, none from a workspace whose views lane has no turn free soon
+    (`busy`), except the rows whose kept turn has come (`kept`) and the rows someone acting
+    waits for (their payload is `urgent`), whatever their lane."""
+    prefix: str  # of a Home view row's key (core.keys.HOME and its colon)
+    limit: int
+    busy: frozenset[tuple[str, str]] = frozenset()  # (platform, tenant_id)
+    kept: frozenset[int] = frozenset()
+    urgent: str | None = None  # the payload of a row re-armed for someone acting, as stored
+
+
+@dataclass(frozen=True)
 class Batch:
     rows: list[OutboxMessage]
     # Rows taken over from a dispatcher whose lease ran out: it may have sent them already.
@@ -40,11 +58,14 @@ class Batch:
 
 async def claim(
     session: AsyncSession, now: datetime, limit: int = 50, lease: timedelta = timedelta(minutes=2),
-    only: Sequence[int] | None = None,
+    only: Sequence[int] | None = None, views: Views | None = None,
 ) -> Batch:
-    """Claim up to `limit` due rows for this caller; commit follows in the caller's session."""
+    """Claim up to `limit` due rows for this caller; commit follows in the caller's session.
+
+    With `views`, due Home view rows are left out of the `limit` and only those `views`
+    allows are added (a full pass); without, rows are taken by id whatever they are."""
     token = uuid.uuid4().hex
-    ids = await _candidates(session, now, limit, only)
+    ids = await _candidates(session, now, limit, only, views)
     if not ids:
         return Batch([], frozenset())
     stale = await session.exec(
@@ -65,26 +86,47 @@ async def claim(
 
 
 async def _candidates(session: AsyncSession, now: datetime, limit: int,
-                      only: Sequence[int] | None) -> list[int]:
-    """The `limit` lowest ids among due rows and lapsed leases, locked on PostgreSQL.
+                      only: Sequence[int] | None, views: Views | None) -> list[int]:
+    """The `limit` lowest ids among due rows and lapsed leases, locked on PostgreSQL, and
+    the Home view rows `views` allows.
 
-    Asked as two queries, each on its own partial index (ix_outbox_due, ix_outbox_leased): as
-    one query with OR, PostgreSQL walks the primary key from the oldest row, through every row
-    ever sent, to reach the few unsent ones at the end."""
+    Asked as separate queries, each on its own partial index (ix_outbox_due, ix_outbox_leased):
+    as one query with OR, PostgreSQL walks the primary key from the oldest row, through every
+    row ever sent, to reach the few unsent ones at the end."""
+    due = and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now)
+    lapsed = and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.claimed_until) < now)
+    home = col(OutboxMessage.key).startswith(views.prefix) if views is not None else None
     found: list[int] = []
-    for where in (
-        and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
-        and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.claimed_until) < now),
-    ):
-        candidates = select(OutboxMessage.id).where(where).order_by(col(OutboxMessage.id))
-        if only is not None:  # an event's own rows: found by primary key, whatever else is due
-            candidates = candidates.where(col(OutboxMessage.id).in_(only))
-        candidates = candidates.limit(limit)
-        if dialect.is_postgres(session):
-            candidates = candidates.with_for_update(skip_locked=True)
-        found.extend(i for i in await session.exec(candidates) if i is not None)
+    for where in (due if home is None else and_(due, not_(home)), lapsed):
+        found.extend(await _lowest(session, where, limit, only))
     # Rows locked beyond the first `limit` stay unclaimed; the lock ends with the transaction.
-    return sorted(found)[:limit]
+    found = sorted(set(found))[:limit]
+    if views is not None and home is not None and views.limit > 0:
+        allowed = home
+        if views.busy:
+            allowed = and_(home, not_(tuple_(col(OutboxMessage.platform),
+                                             col(OutboxMessage.tenant_id)).in_(views.busy)))
+        if views.kept:
+            allowed = or_(allowed, and_(home, col(OutboxMessage.id).in_(views.kept)))
+        wanted = [allowed]
+        if views.urgent is not None:  # asked apart: behind a job's rows by id, they'd wait
+            wanted.insert(0, and_(home, col(OutboxMessage.payload) == views.urgent))
+        for where in wanted:
+            taken = set(found)
+            found.extend(i for i in await _lowest(session, and_(due, where), views.limit, only)
+                         if i not in taken)
+    return sorted(found)
+
+
+async def _lowest(session: AsyncSession, where: Any, limit: int,
+                  only: Sequence[int] | None) -> list[int]:
+    candidates = select(OutboxMessage.id).where(where).order_by(col(OutboxMessage.id))
+    if only is not None:  # an event's own rows: found by primary key, whatever else is due
+        candidates = candidates.where(col(OutboxMessage.id).in_(only))
+    candidates = candidates.limit(limit)
+    if dialect.is_postgres(session):
+        candidates = candidates.with_for_update(skip_locked=True)
+    return [i for i in await session.exec(candidates) if i is not None]
 
 
 async def mark_sent(

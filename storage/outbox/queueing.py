@@ -28,6 +28,11 @@ class NewMessage(TypedDict):
     payload: dict[str, Any]
 
 
+def stored(payload: dict[str, Any]) -> str:
+    """A payload as its row holds it (a claim may look a row up by it)."""
+    return json.dumps(payload, ensure_ascii=False)
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -111,7 +116,7 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     values = [
         {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
          "recipients": json.dumps(list(r["recipients"])),
-         "payload": json.dumps(r["payload"], ensure_ascii=False), "status": "pending",
+         "payload": stored(r["payload"]), "status": "pending",
          "attempts": 0, "next_attempt_at": now, "created_at": now}
         for r in sorted(unique.values(), key=lambda row: row["key"])
     ]

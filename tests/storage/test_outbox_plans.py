@@ -79,6 +79,9 @@ async def test_the_claim_the_metrics_and_a_key_lookup_never_scan_the_whole_outbo
     async with database.session() as session:
         claimed = await claims.claim(session, NOW, limit=50)
         await claims.claim(session, NOW, limit=10, only=[row.id for row in claimed.rows[:3]])
+        # A full pass: posts, and the few Home rows whose views turn is near.
+        await claims.claim(session, NOW, limit=50, views=claims.Views(
+            "home:", 10, busy=frozenset({("slack", "T9")}), kept=frozenset({1, 2})))
         await counts.depth(session)
         await stats.engagement_counts(session, None)  # counts the failed messages
         assert not await queueing.enqueue(session, key="sent:7", platform="slack", tenant_id="T1",

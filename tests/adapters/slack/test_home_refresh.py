@@ -13,6 +13,7 @@ from sqlalchemy import event, select, update
 from sqlmodel import col
 
 from config.program import Program
+from core import keys
 from core.clock import FrozenClock
 from core.events import Address
 from runtime.outgoing import OutboxWriter
@@ -120,6 +121,21 @@ def test_home_views_take_turns_apart_from_posts_and_keep_a_turn_they_must_wait_f
     assert views.turn("slack", "T2", 7) == 30.0 and views.turn("slack", "T2", 8) == 31.0
 
 
+def test_a_claim_leaves_alone_the_home_rows_of_a_lane_with_no_turn_free_soon() -> None:
+    now = [0.0]
+    views = HomeViewPacing(per_minute=60, burst=3, now=lambda: now[0])
+    assert views.busy(1.0) == frozenset()
+    for n in range(3):
+        views.turn("slack", "T1", n)  # the burst: the next turn is a second off
+    assert views.busy(1.0) == frozenset() and views.busy(0.5) == {("slack", "T1")}
+    views.keep(3, views.turn("slack", "T1", 3))
+    assert views.busy(1.0) == {("slack", "T1")}
+    # The row that went back with a kept turn is claimed once that turn is near, busy or not.
+    assert views.kept_due(0.5) == frozenset()
+    now[0] = 0.5
+    assert views.kept_due(0.5) == {3}
+
+
 async def test_a_rate_limited_home_view_waits_in_the_outbox_and_holds_up_no_prompt(
     database_url: str, program: Program, clock: FrozenClock
 ) -> None:
@@ -182,3 +198,28 @@ async def test_someone_acting_gets_their_page_at_once_behind_thousands_a_job_ref
         await ws.settle()
         assert "You're on a break" in words(ws, "U1")
         assert len(ws.fake.calls_to("views.publish")) == before + 1
+
+
+async def test_a_jobs_thousands_of_home_rows_stay_unclaimed_until_their_turn_is_near(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    """Claimed with the posts, nearly every one would go straight back to wait its turn (the
+    posts paid for it: bench/fanout.py). A pass takes the burst and leaves the rest alone."""
+    slow = program.model_copy(update={"delivery": program.delivery.model_copy(
+        update={"slack_home_views_per_minute": 1})})
+    async with slack_workspace(database_url, slow, clock) as ws:
+        service = ws.running.service
+        backlog = [Address("slack", f"U{n}", "T0TEST") for n in range(100, 400)]  # type: ignore[arg-type]
+        async with service.database.session() as session:
+            await service.outbox.refresh_homes(session, clock.now(), backlog, hurry=False)
+        published = len(ws.fake.calls_to("views.publish"))
+        for _ in range(3):  # the service's passes come back every few seconds
+            await service.deliver_now()
+        assert len(ws.fake.calls_to("views.publish")) - published <= 10  # the burst
+        async with service.database.session() as session:
+            rows = [r[0] for r in await session.exec(select(OutboxMessage).where(  # type: ignore[call-overload]
+                col(OutboxMessage.key).in_([keys.home(a) for a in backlog])))]
+        touched = [r for r in rows if r.claimed_by is not None]
+        assert len(rows) == 300 and len(touched) <= 2 * 10
+        untouched = [r for r in rows if r.claimed_by is None]
+        assert all(r.status == "pending" and r.attempts == 0 for r in untouched)
