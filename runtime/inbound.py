@@ -16,8 +16,9 @@ from core.clock import Clock
 from core.context import Context
 from core.erasure import Eraser
 from core.events import Address, Event, FormSubmission
-from core.messages import Message, Response
+from core.messages import Home, Message, Response
 from core.outgoing import Outbox
+from features.home.page import home_of
 from features.registry import Registry
 from runtime import router
 from storage.database import Database
@@ -65,12 +66,11 @@ class Inbound:
     def program(self) -> Program:
         return self._program
 
-    async def retry_home(self, address: Address) -> None:
-        """A Home view the platform refused as it was shown: published again through the
-        outbox, with its retries and pacing."""
-        async with self._database.writing(), self._database.session() as session:
-            await self._outbox.refresh_homes(session, self._clock.now(), [address], hurry=False)
-        self._on_committed()
+    async def home(self, address: Address) -> Home:
+        """Someone's Home view as it stands now: a read, no outbox row."""
+        async with self._database.session() as session:
+            ctx = Context(session, self._program, self._clock, self._catalog, self._outbox)
+            return await home_of(ctx, address)
 
     async def handle(self, event: Event) -> Response:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ReportRequest
@@ -20,6 +20,16 @@ async def request(session: AsyncSession, admin_id: int | None, cohort_id: int | 
     await session.flush()
     assert row.id is not None
     return row.id
+
+
+async def building(session: AsyncSession, admin_id: int | None,
+                   alive_since: datetime) -> ReportRequest | None:
+    """The admin's report still being built by a live process (its last beat after
+    `alive_since`), if any."""
+    result = await session.exec(select(ReportRequest).where(
+        col(ReportRequest.admin_id) == admin_id, col(ReportRequest.status) == PENDING,
+        col(ReportRequest.beat_at) >= alive_since).limit(1))
+    return result.first()
 
 
 async def finish(session: AsyncSession, request_id: int, status: str, now: datetime) -> bool:

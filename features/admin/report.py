@@ -16,6 +16,7 @@ from core.context import Context
 from core.events import Command
 from core.messages import Response
 from features.admin import goals_text, stats, trends
+from features.run_beats import STALE
 from storage import reports
 from storage import stats as figures_store
 from storage.models import Cohort, Person
@@ -58,6 +59,12 @@ async def report_command(ctx: Context, admin: Person, event: Command, args: str)
     cohort, error = await stats.find_cohort(ctx, args)
     if error:
         return Response.say(error)
+    busy = await reports.building(ctx.session, admin.id, ctx.now() - STALE)
+    if busy is not None:
+        return Response.say(
+            f"Your report is already being built (asked at {busy.requested_at:%H:%M} UTC) and "
+            "arrives in a private message in a moment. One report at a time: type "
+            "`admin report` again once it's here if you need another.")
     request_id = await reports.request(ctx.session, admin.id, cohort.id if cohort else None,
                                        ctx.now())
     ctx.start(TASK, request_id)

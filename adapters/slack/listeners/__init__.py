@@ -19,6 +19,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import MESSAGE_BLOCKS, form_invitation, message_payload
+from adapters.slack.home_retries import HomeRetries
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.profiles import SlackProfiles
 from core.events import Address
@@ -64,6 +65,10 @@ class Toolkit:
     # One connection pool for every response_url post: bolt's respond() opens (and closes) a
     # new HTTP session per reply, a TCP connection each time.
     _http: aiohttp.ClientSession | None = field(default=None, init=False, repr=False)
+    home_retries: HomeRetries = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.home_retries = HomeRetries(self.messenger, self.inbound.home)
 
     @property
     def slash_prefix(self) -> str:
@@ -84,7 +89,7 @@ class Toolkit:
     async def show_home(self, response: Response, to: Reply) -> None:
         """A Home view that comes with the answer (someone the program does not know). If
         Slack refuses it, they hear what happened rather than a general apology, and the page
-        is published again through the outbox (unless Slack will never take it)."""
+        is tried again shortly (unless Slack will never take it)."""
         if response.home is None:
             return
         try:
@@ -92,10 +97,10 @@ class Toolkit:
                                               response.home)
         except DeliveryError as exc:
             log.warning("views.publish for %s failed (%s); %s", to.sender.user_id, exc,
-                        "not retried" if exc.permanent else "retried through the outbox",
+                        "not retried" if exc.permanent else "tried again shortly",
                         extra={"platform": "slack", "outcome": "home_failed"})
             if not exc.permanent:
-                await self.inbound.retry_home(to.sender)
+                self.home_retries.later(to.sender)
             await self.say(Message(text=HOME_FAILED), to)
 
     async def show_form(self, form: Form, to: Reply) -> None:
@@ -199,6 +204,7 @@ class Toolkit:
 
     async def close(self) -> None:
         await self.settle()
+        await self.home_retries.close()
         if self._http is not None:
             await self._http.close()
 

@@ -155,3 +155,18 @@ async def test_a_request_sends_its_file_once_however_often_its_task_runs(world: 
     async with world.database.session() as session:
         assert len((await session.exec(select(ExportLink))).all()) == 1
         assert (await session.get(ReportRequest, request.id)).status == "sent"  # type: ignore[union-attr]
+
+
+async def test_a_second_report_while_one_is_built_says_so_and_one_page_arrives(
+    world: World,
+) -> None:
+    await pairs_of(world, 1)
+    ada = world.person("ada")
+    assert (await ada.say("admin report")).messages == (Message(text=PREPARING),)
+    [busy] = (await ada.say("admin report")).messages
+    assert busy.text.startswith("Your report is already being built (asked at 08:00 UTC)")
+    await world.settle()
+
+    pdfs = [s for s in world.messenger.sent if s.message.attachment is not None]
+    assert len(pdfs) == 1
+    assert (await ada.say("admin report")).messages == (Message(text=PREPARING),)  # sent: free
