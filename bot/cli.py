@@ -187,10 +187,16 @@ def _demo(settings) -> int:  # type: ignore[no-untyped-def]
 
 
 def _run(settings) -> int:  # type: ignore[no-untyped-def]
+    from bot import heap
     from bot.app import Service
 
     service = Service(settings)
     platforms = ", ".join(a.platform for a in service.adapters) or "nothing"
+
+    async def settled(_app: web.Application) -> None:
+        heap.settle()
+
+    service.app.on_startup.append(settled)
     base = local_url(settings.host, settings.port)
 
     def announce(_aiohttp_banner: str) -> None:

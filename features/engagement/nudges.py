@@ -97,8 +97,9 @@ async def _nudge_page(ctx: Context, live: list[LivePair]) -> tuple[int, list[Esc
                        _nudge(pair, (now - last).days, skipping is not None)))
     recorded = await engagement.record_nudges(
         ctx.session, [(key, pair.mentee.id, pair.id) for key, pair, _ in wanted], "inactive", now)
+    # A nudge changes nothing a Home view shows (an escalation does: the admins' at-risk count).
     await ctx.queue(*(Outgoing.dm(key, address(pair.mentee), message)
-                      for key, pair, message in wanted if key in recorded))
+                      for key, pair, message in wanted if key in recorded), changes_home=False)
     return len(recorded), escalations
 
 
@@ -182,7 +183,7 @@ async def _remind_page(ctx: Context, people: list[Person]) -> int:
         ctx.session, [(key, person.id, None) for key, person, _ in wanted],  # type: ignore[misc]
         "signup", now)
     await ctx.queue(*(Outgoing.dm(key, address_of(person), _reminder(last))
-                      for key, person, last in wanted if key in recorded))
+                      for key, person, last in wanted if key in recorded), changes_home=False)
     return len(recorded)
 
 

@@ -131,7 +131,8 @@ async def _invite_page(ctx: Context, page: list[engagement.LivePair],
             if message is None:
                 message = invitations[member.timezone] = _invitation(poll, member.timezone)
             rows.append(Outgoing.dm(keys.pulse(poll.id, person_id), address(member), message))
-    return await ctx.queue(*rows)
+    # A Home view shows nothing of polls: 50,000 invitations refresh no one's page.
+    return await ctx.queue(*rows, changes_home=False)
 
 
 def _invitation(poll: PulsePoll, tz: str | None) -> Message:

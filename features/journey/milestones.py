@@ -1,7 +1,8 @@
 """Milestones along an agreed pairing, each at the configured local time on its day: the
 mid-point agenda and check-in, the closing agenda two weeks before the end, the closing survey
 on the end day (each person in their own timezone), then a kind ending once both have had it.
-Every message has its own key, so running this job often sends each one once."""
+Every message has its own key, so running this job often sends each one once. None of them
+changes what a Home view shows (the ending does, and refreshes it itself)."""
 
 from __future__ import annotations
 
@@ -91,12 +92,12 @@ async def _page(ctx: Context, page: list[LivePair]) -> int:
                 ending.survey_message(pair.id, _named(partner))))
         if len(arrived) == len(members):
             # Everything before the ending is queued first, as it always was.
-            queued += await ctx.queue(*items)
+            queued += await ctx.queue(*items, changes_home=False)
             items = []
             row = await ctx.session.get(Pair, pair.id)
             assert row is not None
             await ending.finish(ctx, row, None, ending.COMPLETED)
-    return queued + await ctx.queue(*items)
+    return queued + await ctx.queue(*items, changes_home=False)
 
 
 def _named(member: Member) -> Person:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, TypedDict
 
 from sqlalchemy import or_
@@ -75,26 +76,38 @@ async def insert_many(
     session: AsyncSession, rows: Sequence[NewMessage], now: datetime, chunk: int = 500
 ) -> list[int]:
     """Like enqueue_many, returning the ids of the rows that are new."""
-    payloads: dict[int, str] = {}  # rows sharing one payload object: encoded once
-
-    def encoded(payload: dict[str, Any]) -> str:
-        found = payloads.get(id(payload))
-        if found is None:
-            found = payloads[id(payload)] = json.dumps(payload, ensure_ascii=False)
-        return found
-
-    values = [
-        {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
-         "recipients": json.dumps(list(r["recipients"])),
-         "payload": encoded(r["payload"]), "status": "pending",
-         "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for r in rows
-    ]
+    values = _values(rows, now)
     queued: list[int] = []
     for start in range(0, len(values), chunk):
         queued.extend(row[0] for row in await dialect.insert_new(
             session, OutboxMessage, values[start:start + chunk], [OutboxMessage.id], ["key"]))
     return queued
+
+
+def _values(rows: Sequence[NewMessage], now: datetime) -> list[dict[str, Any]]:
+    """The rows as the outbox stores them. A job sends one payload object to thousands (a Home
+    view's placeholder to everyone it reached): encoded once per object, not once per row."""
+    payloads: dict[int, str] = {}
+
+    def encoded(payload: dict[str, Any]) -> str:
+        found = payloads.get(id(payload))
+        if found is None:
+            found = payloads[id(payload)] = stored(payload)
+        return found
+
+    return [
+        {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
+         "recipients": _json_list(r["recipients"]),
+         "payload": encoded(r["payload"]), "status": "pending",
+         "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for r in rows
+    ]
+
+
+def _json_list(strings: Sequence[str]) -> str:
+    """json.dumps of a list of strings, character for character, without its encoder's
+    Python-level setup per call (a job's 100,000 rows paid more for that than for the text)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, strings)) + "]"
 
 
 async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime, *,
@@ -113,13 +126,7 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
     thousand rows); PostgreSQL gets the rows as one JSON parameter, SQLite one statement
     executed for every row."""
     unique = {row["key"]: row for row in rows}  # a statement may touch a row once only
-    values = [
-        {"key": r["key"], "platform": r["platform"], "tenant_id": r["tenant_id"],
-         "recipients": json.dumps(list(r["recipients"])),
-         "payload": stored(r["payload"]), "status": "pending",
-         "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for r in sorted(unique.values(), key=lambda row: row["key"])
-    ]
+    values = _values(sorted(unique.values(), key=lambda row: row["key"]), now)
     if not values:
         return []
     if dialect.is_postgres(session):
