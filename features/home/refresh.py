@@ -2,9 +2,11 @@
 
 - After an event: the person who acted at once, and everyone a message went to in the same
   unit of work (a partner who was told, the admins who heard, everyone a round paired).
-- After a job's batch (prompts, nudges, polls, check-ins, a cohort's close): everyone it
-  messaged (core.context.Context.commit refreshes them with each batch), plus whoever it
-  changed without a message, through `people_changed`.
+- After a job's batch (prompts, check-ins, a cohort's close): everyone it messaged
+  (core.context.Context.commit refreshes them with each batch), plus whoever it changed
+  without a message, through `people_changed`. Messages that change nothing on the page
+  (pulse invitations, nudges, signup reminders, milestones) refresh no one: a poll week
+  would otherwise re-arm 50,000 views for nothing.
 
 Each refresh is one re-armed outbox row per person (keys.home), built when it is delivered,
 so a burst of changes publishes a view once or twice. Rows nobody is waiting for go out at
