@@ -121,7 +121,8 @@ class Service:
             telemetry=self.metrics,
             home=HomeViews(self.database, settings.program, self.clock, self.catalog,
                            self.outbox).build,
-            views=HomeViewPacing(delivery.slack_home_views_per_minute, HOME_VIEWS_BURST))
+            views=HomeViewPacing(delivery.slack_home_views_per_minute, HOME_VIEWS_BURST),
+            yield_to=self.jobs.quiet)
         observer = RequestObserver(self.metrics)
         self.app = web.Application(client_max_size=1024 * 1024,
                                    middlewares=[observer.middleware])

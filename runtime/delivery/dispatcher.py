@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from functools import partial
 
@@ -50,11 +50,14 @@ class Dispatcher:
     def __init__(self, database: Database, messengers: Mapping[str, Messenger], clock: Clock,
                  pacer: Pacer | None = None, in_flight: int = 32,
                  lease: timedelta = LEASE, telemetry: Telemetry | None = None,
-                 home: HomeBuilder | None = None, views: HomeViewPacing | None = None) -> None:
+                 home: HomeBuilder | None = None, views: HomeViewPacing | None = None,
+                 yield_to: Callable[[], Awaitable[None]] | None = None) -> None:
         if home is None and any(isinstance(m, HomePublisher) for m in messengers.values()):
             # Its Home rows would all fail: every platform with a Home view needs the builder.
             raise ValueError("a messenger publishes Home views: the Dispatcher needs `home`")
         self._database = database
+        # Awaited before a full pass claims rows: the service's scheduled jobs, while they run.
+        self._yield_to = yield_to
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._messengers = dict(messengers)
         self._clock = clock
@@ -128,6 +131,9 @@ class Dispatcher:
                     self._done_with(row.id)  # type: ignore[arg-type]
 
     async def _claim(self, batch: int, only: list[int] | None = None) -> claims.Batch:
+        if only is None and self._yield_to is not None:
+            # Before the claim counts as under way: an event's pass does not wait on this.
+            await self._yield_to()
         loop = asyncio.get_running_loop()
         claiming: asyncio.Future[None] = loop.create_future()
         if only is None:

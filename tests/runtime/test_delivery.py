@@ -16,6 +16,7 @@ from core.messages import Message
 from core.outgoing import Outgoing
 from core.ports import DeliveryError
 from runtime.delivery.dispatcher import Dispatcher
+from runtime.jobs import JobRunner
 from storage.models import OutboxMessage
 from tests.support.messengers import RecordingMessenger
 from tests.support.world import World
@@ -181,3 +182,34 @@ async def test_a_platform_with_home_views_is_never_delivered_to_without_the_home
     slack = SlackMessenger(AsyncWebClient(token="xoxb-test"), world.database, world.clock)
     with pytest.raises(ValueError, match="needs `home`"):
         Dispatcher(world.database, {"slack": slack}, world.clock)
+
+
+async def test_the_backlog_waits_while_a_job_runs_and_an_events_own_rows_do_not(
+    world: World,
+) -> None:
+    release, started = asyncio.Event(), asyncio.Event()
+
+    async def slow_job(ctx: Context) -> int:
+        started.set()
+        await release.wait()
+        return 0
+
+    runner = JobRunner(world.database, world.program, world.clock, world.catalog, world.outbox,
+                       {"slow": slow_job})
+    dispatcher = Dispatcher(world.database, {"web": world.messenger}, world.clock,
+                            yield_to=runner.quiet)
+    await queue(world, "backlog:1", "ann")
+    job = asyncio.create_task(runner.run("slow"))
+    await started.wait()
+    backlog = asyncio.create_task(dispatcher.deliver_due())
+    await asyncio.sleep(0.2)
+    assert not backlog.done() and world.messenger.sent == []
+
+    answer = await world.person("jo").join()
+    assert await dispatcher.deliver_due(only=answer.queued) == len(answer.queued)
+    assert {s.user_ids for s in world.messenger.sent} == {("jo",)}
+
+    release.set()
+    await job
+    assert await backlog == 1
+    assert world.messenger.sent[-1].user_ids == ("ann",)
