@@ -7,7 +7,6 @@ from core.context import Context
 from core.events import Action, Command, Event, FormSubmission, HomeOpened, Installed
 from core.messages import Response
 from core.text import parse_id
-from features.engagement import meetings
 from features.enrolment import lifecycle, membership, welcome
 from features.home import refresh as home
 from features.people import is_admin, refresh_profile
@@ -118,16 +117,18 @@ async def _call(ctx: Context, event: Event, admin: bool, *, args: str = "",
 
 async def _person(ctx: Context, event: Event, activity: bool = True) -> Person | None:
     sender = event.sender
-    person = await people.find_person(
-        ctx.session, sender.platform, sender.tenant_id, sender.user_id
-    )
+    if activity:  # anything a person does counts as activity: nudges go only to the quiet
+        person = await people.find_and_stamp(ctx.session, sender.platform, sender.tenant_id,
+                                             sender.user_id, ctx.now())
+    else:
+        person = await people.find_person(ctx.session, sender.platform, sender.tenant_id,
+                                          sender.user_id)
     if person is not None:
+        people.hold(ctx.session, person)  # Home's after_event looks for them in the session
         refresh_profile(person, event.profile)
         if lifecycle.pause_is_over(person, membership.local_today(person, ctx.now())):
             # The scheduler resumes everyone daily; this covers someone who writes first.
             lifecycle.resume(person, ctx.now())
-        if activity:
-            meetings.touch(ctx, person)
     return person
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +20,24 @@ async def find_person(
     result = await session.exec(
         select(Person).where(identity_is(Person, platform, tenant_id, user_id)))
     return result.first()
+
+
+async def find_and_stamp(
+    session: AsyncSession, platform: str, tenant_id: str, user_id: str, now: datetime
+) -> Person | None:
+    """The person, with `last_active_at` set to now, in one statement (UPDATE … RETURNING):
+    every event that counts as activity used to read them, then write the stamp."""
+    statement = (update(Person).where(identity_is(Person, platform, tenant_id, user_id))
+                 .values(last_active_at=now).returning(Person)
+                 .execution_options(populate_existing=True))
+    return (await session.exec(statement)).scalars().first()  # type: ignore[call-overload]
+
+
+def hold(session: AsyncSession, *rows: object) -> None:
+    """Keep rows in the session's identity map until it closes. The session holds what it
+    loaded only weakly: a row nobody references any more (the sender, once the flow is done;
+    a partner loaded ahead for `session.get`) is gone, and the next look is a query."""
+    session.info.setdefault("held", []).extend(rows)
 
 
 async def find_listed(session: AsyncSession, platform: str, ids: Sequence[str]) -> list[Person]:

@@ -11,6 +11,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import MatchRequest, Pair, Person, PersonTopic, WaitlistEntry
+from storage.people import hold
 from storage.requests import OPEN as OPEN_REQUEST
 
 
@@ -62,5 +63,5 @@ async def pairs_and_partners(session: AsyncSession, pair_ids: tuple[int, ...],
     found = list(await session.exec(select(Pair).where(col(Pair.id).in_(pair_ids))
                                     .order_by(col(Pair.id))))
     partners = {p.mentee_id if p.mentor_id == person_id else p.mentor_id for p in found}
-    (await session.exec(select(Person).where(col(Person.id).in_(partners)))).all()
+    hold(session, *(await session.exec(select(Person).where(col(Person.id).in_(partners)))))
     return found
