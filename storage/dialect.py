@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy import Integer, Table, any_, bindparam, literal, text
@@ -66,7 +67,8 @@ async def upsert_postgres(session: AsyncSession, table: Any, rows: Sequence[dict
                           returning: Sequence[Any], conflict: Sequence[str], action: str,
                           **binds: tuple[Any, Any]) -> list[tuple[Any, ...]]:
     """`insert_new`'s one JSON parameter on PostgreSQL with `ON CONFLICT (…) <action>` (a
-    DO UPDATE … WHERE …); `binds` name the action's parameters as (value, type)."""
+    DO UPDATE … WHERE …); `binds` name the action's parameters as (value, type). With no
+    `returning`, nothing comes back (a job's 2,000 Home rows a page need no ids)."""
     if not rows:
         return []
     connection = await session.connection()
@@ -74,7 +76,8 @@ async def upsert_postgres(session: AsyncSession, table: Any, rows: Sequence[dict
                                        connection.dialect, action)
     statement = statement.bindparams(*(bindparam(name, value, type_=kind)
                                        for name, (value, kind) in binds.items()))
-    return [tuple(row) for row in (await connection.execute(statement, parameters)).all()]
+    result = await connection.execute(statement, parameters)
+    return [tuple(row) for row in result.all()] if returning else []
 
 
 def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[Any],
@@ -97,14 +100,21 @@ def _recordset(table: Table, rows: Sequence[dict[str, Any]], returning: Sequence
     statement = text(
         f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
         f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
-        f"ON CONFLICT{target} {action} "
-        f"RETURNING {', '.join(column.name for column in returning)}")
+        f"ON CONFLICT{target} {action}"
+        + (f" RETURNING {', '.join(column.name for column in returning)}" if returning else ""))
     return statement, {"rows": f"[{encoded}]"}
 
 
 def _encoder(convert: Callable[[Any], Any] | None) -> Callable[[Any], str]:
     """A column's values as JSON text, through its bind conversion, once per distinct value."""
     seen: dict[Any, str] = {}
+
+    def dump(value: Any) -> str:
+        value = _json_value(convert(value) if convert else value)
+        # A string (most values: keys, payloads) straight through the encoder's C escaping,
+        # without json.dumps' setup per call; the same text json.dumps gives.
+        return encode_basestring(value) if type(value) is str else json.dumps(
+            value, ensure_ascii=False)
 
     def encode(value: Any) -> str:
         key = value if type(value) is str else (type(value), value)  # True is not 1 here
@@ -113,10 +123,8 @@ def _encoder(convert: Callable[[Any], Any] | None) -> Callable[[Any], str]:
         except KeyError:
             pass
         except TypeError:  # not hashable: encoded every time
-            return json.dumps(_json_value(convert(value) if convert else value),
-                              ensure_ascii=False)
-        found = seen[key] = json.dumps(_json_value(convert(value) if convert else value),
-                                       ensure_ascii=False)
+            return dump(value)
+        found = seen[key] = dump(value)
         return found
     return encode
 

@@ -136,7 +136,8 @@ async def rearm(session: AsyncSession, rows: Sequence[NewMessage], now: datetime
         ids = []
         for start in range(0, len(values), chunk * 4):
             ids.extend(row[0] for row in await dialect.upsert_postgres(
-                session, OutboxMessage, values[start:start + chunk * 4], [OutboxMessage.id],
+                session, OutboxMessage, values[start:start + chunk * 4],
+                [OutboxMessage.id] if hurry else [],
                 ["key"], "DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = :now, "
                 "claimed_by = NULL, claimed_until = NULL, last_error = NULL, "
                 # The payload follows the latest call: whether someone waits for the row.
