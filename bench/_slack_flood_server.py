@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import event
 
 from adapters.slack.settings import SlackSettings
-from bot import logs
+from bot import heap, logs
 from bot.app import Service
 from bot.config import load_program
 from core.clock import SystemClock
@@ -83,6 +83,8 @@ async def serve(args: argparse.Namespace) -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    if args.mode == "ours":
+        heap.settle()  # as `turnabout run` does once it serves
     print(json.dumps({"port": port}), flush=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
