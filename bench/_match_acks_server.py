@@ -16,6 +16,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from adapters.slack.listeners import commands
 from adapters.slack.settings import SlackSettings
 from bot.app import Service
 from bot.config import load_program
@@ -54,7 +55,12 @@ def main() -> None:
     parser.add_argument("--slack-url", required=True)
     parser.add_argument("--slow-ms", type=float, default=0.0,
                         help="log the loop's steps that take longer (asyncio debug mode)")
+    parser.add_argument("--ack-at-once", action="store_true",
+                        help="ack every command before its flow runs, its reply following by "
+                             "response_url, as before quick replies rode on the ack")
     args = parser.parse_args()
+    if args.ack_at_once:
+        commands.BUSY = 0  # "this many flows running already": never wait for the flow
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(message)s")
     asyncio.run(serve(args.url, args.slack_url, args.slow_ms))

@@ -1,7 +1,7 @@
 """Benchmark: do other people's Slack commands wait while an admin's 10,000 x 10,000 round runs?
 
-    .venv/bin/python bench/match_acks.py [--size 10000] [--rate 20] [--quiet 20]
-        [--database sqlite|postgres|both]
+    .venv/bin/python bench/match_acks.py [--size 10000] [--rate 20] [--quiet 20] [--rounds 2]
+        [--database sqlite|postgres|both] [--slow-ms 100 --keep-log]
 
 It seeds a fresh database with --size junior mentors and --size senior mentees, all active,
 unpaired and on Slack (bench/_fanout_seed.py's people, their pairs removed), plus an admin.
@@ -9,9 +9,11 @@ The real service runs in a process of its own (bench/_match_acks_server.py) agai
 Slack Web API in this process. Throughout, other people send signed `/mentoring status`
 commands at a steady --rate per second (each on its own schedule, whether or not the last was
 answered) and /healthz is polled ten times a second. This prints the ack latency (p50, p99,
-max) and /healthz's, first for --quiet seconds without a round, then during two `admin match`
-rounds (from the command to the preview reaching the admin's Slack DM): the first starts the
-worker process, the second finds it running.
+max) and /healthz's during --rounds `admin match` rounds (from the command to the preview
+reaching the admin's Slack DM; the first starts the worker process, the others find it running)
+and in --quiet seconds without a round before, between and after them. The shared machine's
+load moves by the minute, so the quiet windows are interleaved with the rounds and pooled, and
+the same load generator runs throughout at the same rate.
 
 Target (issue 10): p99 ack during a round within 1.5x of p99 without one.
 """
@@ -22,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -72,6 +75,13 @@ def seed(url: str, size: int) -> float:
         "DELETE FROM pair",
         f"INSERT INTO admin_grant (platform, tenant_id, user_id, granted_at) "
         f"VALUES ('slack', '{seeding.TENANT}', '{ADMIN}', '2026-11-01 00:00:00')")
+    # Settle the seed's writes before measuring, or the first quiet window pays for them:
+    # autovacuum analysing the fresh tables, or the first commit checkpointing SQLite's WAL.
+    engine = seeding.sync_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE" if url.startswith("postgresql")
+                                   else "PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
     return time.perf_counter() - started
 
 
@@ -150,7 +160,7 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
     started, wall = time.perf_counter(), datetime.now(UTC)
     async with http.post(f"{url}/slack/events", data=body,
                          headers={"Content-Type": FORM, **signature_headers(body)}) as reply:
-        await reply.read()
+        acked = await reply.text()
     admin_ack = (time.perf_counter() - started) * 1000
     async with asyncio.timeout(300):
         while await previews(slack) == before:
@@ -159,6 +169,8 @@ async def a_round(http: aiohttp.ClientSession, url: str, slack: FakeSlack, load:
     window.clock = f"{wall:%H:%M:%S}–{datetime.now(UTC):%H:%M:%S} UTC"
     load.window = None
     answer = " ".join(str(r.get("text", "")) for r in slack.responses(f"match-{label}"))
+    with contextlib.suppress(ValueError):  # a quick reply rides on the ack
+        answer = answer or str(json.loads(acked).get("text", ""))
     return window, admin_ack, answer
 
 
@@ -191,6 +203,7 @@ async def run_database(kind: str, args: argparse.Namespace) -> None:
                     server = await asyncio.create_subprocess_exec(
                         sys.executable, str(SERVER), "--url", url, "--slack-url", slack.url,
                         "--slow-ms", str(args.slow_ms),
+                        *(("--ack-at-once",) if args.ack_at_once else ()),
                         stdout=asyncio.subprocess.PIPE, stderr=errors)
                 try:
                     assert server.stdout is not None
@@ -210,39 +223,56 @@ async def measure(url: str, slack: FakeSlack, args: argparse.Namespace) -> None:
         driving = asyncio.create_task(load.run())
         try:
             await asyncio.sleep(3)  # warm up: connections, the service's first queries
-            # Quiet windows before and after the rounds: the shared machine's noise moves both.
-            before = await quiet_window(load, "without a round (before)", args.quiet)
-            show(before, None)
+            print(f"  load average {load_average()} at the start")
+            quiet = [await quiet_window(load, "without a round (1)", args.quiet)]
+            show(quiet[-1], None)
             rounds = []
-            for label in ("during round 1 (cold worker)", "during round 2 (warm worker)"):
-                window, admin_ack, answer = await a_round(http, url, slack, load, label)
-                rounds.append((window, admin_ack, answer))
-                await asyncio.sleep(2)
-            after = await quiet_window(load, "without a round (after)", args.quiet)
-            show(after, None)
-            quiet = Window("without a round (both)", before.acks + after.acks,
-                           before.health + after.health, before.seconds + after.seconds,
-                           before.failures + after.failures)
-            show(quiet, None)
+            for n in range(1, args.rounds + 1):
+                label = f"during round {n} ({'cold' if n == 1 else 'warm'} worker)"
+                rounds.append(await a_round(http, url, slack, load, label))
+                show(rounds[-1][0], None)
+                await asyncio.sleep(2)  # the preview's delivery settles
+                quiet.append(await quiet_window(load, f"without a round ({n + 1})", args.quiet))
+                show(quiet[-1], None)
+            print(f"  load average {load_average()} at the end")
+            pooled = pool("without a round (all)", quiet)
+            show(pooled, None)
             for window, admin_ack, answer in rounds:
-                show(window, quiet)
+                show(window, pooled)
                 print(f"  {'':<30} admin's own ack {admin_ack:.0f} ms: “{answer[:60]}”")
+            if rounds:
+                show(pool("during a round (all)", [w for w, _, _ in rounds]), pooled)
         finally:
             driving.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await driving
 
 
+def pool(label: str, windows: list[Window]) -> Window:
+    return Window(label, [a for w in windows for a in w.acks],
+                  [h for w in windows for h in w.health], sum(w.seconds for w in windows),
+                  sum(w.failures for w in windows))
+
+
+def load_average() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=20.0)
-    parser.add_argument("--quiet", type=float, default=20.0)
+    parser.add_argument("--quiet", type=float, default=20.0,
+                        help="seconds of each window without a round (one more than --rounds)")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--keep-log", action="store_true")
     parser.add_argument("--slow-ms", type=float, default=0.0,
                         help="profiling: the service logs each loop step longer than this "
                              "(asyncio debug mode; slows it down), shown with --keep-log")
+    parser.add_argument("--ack-at-once", action="store_true",
+                        help="the service acks every command before its flow runs (a quick "
+                             "reply rides on the ack otherwise): what the ack measured before")
     args = parser.parse_args()
     kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     for kind in kinds:

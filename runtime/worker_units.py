@@ -26,6 +26,7 @@ from runtime.fork_server_priority import lower_to
 from storage.database import Database
 
 T = TypeVar("T")
+WORKER_NAME = "turnabout worker"  # its PostgreSQL connection's application_name
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def run_units(setting: Setting, fn: Callable[..., Awaitable[T]],
 
 async def _run(setting: Setting, fn: Callable[..., Awaitable[T]],
                args: tuple[Any, ...]) -> tuple[T, bool]:
-    database = Database(setting.database_url)
+    database = Database(setting.database_url, application_name=WORKER_NAME)
     units = WorkerUnits(setting, database)
     try:
         result = await fn(units, *args)

@@ -54,10 +54,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False,
+                 application_name: str | None = None) -> None:
         self.url = url
         self.sync_url, self.async_url = driver_urls(url)
-        self.engine: AsyncEngine = create_async_engine(self.async_url, echo=echo)
+        # On PostgreSQL, who a server backend works for (pg_stat_activity, the server's logs).
+        named = {"application_name": application_name} if application_name else {}
+        self.engine: AsyncEngine = create_async_engine(
+            self.async_url, echo=echo, connect_args=named if self.is_postgres else {})
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(
