@@ -33,22 +33,10 @@ async def round_starting(session: AsyncSession, starts_on: date, now: datetime,
 
 async def invite(session: AsyncSession, poll_id: int, invitees: Sequence[tuple[int, int | None]],
                  now: datetime) -> set[int]:
-    """Record (person, cohort) invitations to a round; the people this call invited first.
-
-    The people invited before are read first and left out of the insert: the job runs hourly
-    while a round is open, and each run would otherwise offer the database all 50,000
-    invitations again, each checked against three foreign keys before it conflicted. The
-    insert still skips conflicts: a second replica may invite the same people meanwhile."""
-    if not invitees:
-        return set()
-    asked = {person for (person,) in await dialect.rows(session, select(  # type: ignore[call-overload]
-        PollInvitation.person_id).where(
-            PollInvitation.poll_id == poll_id,
-            dialect.among(session, col(PollInvitation.person_id), [p for p, _ in invitees])))}
+    """Record (person, cohort) invitations to a round; the people this call invited first."""
     invited = await dialect.insert_new(
         session, PollInvitation, [{"poll_id": poll_id, "person_id": person, "cohort_id": cohort,
-                                   "invited_at": now} for person, cohort in invitees
-                                  if person not in asked],
+                                   "invited_at": now} for person, cohort in invitees],
         [PollInvitation.person_id])
     return {person for (person,) in invited}
 
