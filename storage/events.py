@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,12 +23,27 @@ async def claim_event(session: AsyncSession, key: str, now: datetime) -> bool:
     # One statement, not a read then a guarded insert: a flood of commands is bounded by the
     # database round trips per command. A concurrent delivery of the same event waits for
     # the first to commit (or roll back) and then inserts nothing (or owns it).
-    statement = (dialect.insert(session, ProcessedEvent)
-                 .values(key=key, processed_at=now)
-                 .on_conflict_do_nothing(index_elements=["key"])
-                 .returning(col(ProcessedEvent.key)))
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = await session.exec(_claim(session), params={  # type: ignore[call-overload]
+        "the_key": key, "the_time": now})
     return result.first() is not None
+
+
+_CLAIMS: dict[bool, Any] = {}
+
+
+def _claim(session: AsyncSession) -> Any:
+    """The claim statement for this database, built once (building it cost more than SQLite
+    takes to run it)."""
+    postgres = dialect.is_postgres(session)
+    if postgres not in _CLAIMS:
+        _CLAIMS[postgres] = (
+            dialect.insert(session, ProcessedEvent)
+            .values(key=bindparam("the_key"),
+                    processed_at=bindparam("the_time",
+                                           type_=ProcessedEvent.__table__.c.processed_at.type))
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(ProcessedEvent.key)))
+    return _CLAIMS[postgres]
 
 
 async def forget_events_before(session: AsyncSession, cutoff: datetime) -> None:

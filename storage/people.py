@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,15 +22,24 @@ async def find_person(
     return result.first()
 
 
+# Built once (a statement and its cache key cost more to build than to run on SQLite).
+_STAMP = (update(Person)
+          .where(identity_is(Person, bindparam("the_platform"), bindparam("the_tenant"),
+                             bindparam("the_user")))
+          .values(last_active_at=bindparam("the_time",
+                                           type_=Person.__table__.c.last_active_at.type))
+          .returning(Person)
+          .execution_options(populate_existing=True))
+
+
 async def find_and_stamp(
     session: AsyncSession, platform: str, tenant_id: str, user_id: str, now: datetime
 ) -> Person | None:
     """The person, with `last_active_at` set to now, in one statement (UPDATE … RETURNING):
     every event that counts as activity used to read them, then write the stamp."""
-    statement = (update(Person).where(identity_is(Person, platform, tenant_id, user_id))
-                 .values(last_active_at=now).returning(Person)
-                 .execution_options(populate_existing=True))
-    return (await session.exec(statement)).scalars().first()  # type: ignore[call-overload]
+    result = await session.exec(_STAMP, params={  # type: ignore[call-overload]
+        "the_platform": platform, "the_tenant": tenant_id, "the_user": user_id, "the_time": now})
+    return result.scalars().first()  # type: ignore[no-any-return]
 
 
 def hold(session: AsyncSession, *rows: object) -> None:
