@@ -49,6 +49,15 @@ class Messenger(Protocol):
 
 
 @runtime_checkable
+class LooksUpFirst(Protocol):
+    """A messenger with its own lookup before a post (Slack: the conversation's channel id),
+    done before the post takes its turn under the workspace's rate limit: done after, its
+    varying delay bunched the posts up on the way to the platform, past its cap."""
+
+    async def look_up(self, tenant_id: str, user_ids: Sequence[str]) -> None: ...
+
+
+@runtime_checkable
 class HomePublisher(Protocol):
     """A messenger whose platform gives each person a page of the app (Slack's Home tab)."""
 

@@ -36,6 +36,7 @@ T = TypeVar("T")
 PLATFORM = "slack"
 MAX_GROUP = 8  # conversations.open takes at most 8 users
 ALT_TEXT = 1000  # files.getUploadURLExternal's alt_txt limit
+LOOKED_UP_LIMIT = 10_000  # channel ids looked up ahead of posts, at most
 GROUP_SEPARATOR = "+"  # a group DM's cached reference is keyed by its members' ids joined
 EXPIRED_UPLOAD = ("The file {} expired before it could be delivered. "
                   "Type `admin export` (or `admin report`) for a fresh one.")
@@ -79,6 +80,9 @@ class SlackMessenger:
         self._clients = clients if isinstance(clients, SlackClients) else SlackClients(clients)
         self._database = database
         self._clock = clock
+        # Channel ids read from the database just before a post's turn, used by that post
+        # (never a longer-lived cache: the database stays the one place they are kept).
+        self._looked_up: dict[tuple[str, str], str] = {}
 
     async def send_dm(
         self, tenant_id: str, user_id: str, message: Message, key: str = ""
@@ -196,9 +200,23 @@ class SlackMessenger:
         client = await self._clients.for_tenant(tenant_id)
         await self._call(client.views_update(view_id=view_id, hash=view_hash, view=modal(form)))
 
+    async def look_up(self, tenant_id: str, user_ids: Sequence[str]) -> None:
+        """The cached channel of a post about to wait for its turn (core.ports.LooksUpFirst):
+        between the turn and the post, only the post. A channel not cached yet is opened
+        after the turn, as before."""
+        async with self._database.session() as session:
+            ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
+        if ref is not None and ref.conversation_id:
+            if len(self._looked_up) >= LOOKED_UP_LIMIT:  # posts that never went: forgotten
+                self._looked_up.clear()
+            self._looked_up[(tenant_id, _cache_id(user_ids))] = ref.conversation_id
+
     async def _channel(self, tenant_id: str, user_ids: Sequence[str]) -> tuple[str, bool]:
         """The DM or group DM channel id, and whether it came from the cache. Caching matters:
         conversations.open allows ~50 calls a minute, and a weekly prompt goes to every pair."""
+        looked_up = self._looked_up.pop((tenant_id, _cache_id(user_ids)), None)
+        if looked_up is not None:
+            return looked_up, True
         async with self._database.session() as session:
             ref = await find_reference(session, PLATFORM, tenant_id, _cache_id(user_ids))
             if ref is not None and ref.conversation_id:

@@ -18,7 +18,7 @@ from functools import partial
 from core import keys
 from core.clock import Clock
 from core.messages import Message
-from core.ports import DeliveryError, HomePublisher, Messenger
+from core.ports import DeliveryError, HomePublisher, LooksUpFirst, Messenger
 from runtime.delivery.claim_feed import ClaimFeed
 from runtime.delivery.home_views import (
     HOME_VIEWS_BURST,
@@ -204,7 +204,10 @@ class Dispatcher:
     async def _send(self, row: OutboxMessage, marks: SentMarks) -> int:
         recipients: list[str] = json.loads(row.recipients)
         message = Message.from_json(json.loads(row.payload))
+        messenger = self._messengers.get(row.platform)
         for _ in range(RATE_LIMIT_RETRIES):
+            if isinstance(messenger, LooksUpFirst):
+                await self._look_up(messenger, row, recipients)
             await self._pacer.wait_turn(row.platform, row.tenant_id, ",".join(recipients))
             if self._outcomes.lease_running_out(row):
                 # The row may be another dispatcher's any moment now, and it would not find
@@ -232,6 +235,13 @@ class Dispatcher:
             return 1
         return await self._outcomes.give_back(row, HOLD_LIMIT)
 
+    async def _look_up(self, messenger: LooksUpFirst, row: OutboxMessage,
+                       recipients: list[str]) -> None:
+        """Before the turn, so that between the turn and the post there is only the post."""
+        try:
+            await messenger.look_up(row.tenant_id, recipients)
+        except Exception:  # the post looks again, and says what went wrong
+            log.debug("looking up before %s's turn failed", row.key, exc_info=True)
 
     async def _deliver(self, row: OutboxMessage, recipients: list[str], message: Message) -> str | None:
         messenger = self._messengers.get(row.platform)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from adapters.slack.messenger import PERMANENT_ERRORS, SlackMessenger
@@ -42,6 +43,24 @@ async def test_a_dm_opens_the_conversation_once_and_caches_its_channel(
             [ref] = list(await session.exec(select(ConversationRef)))
         assert (ref.platform, ref.tenant_id, ref.user_id, ref.conversation_id) == (
             "slack", TEAM_ID, "U1", "DU1")
+
+
+async def test_a_channel_looked_up_before_the_turn_is_all_the_post_needs(
+    database_url: str, program: Program, clock: FrozenClock
+) -> None:
+    """The dispatcher looks the channel up before a post waits its turn, so nothing stands
+    between the turn and the post to bunch posts up past the workspace's cap."""
+    async with slack_workspace(database_url, program, clock) as ws:
+        await messenger(ws).send_dm(TEAM_ID, "U1", HELLO)  # opened and cached
+        await messenger(ws).look_up(TEAM_ID, ["U1"])
+        reads: list[str] = []
+        engine = ws.running.service.database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *a: reads.append(a[2]))
+        assert await messenger(ws).send_dm(TEAM_ID, "U1", HELLO)
+        assert reads == []
+        assert [c["channel"] for c in ws.fake.calls_to("chat.postMessage")] == ["DU1", "DU1"]
+        assert await messenger(ws).send_dm(TEAM_ID, "U1", HELLO)  # not looked up: reads again
+        assert any("conversation_ref" in sql for sql in reads)
 
 
 async def test_a_cached_channel_that_disappeared_is_opened_again(
