@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,10 +24,13 @@ from storage.models import (
     PromptDelivery,
 )
 
+# Built once: `status` reads it for every paired person (see storage/standing.py).
+_GOALS = (select(PairGoal.text).where(col(PairGoal.pair_id) == bindparam("the_pair"))
+          .order_by(col(PairGoal.number)))
+
 
 async def goals_of(session: AsyncSession, pair_id: int) -> list[str]:
-    rows = await session.exec(
-        select(PairGoal.text).where(PairGoal.pair_id == pair_id).order_by(col(PairGoal.number)))
+    rows = await session.exec(_GOALS, params={"the_pair": pair_id})
     return list(rows.all())
 
 

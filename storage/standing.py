@@ -64,8 +64,13 @@ async def pairs_and_partners(session: AsyncSession, pair_ids: tuple[int, ...],
     pairs: `session.get` then finds the partner without a query of its own)."""
     if not pair_ids:
         return []
-    found = list(await session.exec(select(Pair).where(col(Pair.id).in_(pair_ids))
-                                    .order_by(col(Pair.id))))
-    partners = {p.mentee_id if p.mentor_id == person_id else p.mentor_id for p in found}
-    hold(session, *(await session.exec(select(Person).where(col(Person.id).in_(partners)))))
+    found = list(await session.exec(_PAIRS, params={"the_ids": list(pair_ids)}))
+    partners = [p.mentee_id if p.mentor_id == person_id else p.mentor_id for p in found]
+    hold(session, *(await session.exec(_PEOPLE, params={"the_ids": partners})))
     return found
+
+
+# Built once, as _STANDING; the id lists expand into as many parameters as they hold.
+_PAIRS = (select(Pair).where(col(Pair.id).in_(bindparam("the_ids", expanding=True)))
+          .order_by(col(Pair.id)))
+_PEOPLE = select(Person).where(col(Person.id).in_(bindparam("the_ids", expanding=True)))
