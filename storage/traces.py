@@ -35,11 +35,17 @@ def contains_any(column: Any, words: Sequence[str]) -> Any:
     return or_(*(column.like(f"%{like_escaped(form)}%", escape="\\") for form in sorted(forms)))
 
 
+# A word starts where no letter or digit comes before it, or right after an escape inside a
+# JSON string: in a stored payload, "Round confirmed\nZephyr → Sam" reads `\nZephyr`, and the
+# escape's letter is no part of the name.
+_STARTS = r"(?:(?<!\w)|(?<=\\[bfnrt])|(?<=\\u[0-9a-fA-F]{4}))"
+
+
 def mentions(text: str | None, words: Sequence[str]) -> bool:
     """Whether `text` holds one of `words` as a whole: "Al" is not found in "Also"."""
     if not text:
         return False
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in _all_forms(words))
+    return any(re.search(rf"{_STARTS}{re.escape(form)}(?!\w)", text) for form in _all_forms(words))
 
 
 def has_part(column: Any, value: str) -> Any:

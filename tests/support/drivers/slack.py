@@ -22,6 +22,8 @@ from tests.support.slack_requests import SlackWorkspace, slack_workspace
 
 MULTI = ("checkboxes", "multi_static_select", "multi_users_select")
 
+_SERIAL = itertools.count(1)  # response_url keys and trigger ids, unique across people
+
 
 class SlackDriver(Driver):
     world: SlackChatWorld
@@ -31,7 +33,6 @@ class SlackDriver(Driver):
         self.user = user_id
         self._replies: set[str] = set()  # response_url keys of this person's requests
         self._triggers: set[str] = set()  # trigger ids of this person's requests
-        self._serial = itertools.count(1)
         # Modal answers that ride on the ack (errors, a next view), by where they came in.
         self._acks: list[tuple[int, Seen]] = []
 
@@ -40,8 +41,9 @@ class SlackDriver(Driver):
         return self.world.ws
 
     def _fresh(self) -> tuple[str, str]:
-        n = next(self._serial)
-        reply_key, trigger_id = f"{self.user}-reply-{n}", f"{self.user}-trigger-{n}"
+        # Like Slack's own, they name nobody: a user id in them would outlive being forgotten.
+        n = next(_SERIAL)
+        reply_key, trigger_id = f"reply-{n}", f"trigger-{n}"
         self._replies.add(reply_key)
         self._triggers.add(trigger_id)
         return reply_key, trigger_id
