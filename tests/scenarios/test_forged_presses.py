@@ -1,5 +1,6 @@
-"""Someone outside a pair presses the pair's own buttons (copied, or their values guessed): at
-every step of the journey, each press is refused kindly and changes nothing anywhere."""
+"""Someone outside a pair presses the pair's own buttons and submits its forms (copied, or
+their values guessed): at every step of the journey, each is refused kindly (no form opens)
+and changes nothing anywhere."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.support.drivers.journeys import AGREE, JUNIOR, KICKOFF, join, matched
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # past 09:30 in London: a weekly prompt
 # Buttons that act on whoever presses them (pausing oneself, one's own survey): not the pair's.
+FORGED = {**KICKOFF, "goal_1": "Whatever Mallory wants"}
 SELF = ("membership.", "survey.", "journey.again", "checkin.")
 
 
@@ -33,14 +35,19 @@ async def forge_each(chat: ChatWorld, outsiders: tuple[ChatDriver, ...], jo: Cha
     before = await snapshot(chat.service.database)
     jo_seen, sam_seen = len(await jo.inbox()), len(await sam.inbox())
     bad: dict[str, list[str]] = {}
+    forms = [s.form for s in await jo.inbox() + await sam.inbox()
+             if s.form is not None and s.form.form_id != "signup"]
     for outsider in outsiders:
-        for button in buttons:
-            for reply in await outsider.press(button):
-                if "went wrong" in reply.text or "Traceback" in reply.text:
-                    bad.setdefault("replies", []).append(f"{button.action_id}: {reply.text}")
+        replies = [r for b in buttons for r in await outsider.press(b)]
+        for form in forms:  # the pair's own forms, filled in by someone else
+            filled = {k: v for k, v in FORGED.items() if k in form.fields}
+            replies += await outsider.submit(filled, form=form)
+        bad["replies"] = [r.text for r in replies if "went wrong" in r.text or r.form is not None]
     changed = changed_rows(before, await snapshot(chat.service.database),
                            ignore=[o.address.user_id for o in outsiders])
     bad.update(changed)
+    if not bad["replies"]:
+        del bad["replies"]
     if (await jo.inbox())[jo_seen:] or (await sam.inbox())[sam_seen:]:
         heard = (await jo.inbox())[jo_seen:] + (await sam.inbox())[sam_seen:]
         bad["pair heard"] = [s.text for s in heard]
@@ -56,6 +63,7 @@ async def test_nobody_outside_a_pair_can_press_its_buttons_at_any_step(chat: Cha
     await jo.press(AGREE)
     await sam.press(AGREE)
     await sam.press("kickoff.open")
+    assert await forge_each(chat, (mallory, trudy), jo, sam) == {}  # the kick-off form
     await sam.submit(KICKOFF)
     assert await forge_each(chat, (mallory, trudy), jo, sam) == {}  # the proposal's *Confirm*
 

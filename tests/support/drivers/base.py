@@ -37,8 +37,10 @@ class ChatDriver(Protocol):
         or exactly this button (one that came to someone else, to forge a press)."""
         ...
 
-    async def submit(self, values: Mapping[str, Answer] | None = None) -> list[Seen]:
-        """Fill in the newest form shown (pre-filled answers stay unless given) and submit it."""
+    async def submit(self, values: Mapping[str, Answer] | None = None,
+                     form: SeenForm | None = None) -> list[Seen]:
+        """Fill in the newest form shown (pre-filled answers stay unless given) and submit it,
+        or exactly `form` (one that came to someone else, to forge a submission)."""
         ...
 
     async def inbox(self) -> list[Seen]:
@@ -62,10 +64,13 @@ class Driver(abc.ABC):
                                                                           button)
         return await self._since(self._press(found))
 
-    async def submit(self, values: Mapping[str, Answer] | None = None) -> list[Seen]:
-        seen = await self.inbox()
-        form = next((s.form for s in reversed(seen) if s.form is not None), None)
-        assert form is not None, f"{self.name} has no form to submit; saw {_titles(seen)}"
+    async def submit(self, values: Mapping[str, Answer] | None = None,
+                     form: SeenForm | None = None) -> list[Seen]:
+        """The newest form shown, or exactly `form` (one shown to someone else, to forge)."""
+        if form is None:
+            seen = await self.inbox()
+            form = next((s.form for s in reversed(seen) if s.form is not None), None)
+            assert form is not None, f"{self.name} has no form to submit; saw {_titles(seen)}"
         return await self._since(self._submit(form, dict(values or {})))
 
     @abc.abstractmethod
