@@ -22,6 +22,10 @@ from storage.models import Kickoff, Pair, Person, PromptDelivery
 MAX_EXTRA_PROMPTS = 2
 NOTE_LIMIT = 500
 
+# Said the same to someone whose pairing ended and to someone who was never in it: which
+# one it is would tell an outsider whether the pair exists.
+NOT_YOURS = "That button is for a pairing you're not in (or one that has ended), so nothing changed."
+
 
 def touch(ctx: Context, person: Person | None) -> None:
     """Anything a person does counts as activity: nudges go only to the quiet."""
@@ -43,7 +47,7 @@ async def met(ctx: Context, person: Person | None, pair_id: str | None, note: st
     pair = await _own_pair(ctx, person, pair_id)
     if pair is None or person is None:
         return Response.say("You're not in an active pair, so there's no meeting to log."
-                            if pair_id is None else "That button belongs to a pairing that has ended.")
+                            if pair_id is None else NOT_YOURS)
     note = clean(note)
     if length(note) > NOTE_LIMIT:
         return Response.say(f"Please keep the note to {NOTE_LIMIT:,} characters (it has "
@@ -59,7 +63,7 @@ async def skip(ctx: Context, person: Person | None, value: str) -> Response:
     pair_id, _, week = value.partition(":")
     pair = await _own_pair(ctx, person, pair_id)
     if pair is None:
-        return Response.say("That button belongs to a pairing that has ended.")
+        return Response.say(NOT_YOURS)
     row = await ctx.session.get(PromptDelivery, (pair.id, week, 0))
     if row is not None:
         row.skipped = True
@@ -72,7 +76,7 @@ async def another(ctx: Context, person: Person | None, value: str) -> Response:
     pair_id, _, week = value.partition(":")
     pair = await _own_pair(ctx, person, pair_id)
     if pair is None or pair.id is None:
-        return Response.say("That button belongs to a pairing that has ended.")
+        return Response.say(NOT_YOURS)
     weekly = await ctx.session.get(PromptDelivery, (pair.id, week, 0))
     kickoff = await ctx.session.get(Kickoff, pair.id)
     weeks = interval_weeks(kickoff.rhythm) if kickoff else 1
