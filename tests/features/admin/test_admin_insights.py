@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from runtime.router import REFUSAL
 from storage.models import Announcement, ClosingAnswer, OutboxMessage, Pair, PollInvitation
+from tests.support.engagement_world import SENIOR
 from tests.support.poll_world import (
     ROUND_CLOSED,
     answer,
@@ -217,3 +219,23 @@ async def test_a_cohorts_response_rate_counts_only_its_own_invitations(world: Wo
     await later(world, ROUND_CLOSED)
     text = (await ada.say("admin stats cohort beta")).messages[0].text
     assert "5 answers, response rate 83%" in text, text
+
+
+async def test_an_admin_whose_rights_were_revoked_cannot_use_the_buttons_they_were_shown(
+    world: World,
+) -> None:
+    ada, jo = world.person("ada"), world.person("jo", display_name="Jo")
+    await jo.join()
+    await world.person("sam").join(**SENIOR)
+    await ada.say("admin grant @jo")
+    preview = await world.match("jo")
+    announced = await jo.say("admin announce Lunch on Friday")
+    buttons = [b for m in (*preview.messages, *announced.messages) for b in m.buttons]
+    assert {"match.confirm", "announce.send"} <= {b.action_id for b in buttons}
+
+    assert "no longer an admin" in (await ada.say("admin revoke @jo")).messages[0].text
+    for button in buttons:
+        assert (await jo.press(button.action_id, button.value)).messages[0].text == REFUSAL
+    await world.settle()
+    assert await count(world, Pair) == 0
+    assert await count(world, OutboxMessage, OutboxMessage.key.like("announce%")) == 0  # type: ignore[attr-defined]
