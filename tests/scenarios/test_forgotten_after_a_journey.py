@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from tests.support.database_scan import find_anywhere
 from tests.support.database_snapshot import changed_rows, snapshot
 from tests.support.drivers import ADMIN, ChatWorld, with_action
-from tests.support.drivers.journeys import AGREE, CONFIRM, JUNIOR, KICKOFF, SENIOR, join
+from tests.support.drivers.journeys import started
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # past 09:30 in London: a weekly prompt
 # Slack "UZEPHYR", Teams "29:1zephyr", "aad-zephyr" and "a:personal-29:1zephyr", web "zephyr";
@@ -20,16 +20,8 @@ TRACES = ("zephyr", "Zephyr", "ZEPHYR")
 async def test_a_paired_person_who_deletes_their_data_leaves_no_trace_on_any_platform(
     chat: ChatWorld,
 ) -> None:
-    zephyr, sam, ada = chat.person("zephyr"), chat.person("sam", "Europe/London"), chat.person(ADMIN)
-    await join(zephyr, JUNIOR)
-    await join(sam, SENIOR)
-    await ada.say("admin match")
-    await ada.press(CONFIRM)
-    await zephyr.press(AGREE)
-    await sam.press(AGREE)
-    await zephyr.press("kickoff.open")
-    await zephyr.submit(KICKOFF)
-    await sam.press("kickoff.confirm")
+    zephyr, sam = await started(chat, junior="zephyr")
+    ada = chat.person(ADMIN)
     await chat.tick(MONDAY)
     await zephyr.say("schedule")
     await zephyr.press("meet.pick")

@@ -28,9 +28,9 @@ async def join(person: ChatDriver, answers: Mapping[str, Answer]) -> list[Seen]:
     return await person.submit(answers)
 
 
-async def matched(chat: ChatWorld) -> tuple[ChatDriver, ChatDriver]:
-    """Jo and Sam signed up, and Ada confirmed the round that pairs them."""
-    jo, sam = chat.person("jo"), chat.person("sam", "Europe/London")
+async def matched(chat: ChatWorld, junior: str = "jo") -> tuple[ChatDriver, ChatDriver]:
+    """Jo (or `junior`) and Sam signed up, and Ada confirmed the round that pairs them."""
+    jo, sam = chat.person(junior), chat.person("sam", "Europe/London")
     await join(jo, JUNIOR)
     await join(sam, SENIOR)
     ada = chat.person(ADMIN)
@@ -57,8 +57,10 @@ async def kicked_off(jo: ChatDriver, sam: ChatDriver, **answers: Answer) -> list
     return await jo.press("kickoff.confirm")
 
 
-async def started(chat: ChatWorld, **answers: Answer) -> tuple[ChatDriver, ChatDriver]:
-    """Jo and Sam matched, both agreed, and their kick-off confirmed: prompts may begin."""
-    jo, sam = await matched(chat)
+async def started(chat: ChatWorld, junior: str = "jo",
+                  **answers: Answer) -> tuple[ChatDriver, ChatDriver]:
+    """Jo (or `junior`) and Sam matched, both agreed, and their kick-off confirmed: prompts may
+    begin."""
+    jo, sam = await matched(chat, junior)
     await kicked_off(jo, sam, **answers)
     return jo, sam
